@@ -1,0 +1,56 @@
+#pragma once
+// A small option parser for the `pconv` subcommands: --name VALUE options,
+// --flag switches, generated --help text, and usage errors that name the command.
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace pconv::cli {
+
+// Bad command-line usage: printed as one line, exit code 2.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class ArgParser {
+public:
+    ArgParser(std::string command, std::string summary);
+
+    void option(const std::string& name, const std::string& metavar, const std::string& help,
+                std::optional<std::string> defaultValue = std::nullopt, bool required = false);
+    void flag(const std::string& name, const std::string& help);
+    void epilog(const std::string& text) { epilog_ = text; }
+
+    // Parses args (without the program and command names). Returns false when
+    // --help was asked for. Throws UsageError.
+    bool parse(const std::vector<std::string>& args);
+
+    bool has(const std::string& name) const;
+    std::string get(const std::string& name) const;
+    int getInt(const std::string& name, int min, int max) const;
+    double getDouble(const std::string& name, double min, double max) const;
+    std::uint64_t getSeed(const std::string& name) const;
+    bool flagSet(const std::string& name) const { return has(name); }
+
+    std::string help() const;
+    // "pconv inpaint: <message> (see 'pconv inpaint --help')"
+    UsageError usageError(const std::string& message) const;
+
+private:
+    struct Spec {
+        std::string name, metavar, help;
+        std::optional<std::string> defaultValue;
+        bool required = false;
+        bool isFlag = false;
+    };
+    const Spec* find(const std::string& name) const;
+
+    std::string command_, summary_, epilog_;
+    std::vector<Spec> specs_;
+    std::map<std::string, std::string> values_;
+};
+
+} // namespace pconv::cli

@@ -1,0 +1,133 @@
+// `pconv inpaint`: one image and mask, or a folder of images with a folder of
+// masks matched by file stem (or one mask for all), like `iopaint run`.
+#include "arg_parser.h"
+#include "commands.h"
+#include "terminal_progress.h"
+
+#include "pconv/errors.h"
+#include "pconv/image_io.h"
+#include "pconv/inpainter.h"
+#include "pconv/threads.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+namespace fs = std::filesystem;
+
+namespace pconv::cli {
+namespace {
+
+std::vector<fs::path> imagesIn(const fs::path& dir) {
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(dir))
+        if (entry.is_regular_file() && hasImageExtension(entry.path().string())) files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+bool sameFile(const fs::path& a, const fs::path& b) {
+    std::error_code ec;
+    return fs::exists(a, ec) && fs::exists(b, ec) && fs::equivalent(a, b, ec);
+}
+
+std::unique_ptr<Inpainter> makeInpainterFromArgs(const ArgParser& parser) {
+    const auto method = parseMethod(parser.get("method"));
+    if (!method) throw parser.usageError("--method must be pconv, telea or ns, got '" + parser.get("method") + "'");
+    if (*method != Method::PConv) return makeClassicalInpainter(*method, parser.getDouble("radius", 0.1, 1000));
+    if (!parser.has("model"))
+        throw parser.usageError("--method pconv needs --model FILE (no default model is shipped yet); or use --method telea or ns");
+    return makePConvInpainter(PConvModel::load(parser.get("model")));
+}
+
+void inpaintOne(const Inpainter& inpainter, const std::string& imagePath, const cv::Mat& holes, const std::string& maskPath,
+                const std::string& outputPath, int quality) {
+    const cv::Mat image = readImage(imagePath);
+    if (holes.size() != image.size())
+        throw FileError(maskPath, "mask is " + std::to_string(holes.cols) + "x" + std::to_string(holes.rows) + " but image '" +
+                                      imagePath + "' is " + std::to_string(image.cols) + "x" + std::to_string(image.rows) +
+                                      " (sizes must match)");
+    writeImageAtomic(outputPath, inpainter.inpaint(image, holes), quality);
+}
+
+int inpaintFolder(const Inpainter& inpainter, const ArgParser& parser) {
+    const fs::path inputDir = parser.get("input"), maskArg = parser.get("mask"), outputDir = parser.get("output");
+    const int quality = parser.getInt("quality", 1, 100);
+    if (fs::exists(outputDir) && !fs::is_directory(outputDir))
+        throw FileError(outputDir.string(), "input is a folder, so --output must be a folder, but this is a file");
+    if (sameFile(inputDir, outputDir))
+        throw FileError(outputDir.string(), "output folder is the input folder; choose another so no original is overwritten");
+    const bool oneMask = !fs::is_directory(maskArg);
+    cv::Mat sharedHoles;
+    if (oneMask) sharedHoles = readMask(maskArg.string());
+
+    std::map<std::string, fs::path> masksByStem;
+    if (!oneMask)
+        for (const auto& m : imagesIn(maskArg)) masksByStem[m.stem().string()] = m;
+
+    const auto images = imagesIn(inputDir);
+    if (images.empty()) throw FileError(inputDir.string(), "no images found (png, jpg, webp, bmp, tiff ...)");
+    fs::create_directories(outputDir);
+
+    TerminalProgress progress("inpaint", static_cast<int>(images.size()));
+    int done = 0, failed = 0;
+    for (const auto& image : images) {
+        progress.update(done, image.filename().string());
+        const fs::path output = outputDir / (image.stem().string() + ".png");
+        try {
+            if (oneMask) {
+                inpaintOne(inpainter, image.string(), sharedHoles, maskArg.string(), output.string(), quality);
+            } else {
+                const auto it = masksByStem.find(image.stem().string());
+                if (it == masksByStem.end())
+                    throw FileError(image.string(), "no mask named '" + image.stem().string() + ".*' in " + maskArg.string());
+                inpaintOne(inpainter, image.string(), readMask(it->second.string()), it->second.string(), output.string(), quality);
+            }
+        } catch (const Error& e) {
+            progress.finish();
+            std::cerr << "pconv inpaint: " << e.what() << "\n";
+            ++failed;
+        }
+        ++done;
+    }
+    progress.finish();
+    std::cout << "Inpainted " << (done - failed) << " of " << done << " images into " << outputDir.string() << "\n";
+    return failed == 0 ? 0 : 1;
+}
+
+} // namespace
+
+int runInpaint(const Args& args) {
+    ArgParser parser("pconv inpaint", "Fill the holes of an image, or of every image in a folder. Mask pixels that are non-zero are holes.");
+    parser.option("input", "IMG|DIR", "image, or a folder of images", std::nullopt, true);
+    parser.option("mask", "MASK|DIR", "mask of the same size, a folder of masks matched by file stem, or one mask for all", std::nullopt,
+                  true);
+    parser.option("output", "FILE|DIR", "result image (format from the extension), or a folder for <stem>.png results", std::nullopt,
+                  true);
+    parser.option("method", "NAME", "pconv (the network), telea or ns (OpenCV)", "pconv");
+    parser.option("model", "FILE", "PConv model file (for --method pconv)");
+    parser.option("radius", "R", "neighbourhood radius in px for telea and ns", "3");
+    parser.option("quality", "Q", "JPEG/WebP quality 1-100 when the output is .jpg or .webp", "95");
+    parser.option("threads", "N", "CPU threads (0 = all cores)", "0");
+    if (!parser.parse(args)) {
+        std::cout << parser.help();
+        return 0;
+    }
+    setThreadCount(parser.getInt("threads", 0, 1024));
+    const std::string input = parser.get("input"), mask = parser.get("mask"), output = parser.get("output");
+    std::error_code ec;
+    if (!fs::exists(input, ec)) throw FileError(input, "no such file or folder");
+    if (!fs::exists(mask, ec)) throw FileError(mask, "no such file or folder");
+    const auto inpainter = makeInpainterFromArgs(parser);
+
+    if (fs::is_directory(input)) return inpaintFolder(*inpainter, parser);
+    if (fs::is_directory(mask)) throw FileError(mask, "is a folder, but --input is a single image: give a mask file");
+    if (sameFile(input, output)) throw FileError(output, "output is the input image; refusing to overwrite the original");
+    if (fs::is_directory(output, ec)) throw FileError(output, "is a folder; give a file name such as result.png");
+    inpaintOne(*inpainter, input, readMask(mask), mask, output, parser.getInt("quality", 1, 100));
+    std::cout << "Wrote " << output << "\n";
+    return 0;
+}
+
+} // namespace pconv::cli

@@ -1,0 +1,88 @@
+// `pconv masks`: random training masks, and masked samples from a photo folder,
+// with the seed project's options (num_mask, min_units, max_units, new_mask_path,
+// im_file, new_im_path).
+#include "arg_parser.h"
+#include "commands.h"
+#include "terminal_progress.h"
+
+#include "pconv/errors.h"
+#include "pconv/mask_batch.h"
+
+#include <iostream>
+#include <memory>
+
+namespace pconv::cli {
+namespace {
+
+// "512" or "640x480".
+std::pair<int, int> parseSize(const ArgParser& parser) {
+    const std::string text = parser.get("size");
+    try {
+        size_t used = 0;
+        const auto x = text.find('x');
+        if (x == std::string::npos) {
+            const int side = std::stoi(text, &used);
+            if (used == text.size() && side >= 1 && side <= 16384) return {side, side};
+        } else {
+            const int w = std::stoi(text.substr(0, x), &used);
+            const bool wOk = used == x;
+            const int h = std::stoi(text.substr(x + 1), &used);
+            if (wOk && used == text.size() - x - 1 && w >= 1 && h >= 1 && w <= 16384 && h <= 16384) return {w, h};
+        }
+    } catch (const std::exception&) {
+    }
+    throw parser.usageError("--size must be S or WxH with sides from 1 to 16384, got '" + text + "'");
+}
+
+} // namespace
+
+int runMasks(const Args& args) {
+    ArgParser parser("pconv masks",
+                     "Generate random irregular hole masks (lines, rectangles, ellipses, circles) as mask_<n>.png, 255 = hole.\n"
+                     "With --images, also write every photo x mask as <stem>_<n>.png: [photo | masked photo].");
+    parser.option("count", "N", "number of masks", std::nullopt, true);
+    parser.option("min-units", "A", "fewest shapes of each kind per mask", std::nullopt, true);
+    parser.option("max-units", "B", "most shapes of each kind per mask", std::nullopt, true);
+    parser.option("out-masks", "DIR", "folder for the masks (created if missing)", std::nullopt, true);
+    parser.option("size", "S|WxH", "mask size in pixels", "512");
+    parser.option("images", "DIR", "photos to turn into masked samples (scaled and centre-cropped to the mask size)");
+    parser.option("out-images", "DIR", "folder for the masked samples (needed with --images)");
+    parser.option("seed", "S", "random seed (the same seed gives the same masks)", "0");
+    parser.option("hole-ratio", "LO:HI", "keep adding shapes until the hole fraction lies in LO..HI, e.g. 0.1:0.2");
+    if (!parser.parse(args)) {
+        std::cout << parser.help();
+        return 0;
+    }
+    if (parser.has("images") != parser.has("out-images")) throw parser.usageError("--images and --out-images go together");
+
+    MaskBatchOptions options;
+    options.count = parser.getInt("count", 1, 10'000'000);
+    options.generator.minUnits = parser.getInt("min-units", 0, 1000);
+    options.generator.maxUnits = parser.getInt("max-units", 0, 1000);
+    if (options.generator.maxUnits < options.generator.minUnits) throw parser.usageError("--max-units must be >= --min-units");
+    std::tie(options.generator.width, options.generator.height) = parseSize(parser);
+    if (parser.has("hole-ratio")) {
+        try {
+            options.generator.holeRatio = parseHoleRatioRange(parser.get("hole-ratio"));
+        } catch (const InvalidArgument& e) {
+            throw parser.usageError(std::string("--hole-ratio: ") + e.what());
+        }
+    }
+    options.seed = parser.getSeed("seed");
+    options.maskFolder = parser.get("out-masks");
+    options.imageFolder = parser.get("images");
+    options.sampleFolder = parser.get("out-images");
+
+    std::unique_ptr<TerminalProgress> bar;
+    const auto result = generateMaskBatch(options, [&](int done, int total) {
+        if (!bar) bar = std::make_unique<TerminalProgress>("masks", total);
+        bar->update(done);
+    });
+    if (bar) bar->finish();
+    std::cout << "Wrote " << result.masksWritten << " masks to " << options.maskFolder;
+    if (result.samplesWritten) std::cout << " and " << result.samplesWritten << " masked samples to " << options.sampleFolder;
+    std::cout << "\n";
+    return 0;
+}
+
+} // namespace pconv::cli

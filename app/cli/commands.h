@@ -1,0 +1,16 @@
+#pragma once
+// The `pconv` subcommands. Each returns the process exit code and throws
+// UsageError (exit 2) or pconv::Error (exit 1) for main() to report.
+#include <string>
+#include <vector>
+
+namespace pconv::cli {
+
+using Args = std::vector<std::string>;
+
+int runInpaint(const Args& args);
+int runMasks(const Args& args);
+int runInitModel(const Args& args);
+int runInfo(const Args& args);
+
+} // namespace pconv::cli

@@ -1,0 +1,71 @@
+// `pconv`: inpainting, mask generation and model tools on the command line.
+#include "arg_parser.h"
+#include "commands.h"
+
+#include "pconv/errors.h"
+
+#include <cstdio>
+#include <exception>
+#include <functional>
+#include <iostream>
+#include <map>
+
+namespace {
+
+const char* kUsage =
+    "Usage: pconv <command> [options]\n"
+    "\n"
+    "Partial-convolution inpainting (Liu et al., ECCV 2018) and OpenCV's Telea and\n"
+    "Navier-Stokes methods. Masks: any non-zero pixel is a hole.\n"
+    "\n"
+    "Commands:\n"
+    "  inpaint      fill the holes of an image (or a folder of images)\n"
+    "  masks        generate random irregular hole masks and masked training samples\n"
+    "  init-model   write a freshly initialised PConv model file\n"
+    "  info         describe a model file\n"
+    "\n"
+    "Run 'pconv <command> --help' for a command's options.\n";
+
+} // namespace
+
+int main(int argc, char** argv) {
+    using namespace pconv::cli;
+    const std::map<std::string, std::function<int(const Args&)>> commands = {
+        {"inpaint", runInpaint}, {"masks", runMasks}, {"init-model", runInitModel}, {"info", runInfo}};
+
+    if (argc < 2) {
+        std::cerr << kUsage;
+        return 2;
+    }
+    std::string command = argv[1];
+    Args args(argv + 2, argv + argc);
+    if (command == "--help" || command == "-h") {
+        std::cout << kUsage;
+        return 0;
+    }
+    if (command == "--version") {
+        std::cout << "pconv 0.1.0\n";
+        return 0;
+    }
+    if (command == "help" && !args.empty()) {
+        command = args[0];
+        args = {"--help"};
+    }
+    const auto it = commands.find(command);
+    if (it == commands.end()) {
+        std::cerr << "pconv: unknown command '" << command << "' (see 'pconv --help')\n";
+        return 2;
+    }
+    try {
+        return it->second(args);
+    } catch (const UsageError& e) {
+        std::cerr << e.what() << "\n";
+        return 2;
+    } catch (const pconv::Error& e) {
+        std::cerr << "pconv " << command << ": " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "pconv " << command << ": unexpected error: " << pconv::firstLine(e.what()) << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,41 @@
+#pragma once
+// Reading images and masks from disk with clear errors, and atomic writes.
+#include <opencv2/core.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pconv {
+
+// Images above this many pixels are refused unless the caller raises the limit
+// (a 100000x100000 header would otherwise try to allocate 30 GB).
+constexpr std::int64_t kDefaultMaxImagePixels = 200'000'000;
+
+// Reads a photo as 8- or 16-bit, 1, 3 (BGR) or 4 (BGRA) channels.
+// JPEGs get their EXIF orientation applied; alpha and 16-bit depth are kept.
+// Throws FileError naming the file for missing, empty, unreadable, undecodable,
+// oversized or unsupported-depth files.
+cv::Mat readImage(const std::string& path, std::int64_t maxPixels = kDefaultMaxImagePixels);
+
+// Reads a hole mask: any non-zero pixel is a hole (OpenCV's cv::inpaint and
+// IOPaint's convention). Colour masks count a pixel as a hole when any colour
+// channel is non-zero; a fully transparent pixel is never a hole.
+// Returns CV_8UC1 with 255 = hole, 0 = valid.
+cv::Mat readMask(const std::string& path, std::int64_t maxPixels = kDefaultMaxImagePixels);
+
+// Converts any 1/3/4-channel 8/16-bit mask to CV_8UC1 with 255 = hole.
+cv::Mat binarizeMask(const cv::Mat& mask);
+
+// Encodes by the path's extension (png, jpg, webp, tiff, bmp ...) and writes to a
+// temporary file beside the target, then renames it into place: a crash never
+// leaves a half-written file under the final name. jpegQuality is 1..100.
+void writeImageAtomic(const std::string& path, const cv::Mat& image, int jpegQuality = 95);
+
+// Writes bytes to a temporary file beside path, flushes it and renames it into place.
+void writeFileAtomic(const std::string& path, const std::vector<unsigned char>& bytes);
+
+// True when the file extension names an image format OpenCV can read.
+bool hasImageExtension(const std::string& path);
+
+} // namespace pconv

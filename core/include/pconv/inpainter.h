@@ -1,0 +1,50 @@
+#pragma once
+// One interface for every way to fill holes: the PConv network and OpenCV's
+// Telea and Navier-Stokes methods. Torch-free header.
+#include "pconv/model.h"
+
+#include <opencv2/core.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace pconv {
+
+enum class Method { PConv, Telea, NavierStokes };
+
+std::string toString(Method method);              // "pconv", "telea", "ns"
+std::optional<Method> parseMethod(const std::string& text);
+
+class Inpainter {
+public:
+    virtual ~Inpainter() = default;
+    virtual Method method() const = 0;
+
+    // image: 8- or 16-bit, 1 (gray), 3 (BGR) or 4 (BGRA) channels.
+    // holes: CV_8UC1 of the same size, non-zero = hole.
+    // Returns an image of the same size and type in which every pixel outside the
+    // holes is bit-exact the input's and alpha is untouched.
+    // Throws InvalidArgument for mismatched or unsupported inputs.
+    cv::Mat inpaint(const cv::Mat& image, const cv::Mat& holes) const;
+
+protected:
+    // Produces a filled image of the input's size and type; may touch any pixel
+    // (inpaint() pastes back only the hole pixels).
+    virtual cv::Mat fill(const cv::Mat& image, const cv::Mat& holes) const = 0;
+};
+
+// Telea or Navier-Stokes (cv::inpaint) with the given neighbourhood radius.
+std::unique_ptr<Inpainter> makeClassicalInpainter(Method method, double radius = 3.0);
+
+// The PConv network: pads to a multiple of 2^depth (reflect), runs, crops back.
+std::unique_ptr<Inpainter> makePConvInpainter(PConvModel model);
+
+// Throws InvalidArgument unless image and holes fit inpaint()'s contract.
+void checkInpaintInputs(const cv::Mat& image, const cv::Mat& holes);
+
+// `original` with the hole pixels (holes != 0) taken from `filled`; alpha of a
+// 4-channel original is kept everywhere.
+cv::Mat compositeHoles(const cv::Mat& original, const cv::Mat& filled, const cv::Mat& holes);
+
+} // namespace pconv

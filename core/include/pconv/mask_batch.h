@@ -1,0 +1,43 @@
+#pragma once
+// Batch generation of training masks, and of masked training samples from a
+// folder of photos (the seed project's config_im_mask.py, done right).
+#include "pconv/mask_generator.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace pconv {
+
+struct MaskBatchOptions {
+    int count = 10;
+    MaskGeneratorOptions generator;  // size, units, optional hole-ratio range
+    std::uint64_t seed = 0;
+    std::string maskFolder;          // written as mask_<j>.png, 255 = hole
+    std::string imageFolder;         // optional: photos to mask
+    std::string sampleFolder;        // with imageFolder: <stem>_<j>.png = [photo | masked photo]
+};
+
+struct MaskBatchResult {
+    int masksWritten = 0;
+    int samplesWritten = 0;
+    bool cancelled = false;
+};
+
+// progress(done, total) is called after every file; set *cancel to stop early.
+// Throws FileError / InvalidArgument for bad folders or options.
+MaskBatchResult generateMaskBatch(const MaskBatchOptions& options,
+                                  const std::function<void(int done, int total)>& progress = {},
+                                  const std::atomic<bool>* cancel = nullptr);
+
+// The seed used for mask j of a batch started with `seed`.
+std::uint64_t batchMaskSeed(std::uint64_t seed, int index);
+
+// Scales a photo to cover width x height and crops the centre (no distortion).
+cv::Mat coverAndCrop(const cv::Mat& image, int width, int height);
+
+// [photo | photo with holes blacked out], side by side (the seed's sample layout).
+cv::Mat maskedSample(const cv::Mat& photo, const cv::Mat& holes);
+
+} // namespace pconv

@@ -1,0 +1,56 @@
+// OpenCV's Telea and Navier-Stokes inpainting behind the Inpainter interface.
+#include "pconv/errors.h"
+#include "pconv/inpainter.h"
+
+#include <opencv2/imgproc.hpp>
+#include <opencv2/photo.hpp>
+
+namespace pconv {
+namespace {
+
+class ClassicalInpainter : public Inpainter {
+public:
+    ClassicalInpainter(Method method, double radius) : method_(method), radius_(radius) {}
+    Method method() const override { return method_; }
+
+protected:
+    cv::Mat fill(const cv::Mat& image, const cv::Mat& holes) const override {
+        const int flags = method_ == Method::Telea ? cv::INPAINT_TELEA : cv::INPAINT_NS;
+        cv::Mat colour = image;
+        if (image.channels() == 4) cv::cvtColor(image, colour, cv::COLOR_BGRA2BGR);
+        cv::Mat filled;
+        // cv::inpaint takes 8-bit 1- or 3-channel and 16-bit 1-channel images:
+        // other 16-bit images are filled one channel at a time.
+        if (colour.depth() == CV_8U || colour.channels() == 1) {
+            cv::inpaint(colour, holes, filled, radius_, flags);
+        } else {
+            std::vector<cv::Mat> planes;
+            cv::split(colour, planes);
+            for (auto& plane : planes) cv::inpaint(plane.clone(), holes, plane, radius_, flags);
+            cv::merge(planes, filled);
+        }
+        if (image.channels() == 4) {
+            std::vector<cv::Mat> planes;
+            cv::split(filled, planes);
+            cv::Mat alpha;
+            cv::extractChannel(image, alpha, 3);
+            planes.push_back(alpha);
+            cv::merge(planes, filled);
+        }
+        return filled;
+    }
+
+private:
+    Method method_;
+    double radius_;
+};
+
+} // namespace
+
+std::unique_ptr<Inpainter> makeClassicalInpainter(Method method, double radius) {
+    if (method == Method::PConv) throw InvalidArgument("pconv is not a classical method: use makePConvInpainter");
+    if (!(radius > 0)) throw InvalidArgument("inpaint radius must be positive");
+    return std::make_unique<ClassicalInpainter>(method, radius);
+}
+
+} // namespace pconv

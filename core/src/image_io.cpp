@@ -1,0 +1,148 @@
+#include "pconv/image_io.h"
+
+#include "pconv/errors.h"
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace pconv {
+namespace {
+
+std::vector<unsigned char> readAllBytes(const std::string& path) {
+    std::error_code ec;
+    const auto status = fs::status(path, ec);
+    if (ec || !fs::exists(status)) throw FileError(path, "no such file");
+    if (fs::is_directory(status)) throw FileError(path, "is a directory, expected a file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw FileError(path, std::string("cannot open for reading: ") + std::strerror(errno));
+    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw FileError(path, "read error");
+    if (bytes.empty()) throw FileError(path, "file is empty");
+    return bytes;
+}
+
+bool isJpeg(const std::vector<unsigned char>& bytes) {
+    return bytes.size() > 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF;
+}
+
+cv::Mat decode(const std::string& path, const std::vector<unsigned char>& bytes, std::int64_t maxPixels) {
+    // JPEG has no alpha, so decode it with orientation applied; other formats are
+    // decoded unchanged so that alpha and 16-bit depth survive.
+    const int flags = isJpeg(bytes) ? (cv::IMREAD_ANYCOLOR | cv::IMREAD_ANYDEPTH) : cv::IMREAD_UNCHANGED;
+    cv::Mat image;
+    try {
+        image = cv::imdecode(bytes, flags);
+    } catch (const cv::Exception& e) {
+        throw FileError(path, "cannot decode image: " + firstLine(e.what()));
+    }
+    if (image.empty())
+        throw FileError(path, "cannot decode image (not an image, truncated, corrupt, or over OpenCV's ~1 gigapixel limit)");
+    if (static_cast<std::int64_t>(image.total()) > maxPixels)
+        throw FileError(path, "image is " + std::to_string(image.cols) + "x" + std::to_string(image.rows) +
+                                  " pixels, above the limit of " + std::to_string(maxPixels) + " pixels");
+    return image;
+}
+
+} // namespace
+
+cv::Mat readImage(const std::string& path, std::int64_t maxPixels) {
+    cv::Mat image = decode(path, readAllBytes(path), maxPixels);
+    const int depth = image.depth();
+    if (depth != CV_8U && depth != CV_16U)
+        throw FileError(path, "unsupported pixel depth (only 8-bit and 16-bit images are supported)");
+    const int channels = image.channels();
+    if (channels != 1 && channels != 3 && channels != 4)
+        throw FileError(path, "unsupported channel count " + std::to_string(channels) + " (expected 1, 3 or 4)");
+    return image;
+}
+
+cv::Mat binarizeMask(const cv::Mat& mask) {
+    if (mask.empty()) throw InvalidArgument("mask is empty");
+    const int channels = mask.channels();
+    if (channels != 1 && channels != 3 && channels != 4)
+        throw InvalidArgument("mask has " + std::to_string(channels) + " channels, expected 1, 3 or 4");
+    std::vector<cv::Mat> planes;
+    cv::split(mask, planes);
+    cv::Mat colourMax = planes[0].clone();
+    for (int c = 1; c < std::min(channels, 3); ++c) cv::max(colourMax, planes[c], colourMax);
+    cv::Mat hole = colourMax != 0;  // CV_8U, 255 where true
+    if (channels == 4) hole &= (planes[3] != 0);
+    return hole;
+}
+
+cv::Mat readMask(const std::string& path, std::int64_t maxPixels) {
+    const cv::Mat raw = decode(path, readAllBytes(path), maxPixels);
+    try {
+        return binarizeMask(raw);
+    } catch (const Error& e) {
+        throw FileError(path, std::string("not a usable mask: ") + e.what());
+    }
+}
+
+void writeFileAtomic(const std::string& path, const std::vector<unsigned char>& bytes) {
+    const fs::path target(path);
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) throw FileError(path, "cannot write: folder '" + dir.string() + "' does not exist");
+    if (fs::is_directory(target, ec)) throw FileError(path, "cannot write: a folder has that name");
+
+    std::random_device rd;
+    const fs::path temp = dir / ("." + target.filename().string() + ".tmp" + std::to_string(rd() % 1000000));
+    std::FILE* f = std::fopen(temp.c_str(), "wb");
+    if (!f) throw FileError(path, std::string("cannot write: ") + std::strerror(errno));
+    const bool wrote = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+    const bool flushed = std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
+    const int savedErrno = errno;
+    std::fclose(f);
+    if (!wrote || !flushed) {
+        fs::remove(temp, ec);
+        throw FileError(path, std::string("cannot write: ") + std::strerror(savedErrno));
+    }
+    fs::rename(temp, target, ec);
+    if (ec) {
+        fs::remove(temp, ec);
+        throw FileError(path, "cannot move the written file into place: " + ec.message());
+    }
+}
+
+void writeImageAtomic(const std::string& path, const cv::Mat& image, int jpegQuality) {
+    if (image.empty()) throw FileError(path, "refusing to write an empty image");
+    std::string ext = fs::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (ext.empty()) throw FileError(path, "no file extension: cannot tell which image format to write (use .png or .jpg)");
+    std::vector<int> params;
+    if (ext == ".jpg" || ext == ".jpeg") params = {cv::IMWRITE_JPEG_QUALITY, std::clamp(jpegQuality, 1, 100)};
+    if (ext == ".webp") params = {cv::IMWRITE_WEBP_QUALITY, std::clamp(jpegQuality, 1, 100)};
+
+    cv::Mat toWrite = image;
+    // JPEG and WebP encoders take 8-bit only: scale 16-bit down rather than fail.
+    if (image.depth() == CV_16U && (ext == ".jpg" || ext == ".jpeg" || ext == ".webp" || ext == ".bmp"))
+        image.convertTo(toWrite, CV_8U, 1.0 / 257.0);
+    std::vector<unsigned char> bytes;
+    try {
+        if (!cv::imencode(ext, toWrite, bytes, params)) throw FileError(path, "cannot encode image as " + ext);
+    } catch (const cv::Exception& e) {
+        throw FileError(path, "cannot encode image as " + ext + ": " + firstLine(e.what()));
+    }
+    writeFileAtomic(path, bytes);
+}
+
+bool hasImageExtension(const std::string& path) {
+    std::string ext = fs::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    static const char* known[] = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".pgm", ".ppm", ".pbm", ".pnm", ".jp2", ".exr", ".hdr"};
+    return std::any_of(std::begin(known), std::end(known), [&](const char* k) { return ext == k; });
+}
+
+} // namespace pconv

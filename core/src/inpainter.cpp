@@ -1,0 +1,59 @@
+#include "pconv/inpainter.h"
+
+#include "pconv/errors.h"
+
+#include <opencv2/imgproc.hpp>
+
+namespace pconv {
+
+std::string toString(Method method) {
+    switch (method) {
+    case Method::PConv: return "pconv";
+    case Method::Telea: return "telea";
+    case Method::NavierStokes: return "ns";
+    }
+    return "pconv";
+}
+
+std::optional<Method> parseMethod(const std::string& text) {
+    for (auto m : {Method::PConv, Method::Telea, Method::NavierStokes})
+        if (toString(m) == text) return m;
+    return std::nullopt;
+}
+
+void checkInpaintInputs(const cv::Mat& image, const cv::Mat& holes) {
+    if (image.empty()) throw InvalidArgument("image is empty");
+    if (image.depth() != CV_8U && image.depth() != CV_16U)
+        throw InvalidArgument("image must be 8- or 16-bit per channel");
+    if (image.channels() != 1 && image.channels() != 3 && image.channels() != 4)
+        throw InvalidArgument("image must have 1, 3 or 4 channels, has " + std::to_string(image.channels()));
+    if (holes.type() != CV_8UC1) throw InvalidArgument("mask must be single-channel 8-bit");
+    if (holes.size() != image.size())
+        throw InvalidArgument("mask is " + std::to_string(holes.cols) + "x" + std::to_string(holes.rows) + " but the image is " +
+                              std::to_string(image.cols) + "x" + std::to_string(image.rows) + " (they must match)");
+}
+
+cv::Mat compositeHoles(const cv::Mat& original, const cv::Mat& filled, const cv::Mat& holes) {
+    CV_Assert(filled.size() == original.size() && filled.type() == original.type());
+    cv::Mat result = original.clone();
+    if (original.channels() != 4) {
+        filled.copyTo(result, holes);
+        return result;
+    }
+    // Replace colour only: alpha stays the original's everywhere.
+    std::vector<cv::Mat> resultPlanes, filledPlanes;
+    cv::split(result, resultPlanes);
+    cv::split(filled, filledPlanes);
+    for (int c = 0; c < 3; ++c) filledPlanes[c].copyTo(resultPlanes[c], holes);
+    cv::merge(resultPlanes, result);
+    return result;
+}
+
+cv::Mat Inpainter::inpaint(const cv::Mat& image, const cv::Mat& holes) const {
+    checkInpaintInputs(image, holes);
+    if (cv::countNonZero(holes) == 0) return image.clone();
+    const cv::Mat filled = fill(image, holes);
+    return compositeHoles(image, filled, holes);
+}
+
+} // namespace pconv

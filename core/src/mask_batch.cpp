@@ -1,0 +1,109 @@
+#include "pconv/mask_batch.h"
+
+#include "pconv/errors.h"
+#include "pconv/image_io.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace pconv {
+namespace {
+
+std::string numbered(int index, int count) {
+    const int digits = std::max(3, static_cast<int>(std::to_string(std::max(count - 1, 0)).size()));
+    std::ostringstream s;
+    s << std::setw(digits) << std::setfill('0') << index;
+    return s.str();
+}
+
+void ensureFolder(const std::string& folder, const char* what) {
+    if (folder.empty()) throw InvalidArgument(std::string(what) + " folder is not set");
+    std::error_code ec;
+    if (fs::exists(folder, ec) && !fs::is_directory(folder, ec)) throw FileError(folder, "exists and is not a folder");
+    fs::create_directories(folder, ec);
+    if (ec) throw FileError(folder, "cannot create folder: " + ec.message());
+}
+
+std::vector<fs::path> photosIn(const std::string& folder) {
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec)) throw FileError(folder, "image folder does not exist");
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(folder))
+        if (entry.is_regular_file() && hasImageExtension(entry.path().string())) files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    if (files.empty()) throw FileError(folder, "no images found in the image folder");
+    return files;
+}
+
+} // namespace
+
+std::uint64_t batchMaskSeed(std::uint64_t seed, int index) {
+    // splitmix64 of (seed, index): neighbouring seeds give unrelated masks.
+    std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (static_cast<std::uint64_t>(index) + 1);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+cv::Mat coverAndCrop(const cv::Mat& image, int width, int height) {
+    const double scale = std::max(static_cast<double>(width) / image.cols, static_cast<double>(height) / image.rows);
+    const int scaledW = std::max(width, static_cast<int>(std::ceil(image.cols * scale)));
+    const int scaledH = std::max(height, static_cast<int>(std::ceil(image.rows * scale)));
+    cv::Mat scaled;
+    cv::resize(image, scaled, {scaledW, scaledH}, 0, 0, scale < 1.0 ? cv::INTER_AREA : cv::INTER_CUBIC);
+    return scaled(cv::Rect((scaledW - width) / 2, (scaledH - height) / 2, width, height)).clone();
+}
+
+cv::Mat maskedSample(const cv::Mat& photo, const cv::Mat& holes) {
+    CV_Assert(photo.size() == holes.size());
+    cv::Mat masked = photo.clone();
+    masked.setTo(cv::Scalar::all(0), holes);
+    cv::Mat sample;
+    cv::hconcat(photo, masked, sample);
+    return sample;
+}
+
+MaskBatchResult generateMaskBatch(const MaskBatchOptions& options, const std::function<void(int, int)>& progress,
+                                  const std::atomic<bool>* cancel) {
+    if (options.count < 1) throw InvalidArgument("mask count must be at least 1");
+    ensureFolder(options.maskFolder, "mask output");
+    std::vector<fs::path> photos;
+    if (!options.imageFolder.empty()) {
+        if (options.sampleFolder.empty()) throw InvalidArgument("an image folder needs a sample output folder too");
+        photos = photosIn(options.imageFolder);
+        ensureFolder(options.sampleFolder, "sample output");
+    }
+    const int total = options.count * (1 + static_cast<int>(photos.size()));
+    MaskBatchResult result;
+    auto stopped = [&] { return cancel && cancel->load(); };
+
+    std::vector<cv::Mat> masks;
+    for (int j = 0; j < options.count; ++j) {
+        if (stopped()) return result.cancelled = true, result;
+        GeneratedMask mask = generateMask(options.generator, batchMaskSeed(options.seed, j));
+        writeImageAtomic((fs::path(options.maskFolder) / ("mask_" + numbered(j, options.count) + ".png")).string(), mask.holes);
+        ++result.masksWritten;
+        if (!photos.empty()) masks.push_back(std::move(mask.holes));
+        if (progress) progress(result.masksWritten, total);
+    }
+    for (const auto& photoPath : photos) {
+        const cv::Mat photo = coverAndCrop(readImage(photoPath.string()), options.generator.width, options.generator.height);
+        for (int j = 0; j < options.count; ++j) {
+            if (stopped()) return result.cancelled = true, result;
+            const auto name = photoPath.stem().string() + "_" + numbered(j, options.count) + ".png";
+            writeImageAtomic((fs::path(options.sampleFolder) / name).string(), maskedSample(photo, masks[j]));
+            ++result.samplesWritten;
+            if (progress) progress(result.masksWritten + result.samplesWritten, total);
+        }
+    }
+    return result;
+}
+
+} // namespace pconv

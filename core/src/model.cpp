@@ -1,0 +1,191 @@
+#include "pconv/model.h"
+
+#include "pconv/errors.h"
+#include "pconv/image_io.h"
+#include "pconv/nn/pconv_unet.h"
+
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+#include <torch/utils.h>
+
+#include <filesystem>
+#include <sstream>
+
+namespace pconv {
+namespace {
+
+constexpr const char* kFormatKey = "pconv_format";
+constexpr const char* kFormatName = "pconv-studio-model";
+constexpr int64_t kFormatVersion = 1;
+
+// Metadata travels as "key=value" lines; newlines inside values are escaped.
+std::string encodeMetadata(const std::map<std::string, std::string>& metadata) {
+    std::string out;
+    for (const auto& [key, value] : metadata) {
+        out += key + "=";
+        for (char c : value) out += c == '\n' ? std::string("\\n") : c == '\\' ? std::string("\\\\") : std::string(1, c);
+        out += "\n";
+    }
+    return out;
+}
+
+std::map<std::string, std::string> decodeMetadata(const std::string& text) {
+    std::map<std::string, std::string> metadata;
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        const auto eq = line.find('=');
+        if (eq == std::string::npos) continue;
+        std::string value;
+        for (size_t i = eq + 1; i < line.size(); ++i) {
+            if (line[i] == '\\' && i + 1 < line.size()) {
+                value += line[i + 1] == 'n' ? '\n' : line[i + 1];
+                ++i;
+            } else {
+                value += line[i];
+            }
+        }
+        metadata[line.substr(0, eq)] = value;
+    }
+    return metadata;
+}
+
+// Copies every parameter and buffer of `module` from `archive`, which must have
+// the nested layout torch::nn::Module::save writes, checking each shape.
+void loadChecked(torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::string& prefix) {
+    torch::NoGradGuard noGrad;
+    auto copyInto = [&](const std::string& name, torch::Tensor& target, bool isBuffer) {
+        torch::Tensor stored;
+        if (!archive.try_read(name, stored, isBuffer))
+            throw Error("missing weight '" + prefix + name + "'");
+        if (stored.sizes() != target.sizes()) {
+            std::ostringstream msg;
+            msg << "weight '" << prefix << name << "' has shape " << stored.sizes() << ", the architecture needs " << target.sizes();
+            throw Error(msg.str());
+        }
+        target.copy_(stored);
+    };
+    for (auto& item : module.named_parameters(/*recurse=*/false)) copyInto(item.key(), item.value(), false);
+    for (auto& item : module.named_buffers(/*recurse=*/false)) copyInto(item.key(), item.value(), true);
+    for (auto& child : module.named_children()) {
+        torch::serialize::InputArchive childArchive;
+        if (!archive.try_read(child.key(), childArchive)) throw Error("missing layer '" + prefix + child.key() + "'");
+        loadChecked(*child.value(), childArchive, prefix + child.key() + ".");
+    }
+}
+
+int64_t readInt(torch::serialize::InputArchive& archive, const std::string& key) {
+    c10::IValue value;
+    if (!archive.try_read(key, value) || !value.isInt()) throw Error("missing or invalid '" + key + "' entry");
+    return value.toInt();
+}
+
+std::string readString(torch::serialize::InputArchive& archive, const std::string& key) {
+    c10::IValue value;
+    if (!archive.try_read(key, value) || !value.isString()) throw Error("missing or invalid '" + key + "' entry");
+    return value.toStringRef();
+}
+
+} // namespace
+
+struct PConvModel::State {
+    ModelConfig config;
+    nn::PConvUNet network{nullptr};
+    std::map<std::string, std::string> metadata;
+};
+
+PConvModel::PConvModel(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+PConvModel PConvModel::create(const ModelConfig& config, std::uint64_t seed) {
+    validate(config);
+    auto state = std::make_shared<State>();
+    state->config = config;
+    torch::manual_seed(seed);
+    state->network = nn::PConvUNet(config);
+    state->network->eval();
+    return PConvModel(std::move(state));
+}
+
+PConvModel PConvModel::load(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw FileError(path, "no such model file");
+    if (fs::is_directory(path, ec)) throw FileError(path, "is a directory, expected a model file");
+    if (fs::file_size(path, ec) == 0) throw FileError(path, "model file is empty");
+
+    torch::serialize::InputArchive archive;
+    try {
+        archive.load_from(path);
+    } catch (const std::exception& e) {
+        throw FileError(path, "not a readable model file (truncated, corrupt or not a model): " + firstLine(e.what()));
+    }
+    try {
+        c10::IValue format;
+        if (!archive.try_read(kFormatKey, format) || !format.isString() || format.toStringRef() != kFormatName)
+            throw Error("not a PConv Studio model file (no '" + std::string(kFormatKey) + "' entry)");
+        const int64_t version = readInt(archive, "pconv_format_version");
+        if (version > kFormatVersion)
+            throw Error("model file format version " + std::to_string(version) + " is newer than this program supports (" +
+                        std::to_string(kFormatVersion) + ")");
+
+        ModelConfig config;
+        config.depth = static_cast<int>(readInt(archive, "arch_depth"));
+        config.width = static_cast<int>(readInt(archive, "arch_width"));
+        const auto norm = parseNormKind(readString(archive, "arch_norm"));
+        const auto normalization = parseInputNormalization(readString(archive, "arch_normalization"));
+        if (!norm) throw Error("unknown norm '" + readString(archive, "arch_norm") + "'");
+        if (!normalization) throw Error("unknown input normalization '" + readString(archive, "arch_normalization") + "'");
+        config.norm = *norm;
+        config.normalization = *normalization;
+        validate(config);
+
+        PConvModel model = create(config);
+        torch::serialize::InputArchive weights;
+        if (!archive.try_read("weights", weights)) throw Error("no 'weights' entry");
+        loadChecked(*model.state_->network, weights, "");
+        model.state_->metadata = decodeMetadata(readString(archive, "metadata"));
+        return model;
+    } catch (const FileError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw FileError(path, firstLine(e.what()));
+    }
+}
+
+void PConvModel::save(const std::string& path) const {
+    torch::serialize::OutputArchive archive;
+    archive.write(kFormatKey, c10::IValue(std::string(kFormatName)));
+    archive.write("pconv_format_version", c10::IValue(kFormatVersion));
+    archive.write("arch_depth", c10::IValue(static_cast<int64_t>(state_->config.depth)));
+    archive.write("arch_width", c10::IValue(static_cast<int64_t>(state_->config.width)));
+    archive.write("arch_norm", c10::IValue(toString(state_->config.norm)));
+    archive.write("arch_normalization", c10::IValue(toString(state_->config.normalization)));
+    archive.write("metadata", c10::IValue(encodeMetadata(state_->metadata)));
+    torch::serialize::OutputArchive weights;
+    state_->network->save(weights);
+    archive.write("weights", weights);
+
+    std::vector<unsigned char> bytes;
+    try {
+        archive.save_to([&bytes](const void* data, size_t size) {
+            const auto* p = static_cast<const unsigned char*>(data);
+            bytes.insert(bytes.end(), p, p + size);
+            return size;
+        });
+    } catch (const std::exception& e) {
+        throw FileError(path, "cannot serialise model: " + firstLine(e.what()));
+    }
+    writeFileAtomic(path, bytes);
+}
+
+const ModelConfig& PConvModel::config() const { return state_->config; }
+
+std::int64_t PConvModel::parameterCount() const { return nn::parameterCount(*state_->network); }
+
+const std::map<std::string, std::string>& PConvModel::metadata() const { return state_->metadata; }
+
+void PConvModel::setMetadata(const std::string& key, const std::string& value) { state_->metadata[key] = value; }
+
+nn::PConvUNetImpl& PConvModel::network() const { return *state_->network; }
+
+} // namespace pconv

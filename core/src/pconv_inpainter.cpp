@@ -1,0 +1,55 @@
+// The PConv network behind the Inpainter interface: any image size is padded
+// (reflect) to a multiple of 2^depth, run once, and cropped back.
+#include "pconv/inpainter.h"
+#include "pconv/nn/pconv_unet.h"
+#include "pconv/nn/tensor_image.h"
+
+#include <opencv2/core.hpp>
+#include <torch/torch.h>
+
+namespace pconv {
+namespace {
+
+int paddingFor(int size, int multiple) { return (multiple - size % multiple) % multiple; }
+
+// Reflect needs at least two pixels; a 1-pixel side is replicated instead.
+cv::Mat padTo(const cv::Mat& m, int bottom, int right) {
+    const int border = (m.rows > 1 && m.cols > 1) ? cv::BORDER_REFLECT_101 : cv::BORDER_REPLICATE;
+    cv::Mat padded;
+    cv::copyMakeBorder(m, padded, 0, bottom, 0, right, border);
+    return padded;
+}
+
+class PConvInpainter : public Inpainter {
+public:
+    explicit PConvInpainter(PConvModel model) : model_(std::move(model)) {}
+    Method method() const override { return Method::PConv; }
+
+protected:
+    cv::Mat fill(const cv::Mat& image, const cv::Mat& holes) const override {
+        const ModelConfig& config = model_.config();
+        const int multiple = config.sizeMultiple();
+        const int bottom = paddingFor(image.rows, multiple), right = paddingFor(image.cols, multiple);
+
+        const cv::Mat rgb = padTo(nn::toRgbFloat(image), bottom, right);
+        const cv::Mat paddedHoles = padTo(holes, bottom, right);
+
+        // Guards are thread-local: created here, in the thread that runs the model.
+        c10::InferenceMode inferenceMode;
+        auto& network = model_.network();
+        const auto input = nn::rgbFloatToTensor(rgb, config.normalization);
+        const auto valid = nn::holeMaskToValidTensor(paddedHoles);
+        const auto output = network.forward(input * valid, valid);
+        const cv::Mat predicted = nn::tensorToRgbFloat(output, config.normalization)(cv::Rect(0, 0, image.cols, image.rows));
+        return nn::rgbFloatToLike(predicted.clone(), image);
+    }
+
+private:
+    PConvModel model_;
+};
+
+} // namespace
+
+std::unique_ptr<Inpainter> makePConvInpainter(PConvModel model) { return std::make_unique<PConvInpainter>(std::move(model)); }
+
+} // namespace pconv

@@ -1,0 +1,103 @@
+#include "pconv/nn/pconv_unet.h"
+
+#include <torch/nn/functional/activation.h>
+#include <torch/nn/functional/upsampling.h>
+#include <torch/nn/functional/batchnorm.h>
+#include <torch/nn/functional/instancenorm.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/instancenorm.h>
+
+#include <algorithm>
+#include <string>
+
+namespace F = torch::nn::functional;
+
+namespace pconv::nn {
+namespace {
+
+torch::nn::AnyModule makeNorm(NormKind kind, int64_t channels) {
+    switch (kind) {
+    case NormKind::Batch: return torch::nn::AnyModule(torch::nn::BatchNorm2d(channels));
+    case NormKind::Instance:
+        return torch::nn::AnyModule(torch::nn::InstanceNorm2d(torch::nn::InstanceNorm2dOptions(channels).affine(true)));
+    case NormKind::None: break;
+    }
+    return {};
+}
+
+int64_t encoderKernel(int level) { return level == 1 ? 7 : (level <= 3 ? 5 : 3); }
+
+torch::Tensor upsample2x(const torch::Tensor& t) {
+    return F::interpolate(t, F::InterpolateFuncOptions().scale_factor(std::vector<double>{2.0, 2.0}).mode(torch::kNearest));
+}
+
+} // namespace
+
+int64_t PConvUNetImpl::channelsAt(int level) const {
+    if (level == 0) return 3;
+    return static_cast<int64_t>(config_.width) * (int64_t{1} << std::min(level - 1, 3));
+}
+
+PConvUNetImpl::PConvUNetImpl(const ModelConfig& config) : config_(config) {
+    validate(config_);
+    const int depth = config_.depth;
+    for (int level = 1; level <= depth; ++level) {
+        auto layer = PartialConv2d(PartialConv2dOptions(channelsAt(level - 1), channelsAt(level), encoderKernel(level)).stride(2));
+        encoder_.push_back(register_module("enc" + std::to_string(level), layer));
+        torch::nn::AnyModule norm;
+        if (level > 1) norm = makeNorm(config_.norm, channelsAt(level));
+        if (!norm.is_empty()) {
+            register_module("enc" + std::to_string(level) + "_norm", norm.ptr());
+            encoder_norm_ptrs_.push_back(norm.ptr());
+        }
+        encoder_norm_.push_back(std::move(norm));
+    }
+    // Decoder level l turns level l's features plus level l-1's skip into level l-1's channels.
+    for (int level = depth; level >= 1; --level) {
+        const int64_t upChannels = channelsAt(level), skipChannels = channelsAt(level - 1);
+        const int64_t outChannels = level == 1 ? 3 : channelsAt(level - 1);
+        auto layer = PartialConv2d(
+            PartialConv2dOptions(upChannels + skipChannels, outChannels, 3).mask_groups({upChannels, skipChannels}));
+        decoder_.push_back(register_module("dec" + std::to_string(level), layer));
+        torch::nn::AnyModule norm;
+        if (level > 1) norm = makeNorm(config_.norm, outChannels);
+        if (!norm.is_empty()) register_module("dec" + std::to_string(level) + "_norm", norm.ptr());
+        decoder_norm_.push_back(std::move(norm));
+    }
+}
+
+torch::Tensor PConvUNetImpl::forward(const torch::Tensor& image, const torch::Tensor& mask) {
+    const int depth = config_.depth;
+    TORCH_CHECK(image.dim() == 4 && image.size(1) == 3, "PConvUNet: image must be [N, 3, H, W], got ", image.sizes());
+    TORCH_CHECK(image.size(2) % config_.sizeMultiple() == 0 && image.size(3) % config_.sizeMultiple() == 0,
+                "PConvUNet: height and width must be multiples of ", config_.sizeMultiple(), ", got ", image.sizes());
+
+    std::vector<torch::Tensor> features{image}, masks{mask};
+    for (int level = 1; level <= depth; ++level) {
+        auto [x, m] = encoder_[level - 1]->forward(features.back(), masks.back());
+        if (!encoder_norm_[level - 1].is_empty()) x = encoder_norm_[level - 1].forward(x);
+        features.push_back(torch::relu(x));
+        masks.push_back(m);
+    }
+
+    torch::Tensor x = features[depth], m = masks[depth];
+    for (int i = 0; i < depth; ++i) {
+        const int level = depth - i;
+        const auto input = torch::cat({upsample2x(x), features[level - 1]}, 1);
+        const auto inputMask = torch::cat({upsample2x(m), masks[level - 1]}, 1);
+        std::tie(x, m) = decoder_[i]->forward(input, inputMask);
+        if (level > 1) {
+            if (!decoder_norm_[i].is_empty()) x = decoder_norm_[i].forward(x);
+            x = F::leaky_relu(x, F::LeakyReLUFuncOptions().negative_slope(0.2));
+        }
+    }
+    return x;
+}
+
+int64_t parameterCount(torch::nn::Module& module) {
+    int64_t total = 0;
+    for (const auto& p : module.parameters()) total += p.numel();
+    return total;
+}
+
+} // namespace pconv::nn
