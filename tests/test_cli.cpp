@@ -1,0 +1,191 @@
+// The `pconv` executable as a user runs it: help, exit codes, one-line errors,
+// Telea equal to cv::inpaint, masks written, a PConv model end to end, folders.
+#include "pconv/image_io.h"
+#include "pconv/mask_generator.h"
+
+#include <QtTest>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/photo.hpp>
+
+using namespace pconv;
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out, err;
+};
+
+Run runPconv(const QStringList& args) {
+    QProcess process;
+    process.start(PCONV_CLI_PATH, args);
+    process.waitForFinished(300000);
+    Run run;
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -100;  // -100: crashed
+    run.out = QString::fromUtf8(process.readAllStandardOutput());
+    run.err = QString::fromUtf8(process.readAllStandardError());
+    return run;
+}
+
+cv::Mat photo(int rows, int cols) {
+    cv::Mat image(rows, cols, CV_8UC3);
+    for (int y = 0; y < rows; ++y)
+        for (int x = 0; x < cols; ++x) image.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(x * 255 / cols), uchar(y * 255 / rows), 90);
+    cv::circle(image, {cols / 3, rows / 2}, rows / 5, cv::Scalar(20, 220, 240), -1);
+    return image;
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+    QString path(const QString& name) { return dir.filePath(name); }
+
+    void expectError(const QStringList& args, int code, const QString& text) {
+        const Run run = runPconv(args);
+        QVERIFY2(run.exitCode == code, qPrintable(QString("exit %1, stderr: %2").arg(run.exitCode).arg(run.err)));
+        QVERIFY2(run.err.contains(text), qPrintable(run.err));
+        QCOMPARE(run.err.trimmed().count('\n'), 0);  // one line
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        writeImageAtomic(path("photo.png").toStdString(), photo(120, 160));
+        cv::Mat holes = cv::Mat::zeros(120, 160, CV_8UC1);
+        cv::line(holes, {10, 10}, {150, 100}, 255, 9);
+        writeImageAtomic(path("mask.png").toStdString(), holes);
+    }
+
+    void help() {
+        const Run top = runPconv({"--help"});
+        QCOMPARE(top.exitCode, 0);
+        QVERIFY(top.out.contains("inpaint") && top.out.contains("masks"));
+        for (const char* command : {"inpaint", "masks", "init-model", "info"}) {
+            const Run run = runPconv({command, "--help"});
+            QCOMPARE(run.exitCode, 0);
+            QVERIFY2(run.out.contains("Usage: pconv " + QString(command)), qPrintable(run.out));
+        }
+        QCOMPARE(runPconv({}).exitCode, 2);
+    }
+
+    void usageErrors() {
+        expectError({"frobnicate"}, 2, "unknown command 'frobnicate'");
+        expectError({"inpaint", "--input", "a.png"}, 2, "missing --mask");
+        expectError({"inpaint", "--bogus", "1"}, 2, "unknown option '--bogus'");
+        expectError({"masks", "--count", "x", "--min-units", "1", "--max-units", "2", "--out-masks", path("m")}, 2, "--count");
+        expectError({"masks", "--count", "2", "--min-units", "3", "--max-units", "2", "--out-masks", path("m")}, 2, "--max-units");
+        expectError({"masks", "--count", "2", "--min-units", "1", "--max-units", "2", "--out-masks", path("m"), "--hole-ratio", "0.7:0.1"},
+                    2, "--hole-ratio");
+        expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.png")}, 2,
+                    "needs --model");
+    }
+
+    void fileErrorsNameTheFile() {
+        expectError({"inpaint", "--input", path("none.png"), "--mask", path("mask.png"), "--output", path("o.png"), "--method", "telea"},
+                    1, "none.png");
+        writeImageAtomic(path("small_mask.png").toStdString(), cv::Mat(10, 10, CV_8UC1, cv::Scalar(255)));
+        expectError({"inpaint", "--input", path("photo.png"), "--mask", path("small_mask.png"), "--output", path("o.png"), "--method",
+                     "telea"},
+                    1, "sizes must match");
+        QFile garbage(path("garbage.png"));
+        QVERIFY(garbage.open(QIODevice::WriteOnly));
+        garbage.write(QByteArray(100, 'z'));
+        garbage.close();
+        expectError({"inpaint", "--input", path("garbage.png"), "--mask", path("mask.png"), "--output", path("o.png"), "--method", "ns"}, 1,
+                    "garbage.png: cannot decode");
+        expectError({"info", "--model", path("garbage.png")}, 1, "garbage.png");
+        QVERIFY(!QFile::exists(path("o.png")));
+    }
+
+    void refusesToOverwriteInput() {
+        const QByteArray before = [&] { QFile f(path("photo.png")); f.open(QIODevice::ReadOnly); return f.readAll(); }();
+        expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("photo.png"), "--method", "telea"},
+                    1, "refusing to overwrite");
+        QFile f(path("photo.png"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), before);
+    }
+
+    void teleaEqualsCvInpaint() {
+        const Run run = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("telea.png"),
+                               "--method", "telea", "--radius", "5"});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        cv::Mat expected;
+        cv::inpaint(readImage(path("photo.png").toStdString()), readMask(path("mask.png").toStdString()), expected, 5, cv::INPAINT_TELEA);
+        QCOMPARE(cv::norm(readImage(path("telea.png").toStdString()), expected, cv::NORM_INF), 0.0);
+    }
+
+    void masksCommandWritesSeedOutputs() {
+        QDir().mkpath(path("photos"));
+        writeImageAtomic(path("photos/a.png").toStdString(), photo(80, 100));
+        const QStringList args = {"masks", "--count", "4", "--min-units", "2", "--max-units", "5", "--size", "128", "--out-masks",
+                                  path("gen"), "--images", path("photos"), "--out-images", path("samples"), "--seed", "9"};
+        const Run run = runPconv(args);
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(QDir(path("gen")).entryList(QDir::Files).size(), 4);
+        QCOMPARE(QDir(path("samples")).entryList(QDir::Files).size(), 4);
+        const cv::Mat sample = readImage(path("samples/a_003.png").toStdString());
+        QCOMPARE(sample.cols, 256);
+        QCOMPARE(sample.rows, 128);
+        // Deterministic: the same seed writes the same masks.
+        const cv::Mat first = readMask(path("gen/mask_002.png").toStdString());
+        QCOMPARE(runPconv({"masks", "--count", "4", "--min-units", "2", "--max-units", "5", "--size", "128", "--out-masks", path("gen2"),
+                        "--seed", "9"})
+                     .exitCode,
+                 0);
+        QCOMPARE(cv::norm(first, readMask(path("gen2/mask_002.png").toStdString()), cv::NORM_INF), 0.0);
+
+        QCOMPARE(runPconv({"masks", "--count", "2", "--min-units", "1", "--max-units", "1", "--size", "200x100", "--out-masks", path("ratio"),
+                        "--hole-ratio", "0.3:0.4"})
+                     .exitCode,
+                 0);
+        const double ratio = holeRatio(readMask(path("ratio/mask_001.png").toStdString()));
+        QVERIFY(ratio >= 0.3 && ratio <= 0.4);
+    }
+
+    void pconvEndToEnd() {
+        Run run = runPconv({"init-model", "--out", path("tiny.pconv"), "--depth", "4", "--width", "8", "--seed", "3"});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        expectError({"init-model", "--out", path("tiny.pconv")}, 1, "already exists");
+        run = runPconv({"info", "--model", path("tiny.pconv")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.contains("depth 4, width 8"));
+
+        run = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("pconv.png"), "--model",
+                     path("tiny.pconv"), "--threads", "1"});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const cv::Mat original = readImage(path("photo.png").toStdString()), result = readImage(path("pconv.png").toStdString());
+        const cv::Mat valid = readMask(path("mask.png").toStdString()) == 0;
+        cv::Mat diff;
+        cv::absdiff(original, result, diff);
+        QCOMPARE(cv::norm(diff, cv::NORM_INF, valid), 0.0);
+    }
+
+    void folderMode() {
+        QDir().mkpath(path("in"));
+        QDir().mkpath(path("masks"));
+        for (const char* stem : {"one", "two", "three"}) {
+            writeImageAtomic(path(QString("in/%1.jpg").arg(stem)).toStdString(), photo(60, 80));
+            cv::Mat holes = cv::Mat::zeros(60, 80, CV_8UC1);
+            cv::circle(holes, {40, 30}, 8, 255, -1);
+            if (QString(stem) != "three") writeImageAtomic(path(QString("masks/%1.png").arg(stem)).toStdString(), holes);
+        }
+        // A missing mask is reported for that image; the others are done; exit code 1.
+        Run run = runPconv({"inpaint", "--input", path("in"), "--mask", path("masks"), "--output", path("out"), "--method", "ns"});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("three.jpg") && run.err.contains("no mask"), qPrintable(run.err));
+        QVERIFY(QFile::exists(path("out/one.png")) && QFile::exists(path("out/two.png")) && !QFile::exists(path("out/three.png")));
+
+        // One mask for all images.
+        run = runPconv({"inpaint", "--input", path("in"), "--mask", path("masks/one.png"), "--output", path("out_all"), "--method", "telea"});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(QDir(path("out_all")).entryList(QDir::Files).size(), 3);
+
+        expectError({"inpaint", "--input", path("in"), "--mask", path("masks"), "--output", path("in"), "--method", "ns"}, 1,
+                    "output folder is the input folder");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"

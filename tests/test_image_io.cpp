@@ -1,0 +1,180 @@
+// Reading images and masks (types kept, EXIF orientation applied, clear errors)
+// and atomic writes that never leave a half-written or clobbered file.
+#include "pconv/errors.h"
+#include "pconv/image_io.h"
+
+#include <QtTest>
+#include <opencv2/imgcodecs.hpp>
+
+#include <fstream>
+#include <unistd.h>
+
+using namespace pconv;
+
+namespace {
+
+void writeBytes(const QString& path, const std::string& bytes) {
+    std::ofstream out(path.toStdString(), std::ios::binary);
+    out << bytes;
+}
+
+std::string readBytes(const QString& path) {
+    std::ifstream in(path.toStdString(), std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string encode(const cv::Mat& image, const std::string& ext) {
+    std::vector<unsigned char> bytes;
+    cv::imencode(ext, image, bytes);
+    return {bytes.begin(), bytes.end()};
+}
+
+// A JPEG with an EXIF APP1 segment whose Orientation tag is `orientation`.
+std::string jpegWithOrientation(const cv::Mat& image, int orientation) {
+    std::string jpeg = encode(image, ".jpg");
+    const std::string tiff = std::string("MM\0\x2A\0\0\0\x08", 8) + std::string("\0\x01", 2) +  // big-endian, one IFD entry
+                             std::string("\x01\x12\0\x03\0\0\0\x01", 8) + std::string(1, '\0') +
+                             std::string(1, static_cast<char>(orientation)) + std::string("\0\0", 2) + std::string(4, '\0');
+    const std::string payload = std::string("Exif\0\0", 6) + tiff;
+    const size_t length = payload.size() + 2;
+    const std::string app1 = std::string("\xFF\xE1", 2) + static_cast<char>(length >> 8) + static_cast<char>(length & 0xFF) + payload;
+    return jpeg.substr(0, 2) + app1 + jpeg.substr(2);
+}
+
+} // namespace
+
+class TestImageIo : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+    QString path(const QString& name) { return dir.filePath(name); }
+
+    void expectReadError(const QString& file, const QString& problem) {
+        try {
+            readImage(file.toStdString());
+            QFAIL("read succeeded");
+        } catch (const FileError& e) {
+            QVERIFY2(QString(e.what()).contains(file), e.what());
+            QVERIFY2(QString(e.what()).contains(problem, Qt::CaseInsensitive), e.what());
+        }
+    }
+
+private Q_SLOTS:
+    void keepsTypes_data() {
+        QTest::addColumn<int>("type");
+        QTest::addColumn<QString>("ext");
+        QTest::newRow("gray png") << CV_8UC1 << ".png";
+        QTest::newRow("bgr png") << CV_8UC3 << ".png";
+        QTest::newRow("bgra png") << CV_8UC4 << ".png";
+        QTest::newRow("16-bit png") << CV_16UC3 << ".png";
+        QTest::newRow("16-bit rgba png") << CV_16UC4 << ".png";
+        QTest::newRow("bgra tiff") << CV_8UC4 << ".tiff";
+    }
+    void keepsTypes() {
+        QFETCH(int, type);
+        QFETCH(QString, ext);
+        cv::Mat image(37, 23, type);
+        cv::randu(image, 0, CV_MAT_DEPTH(type) == CV_16U ? 65535 : 255);
+        const QString file = path("img" + ext);
+        writeImageAtomic(file.toStdString(), image);
+        const cv::Mat read = readImage(file.toStdString());
+        QCOMPARE(read.type(), type);
+        QCOMPARE(cv::norm(read, image, cv::NORM_INF), 0.0);
+    }
+
+    void appliesExifOrientation() {
+        cv::Mat image(20, 40, CV_8UC3, cv::Scalar(255, 255, 255));
+        image.colRange(0, 8).setTo(cv::Scalar(0, 0, 255));  // red left edge
+        writeBytes(path("rotated.jpg"), jpegWithOrientation(image, 6));  // 6 = rotate 90 degrees clockwise
+        const cv::Mat read = readImage(path("rotated.jpg").toStdString());
+        QCOMPARE(read.cols, 20);
+        QCOMPARE(read.rows, 40);
+        // After a clockwise turn the red left edge is at the top.
+        QVERIFY(read.at<cv::Vec3b>(1, 10)[2] > 200 && read.at<cv::Vec3b>(1, 10)[0] < 60);
+        QVERIFY(read.at<cv::Vec3b>(38, 10)[0] > 200);
+    }
+
+    void errors() {
+        expectReadError(path("missing.png"), "no such file");
+        writeBytes(path("empty.png"), "");
+        expectReadError(path("empty.png"), "empty");
+        writeBytes(path("garbage.png"), std::string(3000, 'g'));
+        expectReadError(path("garbage.png"), "cannot decode");
+        const std::string png = encode(cv::Mat(50, 50, CV_8UC3, cv::Scalar(1, 2, 3)), ".png");
+        writeBytes(path("truncated.png"), png.substr(0, png.size() / 3));
+        expectReadError(path("truncated.png"), "cannot decode");
+        expectReadError(dir.path(), "directory");
+    }
+
+    void pixelLimit() {
+        writeImageAtomic(path("big.png").toStdString(), cv::Mat(100, 100, CV_8UC1, cv::Scalar(0)));
+        try {
+            readImage(path("big.png").toStdString(), 5000);
+            QFAIL("limit not applied");
+        } catch (const FileError& e) {
+            QVERIFY(QString(e.what()).contains("above the limit"));
+        }
+    }
+
+    void masksNonZeroIsHole() {
+        cv::Mat grey(4, 4, CV_8UC1, cv::Scalar(0));
+        grey.at<uchar>(0, 0) = 1;
+        grey.at<uchar>(1, 1) = 128;
+        grey.at<uchar>(2, 2) = 255;
+        writeImageAtomic(path("grey.png").toStdString(), grey);
+        const cv::Mat holes = readMask(path("grey.png").toStdString());
+        QCOMPARE(holes.type(), CV_8UC1);
+        QCOMPARE(cv::countNonZero(holes), 3);
+        QCOMPARE(int(holes.at<uchar>(1, 1)), 255);
+
+        cv::Mat rgba(4, 4, CV_8UC4, cv::Scalar(0, 0, 0, 0));
+        rgba.at<cv::Vec4b>(0, 0) = {255, 255, 255, 255};  // opaque white: hole
+        rgba.at<cv::Vec4b>(1, 1) = {255, 255, 255, 0};    // transparent: not a hole
+        rgba.at<cv::Vec4b>(2, 2) = {0, 0, 0, 255};        // opaque black: not a hole
+        writeImageAtomic(path("rgba.png").toStdString(), rgba);
+        QCOMPARE(cv::countNonZero(readMask(path("rgba.png").toStdString())), 1);
+
+        cv::Mat deep(4, 4, CV_16UC1, cv::Scalar(0));
+        deep.at<ushort>(3, 3) = 1;  // a 16-bit 1 is still a hole
+        writeImageAtomic(path("deep.png").toStdString(), deep);
+        QCOMPARE(cv::countNonZero(readMask(path("deep.png").toStdString())), 1);
+    }
+
+    void atomicWriteReplacesAndLeavesNoTemp() {
+        const QString file = path("out.png");
+        writeImageAtomic(file.toStdString(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(1, 1, 1)));
+        writeImageAtomic(file.toStdString(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(9, 9, 9)));
+        QCOMPARE(readImage(file.toStdString()).at<cv::Vec3b>(0, 0)[0], uchar(9));
+        const QStringList temps = QDir(dir.path()).entryList(QStringList() << "*.tmp*", QDir::Files | QDir::Hidden);
+        QVERIFY2(temps.isEmpty(), qPrintable(temps.join(",")));
+    }
+
+    void failedWriteKeepsExistingFile() {
+        const QString file = path("keep.png");
+        writeImageAtomic(file.toStdString(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(5, 5, 5)));
+        const std::string before = readBytes(file);
+        // Unknown extension: encoding fails before anything touches the file.
+        const QString bad = path("keep.png.unknownformat");
+        QVERIFY_THROWS_EXCEPTION(FileError, writeImageAtomic(bad.toStdString(), cv::Mat(8, 8, CV_8UC3)));
+        QVERIFY_THROWS_EXCEPTION(FileError, writeImageAtomic(path("no/such/dir/x.png").toStdString(), cv::Mat(8, 8, CV_8UC3)));
+        QVERIFY_THROWS_EXCEPTION(FileError, writeImageAtomic(file.toStdString(), cv::Mat()));
+        QCOMPARE(readBytes(file), before);
+    }
+
+    void unwritableFolder() {
+        if (geteuid() == 0) QSKIP("root ignores folder permissions");
+        QDir().mkpath(path("ro"));
+        QFile::setPermissions(path("ro"), QFile::ReadOwner | QFile::ExeOwner);
+        QVERIFY_THROWS_EXCEPTION(FileError, writeImageAtomic(path("ro/x.png").toStdString(), cv::Mat(8, 8, CV_8UC3)));
+    }
+
+    void sixteenBitToJpegIsScaled() {
+        cv::Mat deep(8, 8, CV_16UC3, cv::Scalar(65535, 0, 32896));
+        writeImageAtomic(path("deep.jpg").toStdString(), deep, 100);
+        const cv::Mat read = readImage(path("deep.jpg").toStdString());
+        QCOMPARE(read.depth(), CV_8U);
+        QVERIFY(read.at<cv::Vec3b>(4, 4)[0] > 250);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestImageIo)
+#include "test_image_io.moc"

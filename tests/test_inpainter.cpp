@@ -1,0 +1,181 @@
+// Every method keeps pixels outside the holes bit-exact, keeps alpha, and works
+// on odd sizes, gray, BGR, BGRA and 16-bit images; Telea/NS equal cv::inpaint.
+#include "pconv/errors.h"
+#include "pconv/inpainter.h"
+#include "pconv/nn/tensor_image.h"
+
+#include <QtTest>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/photo.hpp>
+#include <torch/torch.h>
+
+Q_DECLARE_METATYPE(cv::Mat)
+
+using namespace pconv;
+
+namespace {
+
+cv::Mat randomImage(int rows, int cols, int type, int seed) {
+    cv::Mat image(rows, cols, type);
+    cv::RNG rng(seed);
+    rng.fill(image, cv::RNG::UNIFORM, 0, CV_MAT_DEPTH(type) == CV_16U ? 65536 : 256);
+    return image;
+}
+
+cv::Mat someHoles(int rows, int cols) {
+    cv::Mat holes = cv::Mat::zeros(rows, cols, CV_8UC1);
+    cv::line(holes, {0, 0}, {cols - 1, rows - 1}, 255, std::max(1, std::min(rows, cols) / 10));
+    cv::circle(holes, {cols / 2, rows / 3}, std::max(1, std::min(rows, cols) / 8), 200, -1);  // grey = hole too
+    holes.at<uchar>(rows - 1, cols - 1) = 1;                                                   // corner pixel
+    return holes;
+}
+
+std::unique_ptr<Inpainter> makeFor(Method method) {
+    if (method != Method::PConv) return makeClassicalInpainter(method);
+    ModelConfig config;
+    config.depth = 3;
+    config.width = 4;
+    return makePConvInpainter(PConvModel::create(config, 11));
+}
+
+bool identical(const cv::Mat& a, const cv::Mat& b) {
+    return a.size() == b.size() && a.type() == b.type() && cv::norm(a, b, cv::NORM_INF) == 0;
+}
+
+} // namespace
+
+class TestInpainter : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void outsideHolesBitExact_data() {
+        QTest::addColumn<int>("method");
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("cols");
+        QTest::addColumn<int>("type");
+        const std::pair<const char*, int> types[] = {{"8UC1", CV_8UC1}, {"8UC3", CV_8UC3}, {"8UC4", CV_8UC4},
+                                                     {"16UC1", CV_16UC1}, {"16UC3", CV_16UC3}, {"16UC4", CV_16UC4}};
+        const std::pair<int, int> sizes[] = {{333, 517}, {64, 64}, {7, 300}, {1, 1}};
+        for (Method m : {Method::PConv, Method::Telea, Method::NavierStokes})
+            for (auto [name, type] : types)
+                for (auto [rows, cols] : sizes)
+                    QTest::addRow("%s_%s_%dx%d", toString(m).c_str(), name, cols, rows) << int(m) << rows << cols << type;
+    }
+    void outsideHolesBitExact() {
+        QFETCH(int, method);
+        QFETCH(int, rows);
+        QFETCH(int, cols);
+        QFETCH(int, type);
+        const cv::Mat image = randomImage(rows, cols, type, rows * 7 + cols);
+        const cv::Mat holes = someHoles(rows, cols);
+        const cv::Mat result = makeFor(static_cast<Method>(method))->inpaint(image, holes);
+        QCOMPARE(result.size(), image.size());
+        QCOMPARE(result.type(), image.type());
+
+        cv::Mat valid = holes == 0;
+        cv::Mat diff;
+        cv::absdiff(result, image, diff);
+        QCOMPARE(cv::norm(diff, cv::NORM_INF, valid), 0.0);
+        if (image.channels() == 4) {
+            cv::Mat alphaIn, alphaOut;
+            cv::extractChannel(image, alphaIn, 3);
+            cv::extractChannel(result, alphaOut, 3);
+            QVERIFY(identical(alphaIn, alphaOut));
+        }
+    }
+
+    void holesAreActuallyFilled() {
+        // A flat grey image with black holes: every method should bring grey in.
+        cv::Mat image(96, 128, CV_8UC3, cv::Scalar(120, 120, 120));
+        cv::Mat holes = cv::Mat::zeros(96, 128, CV_8UC1);
+        cv::rectangle(holes, {40, 30}, {60, 50}, 255, -1);
+        image.setTo(cv::Scalar(0, 0, 0), holes);
+        for (Method m : {Method::Telea, Method::NavierStokes}) {
+            const cv::Mat result = makeFor(m)->inpaint(image, holes);
+            QVERIFY(cv::mean(result, holes)[0] > 100);
+        }
+    }
+
+    void classicalEqualsCvInpaint_data() {
+        QTest::addColumn<int>("method");
+        QTest::addColumn<int>("type");
+        QTest::newRow("telea_8UC3") << int(Method::Telea) << CV_8UC3;
+        QTest::newRow("ns_8UC3") << int(Method::NavierStokes) << CV_8UC3;
+        QTest::newRow("telea_8UC1") << int(Method::Telea) << CV_8UC1;
+        QTest::newRow("ns_16UC1") << int(Method::NavierStokes) << CV_16UC1;
+    }
+    void classicalEqualsCvInpaint() {
+        QFETCH(int, method);
+        QFETCH(int, type);
+        const cv::Mat image = randomImage(120, 90, type, 3);
+        const cv::Mat holes = someHoles(120, 90);
+        cv::Mat expected;
+        cv::inpaint(image, holes, expected, 3.0, method == int(Method::Telea) ? cv::INPAINT_TELEA : cv::INPAINT_NS);
+        QVERIFY(identical(makeClassicalInpainter(static_cast<Method>(method), 3.0)->inpaint(image, holes), expected));
+    }
+
+    void noHolesReturnsInputUnchanged() {
+        const cv::Mat image = randomImage(40, 50, CV_8UC3, 1);
+        const cv::Mat holes = cv::Mat::zeros(40, 50, CV_8UC1);
+        QVERIFY(identical(makeFor(Method::PConv)->inpaint(image, holes), image));
+    }
+
+    void pconvIgnoresHoleContent() {
+        const auto inpainter = makeFor(Method::PConv);
+        cv::Mat image = randomImage(70, 90, CV_8UC3, 5);
+        const cv::Mat holes = someHoles(70, 90);
+        cv::Mat other = image.clone();
+        other.setTo(cv::Scalar(255, 0, 255), holes);
+        QVERIFY(identical(inpainter->inpaint(image, holes), inpainter->inpaint(other, holes)));
+    }
+
+    void badInputs_data() {
+        QTest::addColumn<cv::Mat>("image");
+        QTest::addColumn<cv::Mat>("holes");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("size mismatch") << cv::Mat(10, 10, CV_8UC3, cv::Scalar::all(0)) << cv::Mat(10, 11, CV_8UC1, cv::Scalar(0))
+                                       << "must match";
+        QTest::newRow("empty image") << cv::Mat() << cv::Mat(10, 10, CV_8UC1, cv::Scalar(0)) << "empty";
+        QTest::newRow("float image") << cv::Mat(10, 10, CV_32FC3, cv::Scalar::all(0)) << cv::Mat(10, 10, CV_8UC1, cv::Scalar(0))
+                                     << "8- or 16-bit";
+        QTest::newRow("2 channels") << cv::Mat(10, 10, CV_8UC2, cv::Scalar::all(0)) << cv::Mat(10, 10, CV_8UC1, cv::Scalar(0))
+                                    << "1, 3 or 4 channels";
+        QTest::newRow("3-channel mask") << cv::Mat(10, 10, CV_8UC3, cv::Scalar::all(0)) << cv::Mat(10, 10, CV_8UC3, cv::Scalar::all(0))
+                                        << "single-channel";
+    }
+    void badInputs() {
+        QFETCH(cv::Mat, image);
+        QFETCH(cv::Mat, holes);
+        QFETCH(QString, message);
+        for (Method m : {Method::PConv, Method::Telea}) {
+            try {
+                makeFor(m)->inpaint(image, holes);
+                QFAIL("no error");
+            } catch (const InvalidArgument& e) {
+                QVERIFY2(QString(e.what()).contains(message), e.what());
+            }
+        }
+    }
+
+    void methodNamesRoundTrip() {
+        for (Method m : {Method::PConv, Method::Telea, Method::NavierStokes}) QCOMPARE(int(*parseMethod(toString(m))), int(m));
+        QVERIFY(!parseMethod("lama").has_value());
+    }
+
+    void tensorConversionRoundTrip() {
+        const cv::Mat image = randomImage(13, 17, CV_8UC3, 2);
+        for (auto norm : {InputNormalization::MinusOneToOne, InputNormalization::ImageNet}) {
+            const auto tensor = nn::rgbFloatToTensor(nn::toRgbFloat(image), norm);
+            QCOMPARE(tensor.sizes().vec(), (std::vector<int64_t>{1, 3, 13, 17}));
+            const cv::Mat back = nn::rgbFloatToLike(nn::tensorToRgbFloat(tensor, norm), image);
+            QVERIFY(identical(back, image));
+        }
+        // Channel order: a pure blue BGR pixel is channel 2 in the RGB tensor.
+        cv::Mat blue(1, 1, CV_8UC3, cv::Scalar(255, 0, 0));
+        const auto t = nn::rgbFloatToTensor(nn::toRgbFloat(blue), InputNormalization::MinusOneToOne);
+        QCOMPARE(t[0][2][0][0].item<float>(), 1.0f);
+        QCOMPARE(t[0][0][0][0].item<float>(), -1.0f);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestInpainter)
+#include "test_inpainter.moc"

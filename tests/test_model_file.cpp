@@ -1,0 +1,196 @@
+// Model files: round trip, and a clear FileError naming the file for every way
+// a file can be wrong.
+#include "pconv/errors.h"
+#include "pconv/model.h"
+#include "pconv/nn/pconv_unet.h"
+
+#include <QtTest>
+#include <torch/torch.h>
+
+#include <fstream>
+
+using pconv::ModelConfig;
+using pconv::PConvModel;
+
+namespace {
+
+ModelConfig smallConfig() {
+    ModelConfig config;
+    config.depth = 3;
+    config.width = 4;
+    return config;
+}
+
+void writeBytes(const QString& path, const std::string& bytes) {
+    std::ofstream out(path.toStdString(), std::ios::binary);
+    out << bytes;
+}
+
+std::string readBytes(const QString& path) {
+    std::ifstream in(path.toStdString(), std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+} // namespace
+
+class TestModelFile : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+    QString path(const QString& name) { return dir.filePath(name); }
+
+    // Loading must throw a FileError whose message names the file and contains `problem`.
+    void expectLoadError(const QString& file, const QString& problem) {
+        try {
+            PConvModel::load(file.toStdString());
+            QFAIL("load succeeded");
+        } catch (const pconv::FileError& e) {
+            const QString message = QString::fromStdString(e.what());
+            QVERIFY2(message.contains(file), qPrintable(message));
+            QVERIFY2(message.contains(problem, Qt::CaseInsensitive), qPrintable(message));
+        }
+    }
+
+private Q_SLOTS:
+    void roundTripKeepsWeightsConfigAndMetadata() {
+        ModelConfig config = smallConfig();
+        config.norm = pconv::NormKind::Instance;
+        config.normalization = pconv::InputNormalization::ImageNet;
+        PConvModel model = PConvModel::create(config, 42);
+        model.setMetadata("trained_steps", "1234");
+        model.setMetadata("note", "two\nlines \\ backslash");
+        model.save(path("m.pconv").toStdString());
+
+        const PConvModel loaded = PConvModel::load(path("m.pconv").toStdString());
+        QCOMPARE(loaded.config().depth, 3);
+        QCOMPARE(loaded.config().width, 4);
+        QCOMPARE(int(loaded.config().norm), int(pconv::NormKind::Instance));
+        QCOMPARE(int(loaded.config().normalization), int(pconv::InputNormalization::ImageNet));
+        QCOMPARE(loaded.metadata().at("trained_steps"), std::string("1234"));
+        QCOMPARE(loaded.metadata().at("note"), std::string("two\nlines \\ backslash"));
+        QCOMPARE(loaded.parameterCount(), model.parameterCount());
+
+        torch::NoGradGuard noGrad;
+        const auto image = torch::randn({1, 3, 16, 16});
+        auto mask = torch::ones({1, 1, 16, 16});
+        mask.slice(2, 4, 9).zero_();
+        QVERIFY(torch::equal(model.network().forward(image, mask), loaded.network().forward(image, mask)));
+    }
+
+    void sameSeedSameWeights() {
+        const auto a = PConvModel::create(smallConfig(), 5), b = PConvModel::create(smallConfig(), 5), c = PConvModel::create(smallConfig(), 6);
+        const auto pa = a.network().parameters(), pb = b.network().parameters(), pc = c.network().parameters();
+        QVERIFY(torch::equal(pa[0], pb[0]));
+        QVERIFY(!torch::equal(pa[0], pc[0]));
+    }
+
+    void batchNormStatisticsAreSaved() {
+        PConvModel model = PConvModel::create(smallConfig(), 1);
+        {
+            torch::NoGradGuard noGrad;
+            for (auto& buffer : model.network().named_buffers())
+                if (buffer.key().find("running_mean") != std::string::npos) buffer.value().fill_(0.25);
+        }
+        model.save(path("bn.pconv").toStdString());
+        const auto loaded = PConvModel::load(path("bn.pconv").toStdString());
+        int checked = 0;
+        for (auto& buffer : loaded.network().named_buffers())
+            if (buffer.key().find("running_mean") != std::string::npos) {
+                QCOMPARE(buffer.value().mean().item<double>(), 0.25);
+                ++checked;
+            }
+        QVERIFY(checked > 0);
+    }
+
+    void missingFile() { expectLoadError(path("nope.pconv"), "no such"); }
+
+    void emptyFile() {
+        writeBytes(path("empty.pconv"), "");
+        expectLoadError(path("empty.pconv"), "empty");
+    }
+
+    void directory() { expectLoadError(dir.path(), "directory"); }
+
+    void garbageFile() {
+        writeBytes(path("garbage.pconv"), std::string(5000, 'x'));
+        expectLoadError(path("garbage.pconv"), "not a readable model file");
+    }
+
+    void truncatedFiles_data() {
+        QTest::addColumn<double>("fraction");
+        for (double f : {0.1, 0.5, 0.9, 0.999}) QTest::addRow("%.3f", f) << f;
+    }
+    void truncatedFiles() {
+        QFETCH(double, fraction);
+        PConvModel::create(smallConfig(), 3).save(path("full.pconv").toStdString());
+        const std::string bytes = readBytes(path("full.pconv"));
+        writeBytes(path("cut.pconv"), bytes.substr(0, static_cast<size_t>(bytes.size() * fraction)));
+        expectLoadError(path("cut.pconv"), "");
+    }
+
+    void corruptedBytesNeverCrash() {
+        PConvModel::create(smallConfig(), 3).save(path("full.pconv").toStdString());
+        std::string bytes = readBytes(path("full.pconv"));
+        std::mt19937 rng(9);
+        for (int trial = 0; trial < 20; ++trial) {
+            std::string corrupt = bytes;
+            for (int i = 0; i < 50; ++i) corrupt[rng() % corrupt.size()] = static_cast<char>(rng());
+            writeBytes(path("corrupt.pconv"), corrupt);
+            try {
+                PConvModel::load(path("corrupt.pconv").toStdString());
+                // Flipped bytes inside tensor data can load; that is fine as long as nothing crashes.
+            } catch (const pconv::FileError& e) {
+                QVERIFY(QString(e.what()).contains("corrupt.pconv"));
+            }
+        }
+    }
+
+    // A valid torch archive that is not one of ours.
+    void foreignArchive() {
+        torch::serialize::OutputArchive archive;
+        archive.write("something", torch::ones({2}));
+        archive.save_to(path("foreign.pt").toStdString());
+        expectLoadError(path("foreign.pt"), "not a PConv Studio model");
+    }
+
+    // Weights of a width-4 net under a header that claims width 8.
+    void mismatchedArchitecture() {
+        torch::serialize::OutputArchive archive;
+        archive.write("pconv_format", c10::IValue(std::string("pconv-studio-model")));
+        archive.write("pconv_format_version", c10::IValue(int64_t{1}));
+        archive.write("arch_depth", c10::IValue(int64_t{3}));
+        archive.write("arch_width", c10::IValue(int64_t{8}));
+        archive.write("arch_norm", c10::IValue(std::string("batch")));
+        archive.write("arch_normalization", c10::IValue(std::string("minus_one_to_one")));
+        archive.write("metadata", c10::IValue(std::string()));
+        torch::serialize::OutputArchive weights;
+        PConvModel::create(smallConfig(), 1).network().save(weights);
+        archive.write("weights", weights);
+        archive.save_to(path("mismatch.pconv").toStdString());
+        expectLoadError(path("mismatch.pconv"), "has shape");
+    }
+
+    void unknownNormIsReported() {
+        torch::serialize::OutputArchive archive;
+        archive.write("pconv_format", c10::IValue(std::string("pconv-studio-model")));
+        archive.write("pconv_format_version", c10::IValue(int64_t{1}));
+        archive.write("arch_depth", c10::IValue(int64_t{3}));
+        archive.write("arch_width", c10::IValue(int64_t{4}));
+        archive.write("arch_norm", c10::IValue(std::string("group")));
+        archive.write("arch_normalization", c10::IValue(std::string("minus_one_to_one")));
+        archive.save_to(path("norm.pconv").toStdString());
+        expectLoadError(path("norm.pconv"), "unknown norm 'group'");
+    }
+
+    void saveIsAtomicAndKeepsOldFileOnFailure() {
+        PConvModel::create(smallConfig(), 1).save(path("keep.pconv").toStdString());
+        const std::string before = readBytes(path("keep.pconv"));
+        QVERIFY_THROWS_EXCEPTION(pconv::FileError, PConvModel::create(smallConfig(), 2).save(path("missing/dir/x.pconv").toStdString()));
+        QCOMPARE(readBytes(path("keep.pconv")), before);
+        // No temporary files left beside the target.
+        const QStringList leftovers = QDir(dir.path()).entryList(QStringList() << "*.tmp*", QDir::Files | QDir::Hidden);
+        QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(",")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModelFile)
+#include "test_model_file.moc"

@@ -1,0 +1,105 @@
+// The PConv U-Net: the paper's size, shapes for several depths, and the property
+// that hole pixels of the input cannot influence the output.
+#include "pconv/errors.h"
+#include "pconv/nn/pconv_unet.h"
+
+#include <QtTest>
+#include <torch/torch.h>
+
+using pconv::ModelConfig;
+using pconv::NormKind;
+using pconv::nn::PConvUNet;
+
+class TestUNet : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { torch::manual_seed(7); }
+
+    // The paper's 8-level, width-64 net has 32.9 M parameters.
+    void paperParameterCount() {
+        PConvUNet net(ModelConfig::paper());
+        const auto count = pconv::nn::parameterCount(*net);
+        QVERIFY2(count > 32'850'000 && count < 32'950'000, qPrintable(QString("got %1 parameters").arg(count)));
+    }
+
+    void outputShape_data() {
+        QTest::addColumn<int>("depth");
+        QTest::addColumn<int>("width");
+        QTest::addColumn<int>("norm");
+        QTest::newRow("depth3_batch") << 3 << 8 << int(NormKind::Batch);
+        QTest::newRow("depth5_instance") << 5 << 4 << int(NormKind::Instance);
+        QTest::newRow("depth4_none") << 4 << 6 << int(NormKind::None);
+    }
+    void outputShape() {
+        QFETCH(int, depth);
+        QFETCH(int, width);
+        QFETCH(int, norm);
+        ModelConfig config;
+        config.depth = depth;
+        config.width = width;
+        config.norm = static_cast<NormKind>(norm);
+        PConvUNet net(config);
+        net->eval();
+        const int64_t h = 2 * config.sizeMultiple(), w = 3 * config.sizeMultiple();
+        const auto out = net->forward(torch::randn({2, 3, h, w}), torch::ones({2, 1, h, w}));
+        QCOMPARE(out.sizes().vec(), (std::vector<int64_t>{2, 3, h, w}));
+        QVERIFY(torch::isfinite(out).all().item<bool>());
+    }
+
+    void holePixelsDoNotInfluenceOutput() {
+        ModelConfig config;
+        config.depth = 4;
+        config.width = 8;
+        PConvUNet net(config);
+        net->eval();
+        torch::NoGradGuard noGrad;
+        auto mask = torch::ones({1, 1, 64, 64});
+        mask.slice(2, 10, 40).slice(3, 20, 50).zero_();
+        const auto image = torch::randn({1, 3, 64, 64});
+        const auto garbage = image * mask + torch::randn({1, 3, 64, 64}) * 50 * (1 - mask);
+        const auto a = net->forward(image, mask), b = net->forward(garbage, mask);
+        QVERIFY2(torch::allclose(a, b, 1e-4, 1e-4), qPrintable(QString("max diff %1").arg((a - b).abs().max().item<double>())));
+    }
+
+    void rejectsSizeNotMultiple() {
+        ModelConfig config;
+        config.depth = 3;
+        config.width = 4;
+        PConvUNet net(config);
+        QVERIFY_THROWS_EXCEPTION(c10::Error, net->forward(torch::randn({1, 3, 20, 24}), torch::ones({1, 1, 20, 24})));
+    }
+
+    void rejectsBadConfig() {
+        ModelConfig config;
+        config.depth = 0;
+        QVERIFY_THROWS_EXCEPTION(pconv::InvalidArgument, PConvUNet{config});
+        config.depth = 3;
+        config.width = 0;
+        QVERIFY_THROWS_EXCEPTION(pconv::InvalidArgument, PConvUNet{config});
+    }
+
+    void trainingStepLowersLossOnOneBatch() {
+        ModelConfig config;
+        config.depth = 3;
+        config.width = 8;
+        PConvUNet net(config);
+        net->train();
+        torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(1e-2));
+        const auto image = torch::rand({2, 3, 32, 32}) * 2 - 1;
+        auto mask = torch::ones({2, 1, 32, 32});
+        mask.slice(2, 8, 20).slice(3, 8, 20).zero_();
+        double first = 0, last = 0;
+        for (int step = 0; step < 30; ++step) {
+            adam.zero_grad();
+            const auto loss = (net->forward(image * mask, mask) - image).abs().mean();
+            loss.backward();
+            adam.step();
+            if (step == 0) first = loss.item<double>();
+            last = loss.item<double>();
+        }
+        QVERIFY2(last < first * 0.8, qPrintable(QString("loss %1 -> %2").arg(first).arg(last)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestUNet)
+#include "test_unet.moc"
