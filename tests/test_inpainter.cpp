@@ -164,14 +164,14 @@ private Q_SLOTS:
     void tensorConversionRoundTrip() {
         const cv::Mat image = randomImage(13, 17, CV_8UC3, 2);
         for (auto norm : {InputNormalization::MinusOneToOne, InputNormalization::ImageNet}) {
-            const auto tensor = nn::rgbFloatToTensor(nn::toRgbFloat(image), norm);
+            const auto tensor = nn::normalizeImage(nn::rgbFloatToTensor(nn::toRgbFloat(image)), norm);
             QCOMPARE(tensor.sizes().vec(), (std::vector<int64_t>{1, 3, 13, 17}));
             const cv::Mat back = nn::rgbFloatToLike(nn::tensorToRgbFloat(tensor, norm), image);
             QVERIFY(identical(back, image));
         }
         // Channel order: a pure blue BGR pixel is channel 2 in the RGB tensor.
         cv::Mat blue(1, 1, CV_8UC3, cv::Scalar(255, 0, 0));
-        const auto t = nn::rgbFloatToTensor(nn::toRgbFloat(blue), InputNormalization::MinusOneToOne);
+        const auto t = nn::normalizeImage(nn::rgbFloatToTensor(nn::toRgbFloat(blue)), InputNormalization::MinusOneToOne);
         QCOMPARE(t[0][2][0][0].item<float>(), 1.0f);
         QCOMPARE(t[0][0][0][0].item<float>(), -1.0f);
     }

@@ -12,5 +12,6 @@ int runInpaint(const Args& args);
 int runMasks(const Args& args);
 int runInitModel(const Args& args);
 int runInfo(const Args& args);
+int runTrain(const Args& args);
 
 } // namespace pconv::cli

@@ -23,6 +23,7 @@ const char* kUsage =
     "  masks        generate random irregular hole masks and masked training samples\n"
     "  init-model   write a freshly initialised PConv model file\n"
     "  info         describe a model file\n"
+    "  train        train or fine-tune a model on a folder of photos\n"
     "\n"
     "Run 'pconv <command> --help' for a command's options.\n";
 
@@ -31,7 +32,7 @@ const char* kUsage =
 int main(int argc, char** argv) {
     using namespace pconv::cli;
     const std::map<std::string, std::function<int(const Args&)>> commands = {
-        {"inpaint", runInpaint}, {"masks", runMasks}, {"init-model", runInitModel}, {"info", runInfo}};
+        {"inpaint", runInpaint}, {"masks", runMasks}, {"init-model", runInitModel}, {"info", runInfo}, {"train", runTrain}};
 
     if (argc < 2) {
         std::cerr << kUsage;

@@ -2,6 +2,7 @@
 
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
+#include "pconv/nn/module_io.h"
 #include "pconv/nn/pconv_unet.h"
 
 #include <torch/serialize/input-archive.h>
@@ -48,30 +49,6 @@ std::map<std::string, std::string> decodeMetadata(const std::string& text) {
         metadata[line.substr(0, eq)] = value;
     }
     return metadata;
-}
-
-// Copies every parameter and buffer of `module` from `archive`, which must have
-// the nested layout torch::nn::Module::save writes, checking each shape.
-void loadChecked(torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::string& prefix) {
-    torch::NoGradGuard noGrad;
-    auto copyInto = [&](const std::string& name, torch::Tensor& target, bool isBuffer) {
-        torch::Tensor stored;
-        if (!archive.try_read(name, stored, isBuffer))
-            throw Error("missing weight '" + prefix + name + "'");
-        if (stored.sizes() != target.sizes()) {
-            std::ostringstream msg;
-            msg << "weight '" << prefix << name << "' has shape " << stored.sizes() << ", the architecture needs " << target.sizes();
-            throw Error(msg.str());
-        }
-        target.copy_(stored);
-    };
-    for (auto& item : module.named_parameters(/*recurse=*/false)) copyInto(item.key(), item.value(), false);
-    for (auto& item : module.named_buffers(/*recurse=*/false)) copyInto(item.key(), item.value(), true);
-    for (auto& child : module.named_children()) {
-        torch::serialize::InputArchive childArchive;
-        if (!archive.try_read(child.key(), childArchive)) throw Error("missing layer '" + prefix + child.key() + "'");
-        loadChecked(*child.value(), childArchive, prefix + child.key() + ".");
-    }
 }
 
 int64_t readInt(torch::serialize::InputArchive& archive, const std::string& key) {
@@ -142,7 +119,7 @@ PConvModel PConvModel::load(const std::string& path) {
         PConvModel model = create(config);
         torch::serialize::InputArchive weights;
         if (!archive.try_read("weights", weights)) throw Error("no 'weights' entry");
-        loadChecked(*model.state_->network, weights, "");
+        nn::loadModuleChecked(*model.state_->network, weights);
         model.state_->metadata = decodeMetadata(readString(archive, "metadata"));
         return model;
     } catch (const FileError&) {

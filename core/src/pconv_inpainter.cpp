@@ -37,7 +37,7 @@ protected:
         // Guards are thread-local: created here, in the thread that runs the model.
         c10::InferenceMode inferenceMode;
         auto& network = model_.network();
-        const auto input = nn::rgbFloatToTensor(rgb, config.normalization);
+        const auto input = nn::normalizeImage(nn::rgbFloatToTensor(rgb), config.normalization);
         const auto valid = nn::holeMaskToValidTensor(paddedHoles);
         const auto output = network.forward(input * valid, valid);
         const cv::Mat predicted = nn::tensorToRgbFloat(output, config.normalization)(cv::Rect(0, 0, image.cols, image.rows));

@@ -27,26 +27,38 @@ cv::Mat toRgbFloat(const cv::Mat& image) {
     return result;
 }
 
-torch::Tensor rgbFloatToTensor(const cv::Mat& rgb, InputNormalization normalization) {
+torch::Tensor rgbFloatToTensor(const cv::Mat& rgb) {
     CV_Assert(rgb.type() == CV_32FC3 && rgb.isContinuous());
-    // from_blob does not own the memory: clone before the Mat can go away.
-    auto tensor = torch::from_blob(rgb.data, {1, rgb.rows, rgb.cols, 3}, torch::kFloat32).permute({0, 3, 1, 2}).clone();
-    if (normalization == InputNormalization::MinusOneToOne) return tensor.mul_(2.0).sub_(1.0);
-    const auto mean = torch::tensor({kMean[0], kMean[1], kMean[2]}).view({1, 3, 1, 1});
-    const auto std = torch::tensor({kStd[0], kStd[1], kStd[2]}).view({1, 3, 1, 1});
-    return tensor.sub_(mean).div_(std);
+    return torch::from_blob(rgb.data, {1, rgb.rows, rgb.cols, 3}, torch::kFloat32).permute({0, 3, 1, 2}).clone(torch::MemoryFormat::Contiguous);  // from_blob does not own the memory
+}
+
+torch::Tensor normalizeImage(const torch::Tensor& rgb01, InputNormalization normalization) {
+    if (normalization == InputNormalization::MinusOneToOne) return rgb01 * 2.0 - 1.0;
+    const auto mean = torch::tensor({kMean[0], kMean[1], kMean[2]}, rgb01.options()).view({1, 3, 1, 1});
+    const auto std = torch::tensor({kStd[0], kStd[1], kStd[2]}, rgb01.options()).view({1, 3, 1, 1});
+    return (rgb01 - mean) / std;
+}
+
+torch::Tensor denormalizeImage(const torch::Tensor& normalized, InputNormalization normalization) {
+    if (normalization == InputNormalization::MinusOneToOne) return (normalized + 1.0) * 0.5;
+    const auto mean = torch::tensor({kMean[0], kMean[1], kMean[2]}, normalized.options()).view({1, 3, 1, 1});
+    const auto std = torch::tensor({kStd[0], kStd[1], kStd[2]}, normalized.options()).view({1, 3, 1, 1});
+    return normalized * std + mean;
+}
+
+cv::Mat rgb01ToBgr8(const torch::Tensor& chw) {
+    TORCH_CHECK(chw.dim() == 3 && chw.size(0) == 3, "expected [3, H, W], got ", chw.sizes());
+    const auto hwc = chw.detach().to(torch::kCPU, torch::kFloat32).clamp(0.0, 1.0).permute({1, 2, 0}).contiguous();
+    const cv::Mat rgb(static_cast<int>(hwc.size(0)), static_cast<int>(hwc.size(1)), CV_32FC3, hwc.data_ptr<float>());
+    cv::Mat rgb8, bgr;
+    rgb.convertTo(rgb8, CV_8U, 255.0);
+    cv::cvtColor(rgb8, bgr, cv::COLOR_RGB2BGR);
+    return bgr;
 }
 
 cv::Mat tensorToRgbFloat(const torch::Tensor& tensor, InputNormalization normalization) {
     TORCH_CHECK(tensor.dim() == 4 && tensor.size(0) == 1 && tensor.size(1) == 3, "expected [1, 3, H, W], got ", tensor.sizes());
-    torch::Tensor rgb = tensor.detach().to(torch::kCPU, torch::kFloat32);
-    if (normalization == InputNormalization::MinusOneToOne) {
-        rgb = (rgb + 1.0) * 0.5;
-    } else {
-        const auto mean = torch::tensor({kMean[0], kMean[1], kMean[2]}).view({1, 3, 1, 1});
-        const auto std = torch::tensor({kStd[0], kStd[1], kStd[2]}).view({1, 3, 1, 1});
-        rgb = rgb * std + mean;
-    }
+    torch::Tensor rgb = denormalizeImage(tensor.detach().to(torch::kCPU, torch::kFloat32), normalization);
     rgb = rgb.clamp(0.0, 1.0).permute({0, 2, 3, 1}).contiguous();
     const int rows = static_cast<int>(rgb.size(1)), cols = static_cast<int>(rgb.size(2));
     return cv::Mat(rows, cols, CV_32FC3, rgb.data_ptr<float>()).clone();

@@ -1,0 +1,173 @@
+// `pconv train`: train or fine-tune a PConv U-Net on a folder of photos.
+#include "arg_parser.h"
+#include "commands.h"
+#include "terminal_progress.h"
+
+#include "pconv/errors.h"
+#include "pconv/train/trainer.h"
+
+#include <csignal>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+namespace pconv::cli {
+namespace {
+
+Trainer* activeTrainer = nullptr;
+
+// Ctrl+C stops cleanly: the trainer saves a checkpoint and exports the model.
+void onInterrupt(int) {
+    if (activeTrainer) activeTrainer->requestStop();
+}
+
+std::string lossSummary(const StepReport& r) {
+    const auto names = lossTermNames();
+    std::ostringstream s;
+    s << std::setprecision(4) << "loss " << r.losses.back() << " (";
+    bool first = true;
+    for (size_t i = 0; i + 1 < names.size(); ++i) {
+        if (r.losses[i] == 0 && (names[i] == "perceptual" || names[i] == "style_out" || names[i] == "style_comp")) continue;
+        s << (first ? "" : " ") << names[i] << " " << r.losses[i];
+        first = false;
+    }
+    s << ")";
+    return s.str();
+}
+
+} // namespace
+
+int runTrain(const Args& args) {
+    ArgParser parser("pconv train",
+                     "Train or fine-tune a PConv U-Net with the paper's loss on a folder of photos (searched recursively).\n"
+                     "Writes <out>/checkpoint.pt (resume with --resume), <out>/model.pconv, <out>/best.pconv and a CSV log.\n"
+                     "Ctrl+C stops cleanly after the current step and saves a checkpoint.");
+    parser.option("data", "DIR", "folder of training photos (jpg, png, webp ...)", std::nullopt, true);
+    parser.option("out", "DIR", "output folder (created if missing)", std::nullopt, true);
+    parser.option("size", "S", "square training crop size in px", "256");
+    parser.option("batch", "N", "batch size", "4");
+    parser.option("steps", "N", "total optimiser steps (a resumed run continues up to N)", "10000");
+    parser.option("epochs", "E", "instead of --steps: passes over the training photos");
+    parser.option("lr", "X", "learning rate (default 2e-4, or 5e-5 with --finetune)");
+    parser.flag("finetune", "the paper's second stage: encoder BatchNorm statistics frozen");
+    parser.option("resume", "CKPT", "continue exactly from a checkpoint");
+    parser.option("init", "MODEL", "start from a model file's weights (fine-tune any model)");
+    parser.option("vgg", "FILE", "VGG16 weights for the perceptual and style terms (see docs/training.md)");
+    parser.option("masks", "DIR", "use these hole masks (non-zero = hole) instead of generated ones");
+    parser.option("hole-ratio", "LO:HI", "range of hole fractions for generated masks", "0.01:0.6");
+    parser.option("depth", "D", "levels of a new model (7 for 256 px, 8 = the paper at 512)", "7");
+    parser.option("width", "W", "first-level channels of a new model (the paper: 64)", "64");
+    parser.option("norm", "KIND", "normalisation layers of a new model: batch, instance or none", "batch");
+    parser.option("valid-weight", "X", "weight of L_valid", "1");
+    parser.option("hole-weight", "X", "weight of L_hole", "6");
+    parser.option("perceptual-weight", "X", "weight of L_perceptual", "0.05");
+    parser.option("style-weight", "X", "weight of L_style_out and L_style_comp", "120");
+    parser.option("tv-weight", "X", "weight of L_tv", "0.1");
+    parser.option("val-fraction", "F", "fraction of photos held out for validation", "0.1");
+    parser.option("validate-every", "N", "steps between validation runs (0 = never)", "500");
+    parser.option("checkpoint-every", "N", "steps between checkpoints", "500");
+    parser.option("log-every", "N", "steps between log rows", "10");
+    parser.option("log", "FILE.csv", "CSV log (default: <out>/log.csv)");
+    parser.option("cache-side", "PX", "photos are kept in memory downscaled to this long side", "2048");
+    parser.option("loader-threads", "N", "threads preparing batches ahead of the optimiser", "1");
+    parser.option("threads", "N", "CPU threads for the network (0 = all cores)", "0");
+    parser.option("seed", "S", "random seed (weights, crops, masks)", "0");
+    if (!parser.parse(args)) {
+        std::cout << parser.help();
+        return 0;
+    }
+
+    TrainOptions o;
+    o.data.photoFolder = parser.get("data");
+    o.data.maskFolder = parser.get("masks");
+    o.data.size = parser.getInt("size", 16, 4096);
+    o.data.validationFraction = parser.getDouble("val-fraction", 0.0, 0.9);
+    o.data.cacheLongSide = parser.getInt("cache-side", 64, 100000);
+    o.data.seed = parser.getSeed("seed");
+    try {
+        o.data.holeRatio = parseHoleRatioRange(parser.get("hole-ratio"));
+    } catch (const InvalidArgument& e) {
+        throw parser.usageError(std::string("--hole-ratio: ") + e.what());
+    }
+    o.outFolder = parser.get("out");
+    o.batch = parser.getInt("batch", 1, 1024);
+    o.finetune = parser.flagSet("finetune");
+    o.learningRate = parser.has("lr") ? parser.getDouble("lr", 1e-12, 10.0) : (o.finetune ? 5e-5 : 2e-4);
+    o.resumeCheckpoint = parser.get("resume");
+    o.initModel = parser.get("init");
+    if (!o.resumeCheckpoint.empty() && !o.initModel.empty()) throw parser.usageError("--resume and --init do not go together");
+    o.vggFile = parser.get("vgg");
+    o.model.depth = parser.getInt("depth", 1, 9);
+    o.model.width = parser.getInt("width", 1, 1024);
+    const auto norm = parseNormKind(parser.get("norm"));
+    if (!norm) throw parser.usageError("--norm must be batch, instance or none");
+    o.model.norm = *norm;
+    if (o.data.size % o.model.sizeMultiple() != 0 && o.resumeCheckpoint.empty() && o.initModel.empty())
+        throw parser.usageError("--size " + std::to_string(o.data.size) + " must be a multiple of 2^depth = " +
+                                std::to_string(o.model.sizeMultiple()));
+    o.lossWeights.valid = parser.getDouble("valid-weight", 0, 1e6);
+    o.lossWeights.hole = parser.getDouble("hole-weight", 0, 1e6);
+    o.lossWeights.perceptual = parser.getDouble("perceptual-weight", 0, 1e6);
+    o.lossWeights.style = parser.getDouble("style-weight", 0, 1e6);
+    o.lossWeights.tv = parser.getDouble("tv-weight", 0, 1e6);
+    o.validateEvery = parser.getInt("validate-every", 0, 100'000'000);
+    o.checkpointEvery = parser.getInt("checkpoint-every", 1, 100'000'000);
+    o.logEvery = parser.getInt("log-every", 1, 100'000'000);
+    o.logCsv = parser.get("log");
+    o.loaderThreads = parser.getInt("loader-threads", 0, 64);
+    o.threads = parser.getInt("threads", 0, 1024);
+    if (parser.has("epochs")) {
+        // Steps follow from the photo count; count the photos the way the trainer will.
+        const int epochs = parser.getInt("epochs", 1, 1'000'000);
+        const auto photos = listImagesRecursive(o.data.photoFolder);
+        const auto validation = photos.size() >= 2 ? std::max<size_t>(1, static_cast<size_t>(photos.size() * o.data.validationFraction + 0.5)) : 0;
+        const auto trainCount = std::max<size_t>(1, photos.size() - std::min(validation, photos.size() - 1));
+        o.steps = std::max<std::int64_t>(1, static_cast<std::int64_t>((trainCount * epochs + o.batch - 1) / o.batch));
+    } else {
+        o.steps = parser.getInt("steps", 1, 2'000'000'000);
+    }
+
+    Trainer trainer(o);
+    activeTrainer = &trainer;
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    const bool tty = isatty(STDERR_FILENO) == 1;
+
+    TrainCallbacks callbacks;
+    callbacks.onLog = [&](const std::string& text) {
+        if (tty) std::cerr << "\r\033[K";
+        std::cerr << text << "\n";
+    };
+    callbacks.onStep = [&](const StepReport& r) {
+        const double fraction = static_cast<double>(r.step) / static_cast<double>(r.totalSteps);
+        std::ostringstream line;
+        line << "step " << r.step << "/" << r.totalSteps << " " << std::fixed << std::setprecision(1) << 100 * fraction << "%  "
+             << std::setprecision(2) << r.secondsPerStep << " s/step  ETA " << formatDuration(r.etaSeconds) << "  " << lossSummary(r);
+        if (tty) {
+            const int width = 24, filled = static_cast<int>(fraction * width);
+            std::cerr << "\r\033[K[" << std::string(filled, '=') << std::string(width - filled, ' ') << "] " << line.str() << std::flush;
+        } else {
+            std::cerr << line.str() << "\n";
+        }
+    };
+    callbacks.onValidation = [&](const ValidationReport& r) {
+        std::ostringstream line;
+        line << "validation at step " << r.step << ": L1 " << std::fixed << std::setprecision(2) << r.l1Percent << "%  PSNR "
+             << r.psnr << " dB  SSIM " << std::setprecision(4) << r.ssim << (r.best ? "  (best so far, saved best.pconv)" : "");
+        callbacks.onLog(line.str());
+    };
+
+    const TrainResult result = trainer.run(callbacks);
+    activeTrainer = nullptr;
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    if (tty) std::cerr << "\r\033[K";
+    std::cout << (result.stopped ? "Stopped" : "Finished") << " at step " << result.step << ".\n"
+              << "  checkpoint: " << result.checkpointPath << "\n"
+              << "  model:      " << result.modelPath << "\n";
+    return 0;
+}
+
+} // namespace pconv::cli

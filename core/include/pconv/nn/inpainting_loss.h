@@ -1,0 +1,44 @@
+#pragma once
+// The paper's loss:
+//   L = L_valid + 6 L_hole + 0.05 L_perc + 120 (L_style_out + L_style_comp) + 0.1 L_tv
+// on images in [0, 1]; perceptual and style terms on VGG16 pool1-3 features of
+// I_out and I_comp (Gram matrices normalised by C*H*W); TV over P, the 1-pixel
+// dilation of the holes, on I_comp. Without VGG weights the two VGG terms are 0.
+#include "pconv/nn/vgg16_features.h"
+#include "pconv/train/loss_weights.h"
+
+#include <torch/types.h>
+
+namespace pconv::nn {
+
+struct LossTerms {
+    torch::Tensor valid, hole, perceptual, styleOut, styleComp, tv, total;
+};
+
+// Mean absolute error over the pixels where `weight` is 1 (divided by all elements, as the paper's N_Igt).
+torch::Tensor maskedL1(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& weight);
+
+// Gram matrix per sample: [N, C, H, W] -> [N, C, C], divided by C*H*W.
+torch::Tensor gramMatrix(const torch::Tensor& features);
+
+// Total variation of `image` over neighbouring pixel pairs that both lie in the
+// 1-pixel dilation of the holes (valid: [N, 1, H, W], 1 = valid), divided by image.numel().
+torch::Tensor holeTotalVariation(const torch::Tensor& image, const torch::Tensor& valid);
+
+class InpaintingLoss {
+public:
+    // vgg may be empty (nullptr): perceptual and style terms are then 0.
+    InpaintingLoss(LossWeights weights, Vgg16Features vgg);
+
+    // output, target: [N, 3, H, W] in [0, 1]; valid: [N, 1, H, W], 1 = valid, 0 = hole.
+    LossTerms operator()(const torch::Tensor& output, const torch::Tensor& target, const torch::Tensor& valid) const;
+
+    bool usesVgg() const { return !vgg_.is_empty(); }
+    const LossWeights& weights() const { return weights_; }
+
+private:
+    LossWeights weights_;
+    mutable Vgg16Features vgg_;  // forward() is non-const in torch::nn, but the loss network never changes
+};
+
+} // namespace pconv::nn

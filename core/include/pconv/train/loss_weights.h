@@ -1,0 +1,14 @@
+#pragma once
+// Weights of the paper's loss terms. Torch-free (the CLI and the Training panel set them).
+
+namespace pconv {
+
+struct LossWeights {
+    double valid = 1.0;
+    double hole = 6.0;
+    double perceptual = 0.05;
+    double style = 120.0;  // applied to both L_style_out and L_style_comp
+    double tv = 0.1;
+};
+
+} // namespace pconv

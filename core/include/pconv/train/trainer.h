@@ -1,0 +1,97 @@
+#pragma once
+// Training and fine-tuning a PConv U-Net with the paper's loss. One engine for
+// `pconv train` and the editor's Training panel: it reports progress, losses,
+// validation metrics and preview images through callbacks, and can be paused
+// and stopped from another thread. Torch-free header.
+#include "pconv/model_config.h"
+#include "pconv/train/loss_weights.h"
+#include "pconv/train/training_data.h"
+
+#include <opencv2/core.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pconv {
+
+struct TrainOptions {
+    TrainingDataOptions data;       // photo folder, size, masks, hole ratio, validation split, seed
+    std::string outFolder;          // checkpoint.pt, model.pconv, best.pconv, log.csv
+    int batch = 4;
+    std::int64_t steps = 10000;     // total steps (a resumed run continues up to this many)
+    double learningRate = 2e-4;
+    bool finetune = false;          // freeze the encoder's BatchNorm statistics (the paper's stage 2)
+    std::string resumeCheckpoint;   // continue exactly where a checkpoint left off
+    std::string initModel;          // start from this model file's weights
+    std::string vggFile;            // VGG16 weights for the perceptual and style terms (optional)
+    ModelConfig model;              // architecture of a fresh model (ignored with resume / init)
+    LossWeights lossWeights;
+    int threads = 0;                // 0 = all cores
+    int loaderThreads = 1;          // threads that prepare batches ahead of the optimiser
+    std::string logCsv;             // default: <outFolder>/log.csv
+    int logEvery = 10;
+    int validateEvery = 500;
+    int checkpointEvery = 500;
+    int previewEvery = 100;
+};
+
+// Loss terms in a fixed order, for logs and curves.
+std::vector<std::string> lossTermNames();  // valid, hole, perceptual, style_out, style_comp, tv, total
+
+struct StepReport {
+    std::int64_t step = 0, totalSteps = 0;
+    std::vector<double> losses;  // in lossTermNames() order
+    double learningRate = 0;
+    double elapsedSeconds = 0;   // this run's training time (pauses excluded)
+    double secondsPerStep = 0;   // recent average
+    double etaSeconds = 0;
+};
+
+struct ValidationReport {
+    std::int64_t step = 0;
+    double l1Percent = 0, psnr = 0, ssim = 0;
+    bool best = false;  // best PSNR so far: written to best.pconv
+};
+
+struct TrainCallbacks {
+    std::function<void(const StepReport&)> onStep;               // every logEvery steps
+    std::function<void(const ValidationReport&)> onValidation;
+    std::function<void(std::int64_t step, const cv::Mat&)> onPreview;  // BGR strip: masked input | output | ground truth
+    std::function<void(const std::string&)> onLog;               // human-readable notes
+};
+
+struct TrainResult {
+    std::int64_t step = 0;       // steps completed in total
+    bool stopped = false;        // stopped early by requestStop()
+    std::string checkpointPath, modelPath, bestModelPath;
+};
+
+class Trainer {
+public:
+    explicit Trainer(TrainOptions options);
+    ~Trainer();
+
+    // Runs until options.steps or requestStop(); blocking (call it on a worker
+    // thread in a GUI). Saves a checkpoint and exports model.pconv at the end.
+    // Throws pconv::Error (FileError, InvalidArgument) for bad data, files or options.
+    TrainResult run(const TrainCallbacks& callbacks = {});
+
+    // Thread-safe controls.
+    void requestStop();
+    void setPaused(bool paused);
+    bool isPaused() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Reads the step stored in a checkpoint (for UIs and tests). Throws FileError.
+std::int64_t checkpointStep(const std::string& path);
+
+} // namespace pconv

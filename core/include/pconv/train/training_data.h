@@ -1,0 +1,74 @@
+#pragma once
+// Training samples from a folder of photos: random crops at several scales,
+// flips, and hole masks drawn on the fly (or taken from a mask folder). Every
+// sample is a pure function of (seed, sample index), so data order survives a
+// resume exactly and loader threads need no shared random state. Torch-free.
+#include "pconv/mask_generator.h"
+
+#include <opencv2/core.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pconv {
+
+struct TrainingDataOptions {
+    std::string photoFolder;           // searched recursively: jpg, jpeg, png, webp, bmp, tif(f)
+    std::string maskFolder;            // optional: hole masks (non-zero = hole) used instead of generated ones
+    int size = 256;                    // square training crops
+    double validationFraction = 0.1;   // of the photos, held out (at least one when there are two or more)
+    int validationCropsPerPhoto = 4;
+    HoleRatioRange holeRatio{0.01, 0.6};
+    int cacheLongSide = 2048;          // photos are kept in memory downscaled to this long side
+    std::uint64_t seed = 0;
+};
+
+struct TrainingSample {
+    cv::Mat image;  // CV_8UC3 BGR, size x size
+    cv::Mat holes;  // CV_8UC1, 255 = hole
+};
+
+// Photos decoded once and kept in memory, split into training and validation.
+class TrainingPhotos {
+public:
+    // Throws FileError when the folder is missing or holds no readable photo.
+    // progress(done, total) is called while decoding; unreadable files are
+    // skipped and reported through warn.
+    static std::shared_ptr<const TrainingPhotos> load(const TrainingDataOptions& options,
+                                                      const std::function<void(int, int)>& progress = {},
+                                                      const std::function<void(const std::string&)>& warn = {});
+
+    std::vector<cv::Mat> train, validation;
+    std::vector<std::string> trainPaths, validationPaths;
+    std::vector<cv::Mat> masks;  // from maskFolder, CV_8UC1 255 = hole
+};
+
+class SampleMaker {
+public:
+    SampleMaker(std::shared_ptr<const TrainingPhotos> photos, TrainingDataOptions options);
+
+    // Sample number `index` of the endless training stream: epoch e visits every
+    // training photo once in a seeded order, each with a fresh random crop and mask.
+    TrainingSample trainingSample(std::int64_t index) const;
+
+    // A fixed validation set: the same crops and masks every time.
+    int validationCount() const;
+    TrainingSample validationSample(int index) const;
+
+    int trainingPhotoCount() const { return static_cast<int>(photos_->train.size()); }
+
+private:
+    TrainingSample make(const cv::Mat& photo, std::uint64_t sampleSeed) const;
+    cv::Mat makeHoles(std::uint64_t sampleSeed) const;
+
+    std::shared_ptr<const TrainingPhotos> photos_;
+    TrainingDataOptions options_;
+};
+
+// Lists image files under folder, recursively, sorted.
+std::vector<std::string> listImagesRecursive(const std::string& folder);
+
+} // namespace pconv

@@ -1,0 +1,120 @@
+#include "checkpoint.h"
+
+#include "pconv/errors.h"
+#include "pconv/image_io.h"
+#include "pconv/nn/module_io.h"
+#include "pconv/nn/pconv_unet.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/serialize/output-archive.h>
+
+#include <filesystem>
+
+namespace pconv::train {
+namespace {
+
+constexpr const char* kFormat = "pconv-studio-checkpoint";
+
+template <typename Fn>
+auto wrapErrors(const std::string& path, Fn&& fn) -> decltype(fn()) {
+    try {
+        return fn();
+    } catch (const FileError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw FileError(path, "bad checkpoint: " + firstLine(e.what()));
+    }
+}
+
+c10::IValue readValue(torch::serialize::InputArchive& archive, const std::string& key) {
+    c10::IValue value;
+    if (!archive.try_read(key, value)) throw Error("missing '" + key + "' entry");
+    return value;
+}
+
+} // namespace
+
+void writeCheckpoint(const std::string& path, const PConvModel& model, torch::optim::Optimizer& optimizer, const CheckpointState& state) {
+    torch::serialize::OutputArchive archive;
+    const ModelConfig& c = model.config();
+    archive.write("pconv_format", c10::IValue(std::string(kFormat)));
+    archive.write("step", c10::IValue(state.step));
+    archive.write("best_psnr", c10::IValue(state.bestPsnr));
+    archive.write("train_seconds", c10::IValue(state.trainSeconds));
+    archive.write("arch_depth", c10::IValue(static_cast<int64_t>(c.depth)));
+    archive.write("arch_width", c10::IValue(static_cast<int64_t>(c.width)));
+    archive.write("arch_norm", c10::IValue(toString(c.norm)));
+    archive.write("arch_normalization", c10::IValue(toString(c.normalization)));
+    torch::serialize::OutputArchive weights, optimizerArchive;
+    model.network().save(weights);
+    archive.write("weights", weights);
+    optimizer.save(optimizerArchive);
+    archive.write("optimizer", optimizerArchive);
+    archive.write("rng_state", at::detail::getDefaultCPUGenerator().get_state(), /*is_buffer=*/true);
+
+    std::vector<unsigned char> bytes;
+    archive.save_to([&bytes](const void* data, size_t size) {
+        const auto* p = static_cast<const unsigned char*>(data);
+        bytes.insert(bytes.end(), p, p + size);
+        return size;
+    });
+    writeFileAtomic(path, bytes);
+}
+
+CheckpointReader::CheckpointReader(const std::string& path) : path_(path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) throw FileError(path, "no such checkpoint file");
+    if (std::filesystem::file_size(path, ec) == 0) throw FileError(path, "checkpoint file is empty");
+    wrapErrors(path, [&] {
+        try {
+            archive_.load_from(path);
+        } catch (const std::exception& e) {
+            throw FileError(path, "not a readable checkpoint (truncated or corrupt): " + firstLine(e.what()));
+        }
+        c10::IValue format;
+        if (!archive_.try_read("pconv_format", format) || !format.isString() || format.toStringRef() != kFormat)
+            throw Error("not a PConv Studio training checkpoint (a model file? use --init for those)");
+        state_.step = readValue(archive_, "step").toInt();
+        state_.bestPsnr = readValue(archive_, "best_psnr").toDouble();
+        state_.trainSeconds = readValue(archive_, "train_seconds").toDouble();
+        config_.depth = static_cast<int>(readValue(archive_, "arch_depth").toInt());
+        config_.width = static_cast<int>(readValue(archive_, "arch_width").toInt());
+        const auto norm = parseNormKind(readValue(archive_, "arch_norm").toStringRef());
+        const auto normalization = parseInputNormalization(readValue(archive_, "arch_normalization").toStringRef());
+        if (!norm || !normalization) throw Error("unknown norm or normalization");
+        config_.norm = *norm;
+        config_.normalization = *normalization;
+        validate(config_);
+        if (state_.step < 0) throw Error("negative step");
+    });
+}
+
+PConvModel CheckpointReader::loadModel() {
+    return wrapErrors(path_, [&] {
+        PConvModel model = PConvModel::create(config_);
+        torch::serialize::InputArchive weights;
+        if (!archive_.try_read("weights", weights)) throw Error("missing 'weights' entry");
+        nn::loadModuleChecked(model.network(), weights);
+        return model;
+    });
+}
+
+void CheckpointReader::loadOptimizer(torch::optim::Optimizer& optimizer) {
+    wrapErrors(path_, [&] {
+        torch::serialize::InputArchive optimizerArchive;
+        if (!archive_.try_read("optimizer", optimizerArchive)) throw Error("missing 'optimizer' entry");
+        optimizer.load(optimizerArchive);
+    });
+}
+
+void CheckpointReader::restoreRandomState() {
+    wrapErrors(path_, [&] {
+        torch::Tensor state;
+        if (archive_.try_read("rng_state", state, /*is_buffer=*/true)) {
+            auto generator = at::detail::getDefaultCPUGenerator();
+            generator.set_state(state);
+        }
+    });
+}
+
+} // namespace pconv::train

@@ -1,0 +1,46 @@
+#include "csv_log.h"
+
+#include "pconv/errors.h"
+#include "pconv/image_io.h"
+
+#include <filesystem>
+#include <sstream>
+
+namespace pconv::train {
+
+CsvLog::CsvLog(std::string path, std::vector<std::string> terms, std::int64_t resumeStep) : path_(std::move(path)) {
+    std::string header = "step";
+    for (const auto& t : terms) header += "," + t;
+    header += ",lr,seconds";
+
+    // Keep the rows up to the resumed step, drop the rest.
+    std::string kept = header + "\n";
+    std::error_code ec;
+    if (resumeStep > 0 && std::filesystem::exists(path_, ec)) {
+        std::ifstream in(path_);
+        std::string line;
+        std::getline(in, line);  // old header
+        while (std::getline(in, line)) {
+            try {
+                if (!line.empty() && std::stoll(line.substr(0, line.find(','))) <= resumeStep) kept += line + "\n";
+            } catch (const std::exception&) {
+                // a torn last line from a crash: drop it
+            }
+        }
+    }
+    writeFileAtomic(path_, std::vector<unsigned char>(kept.begin(), kept.end()));
+    out_.open(path_, std::ios::app);
+    if (!out_) throw FileError(path_, "cannot open the training log for writing");
+}
+
+void CsvLog::append(std::int64_t step, const std::vector<double>& losses, double learningRate, double seconds) {
+    std::ostringstream row;
+    row.precision(7);
+    row << step;
+    for (double v : losses) row << "," << v;
+    row << "," << learningRate << "," << seconds << "\n";
+    out_ << row.str();
+    out_.flush();
+}
+
+} // namespace pconv::train

@@ -1,0 +1,288 @@
+#include "pconv/train/trainer.h"
+
+#include "checkpoint.h"
+#include "csv_log.h"
+#include "training_dataset.h"
+
+#include "pconv/errors.h"
+#include "pconv/metrics.h"
+#include "pconv/model.h"
+#include "pconv/nn/inpainting_loss.h"
+#include "pconv/nn/pconv_unet.h"
+#include "pconv/nn/tensor_image.h"
+#include "pconv/threads.h"
+
+#include <opencv2/imgproc.hpp>
+#include <torch/data.h>
+#include <torch/optim/adam.h>
+#include <torch/nn/modules/batchnorm.h>
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <deque>
+#include <filesystem>
+#include <optional>
+#include <thread>
+
+namespace fs = std::filesystem;
+
+namespace pconv {
+
+std::vector<std::string> lossTermNames() { return {"valid", "hole", "perceptual", "style_out", "style_comp", "tv", "total"}; }
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::vector<double> lossValues(const nn::LossTerms& t) {
+    return {t.valid.item<double>(),   t.hole.item<double>(),      t.perceptual.item<double>(), t.styleOut.item<double>(),
+            t.styleComp.item<double>(), t.tv.item<double>(), t.total.item<double>()};
+}
+
+void validateOptions(const TrainOptions& o) {
+    if (o.outFolder.empty()) throw InvalidArgument("no output folder given");
+    if (o.batch < 1) throw InvalidArgument("batch size must be at least 1");
+    if (o.steps < 1) throw InvalidArgument("steps must be at least 1");
+    if (!(o.learningRate > 0)) throw InvalidArgument("learning rate must be positive");
+    if (o.data.size < 16) throw InvalidArgument("training size must be at least 16 px");
+    if (!o.resumeCheckpoint.empty() && !o.initModel.empty()) throw InvalidArgument("give either a checkpoint to resume or a model to start from, not both");
+    if (o.logEvery < 1) throw InvalidArgument("log interval must be at least 1");
+}
+
+// Train mode everywhere, except that fine-tuning keeps the encoder's BatchNorm
+// statistics fixed (the paper's second stage) so holes cannot skew them.
+void setTrainingMode(nn::PConvUNetImpl& net, bool finetune) {
+    net.train();
+    if (finetune)
+        for (auto& norm : net.encoderNorms()) norm->eval();
+}
+
+std::string today() {
+    const std::time_t now = std::time(nullptr);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+    return buf;
+}
+
+} // namespace
+
+struct Trainer::Impl {
+    TrainOptions options;
+    std::atomic<bool> stop{false};
+    std::atomic<bool> paused{false};
+};
+
+Trainer::Trainer(TrainOptions options) : impl_(std::make_unique<Impl>()) { impl_->options = std::move(options); }
+Trainer::~Trainer() = default;
+void Trainer::requestStop() { impl_->stop = true; }
+void Trainer::setPaused(bool paused) { impl_->paused = paused; }
+bool Trainer::isPaused() const { return impl_->paused; }
+
+TrainResult Trainer::run(const TrainCallbacks& callbacks) {
+    const TrainOptions& o = impl_->options;
+    validateOptions(o);
+    auto note = [&](const std::string& text) {
+        if (callbacks.onLog) callbacks.onLog(text);
+    };
+    std::error_code ec;
+    fs::create_directories(o.outFolder, ec);
+    if (!fs::is_directory(o.outFolder, ec)) throw FileError(o.outFolder, "cannot create the output folder");
+    setThreadCount(o.threads);
+
+    TrainResult result;
+    result.checkpointPath = (fs::path(o.outFolder) / "checkpoint.pt").string();
+    result.modelPath = (fs::path(o.outFolder) / "model.pconv").string();
+    result.bestModelPath = (fs::path(o.outFolder) / "best.pconv").string();
+
+    // Model and optimiser: resumed, initialised from a model file, or fresh.
+    std::optional<train::CheckpointReader> checkpoint;
+    train::CheckpointState state;
+    std::optional<PConvModel> loaded;
+    if (!o.resumeCheckpoint.empty()) {
+        checkpoint.emplace(o.resumeCheckpoint);
+        state = checkpoint->state();
+        loaded = checkpoint->loadModel();
+        note("Resuming from " + o.resumeCheckpoint + " at step " + std::to_string(state.step));
+    } else if (!o.initModel.empty()) {
+        loaded = PConvModel::load(o.initModel);
+        note("Starting from the weights of " + o.initModel);
+    } else {
+        loaded = PConvModel::create(o.model, o.data.seed);
+    }
+    PConvModel model = *loaded;
+    nn::PConvUNetImpl& net = model.network();
+    torch::optim::Adam adam(net.parameters(), torch::optim::AdamOptions(o.learningRate));
+    if (checkpoint) {
+        checkpoint->loadOptimizer(adam);
+        checkpoint->restoreRandomState();
+        for (auto& group : adam.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(o.learningRate);
+    }
+    note("Model: " + describe(model.config()) + ", " + std::to_string(model.parameterCount()) + " parameters" +
+         (o.finetune ? "; fine-tuning with the encoder's BatchNorm frozen" : ""));
+
+    nn::Vgg16Features vgg{nullptr};
+    if (!o.vggFile.empty()) {
+        vgg = nn::Vgg16Features();
+        vgg->loadWeights(o.vggFile);
+        note("Perceptual and style terms on, VGG16 weights from " + o.vggFile);
+    } else {
+        note("No VGG16 weights given: the perceptual and style loss terms are OFF (valid, hole and TV terms only)");
+    }
+    const nn::InpaintingLoss loss(o.lossWeights, vgg);
+
+    note("Reading photos from " + o.data.photoFolder);
+    const auto photos = TrainingPhotos::load(o.data, {}, note);
+    const auto maker = std::make_shared<const SampleMaker>(photos, o.data);
+    note(std::to_string(photos->train.size()) + " training photos, " + std::to_string(photos->validation.size()) +
+         " held out for validation" + (photos->masks.empty() ? "" : ", " + std::to_string(photos->masks.size()) + " masks"));
+
+    const std::string logPath = o.logCsv.empty() ? (fs::path(o.outFolder) / "log.csv").string() : o.logCsv;
+    train::CsvLog log(logPath, lossTermNames(), state.step);
+
+    const auto normalization = model.config().normalization;
+    auto validationBatch = [&](int first, int count) {
+        std::vector<torch::Tensor> images, valids;
+        for (int i = first; i < first + count; ++i) {
+            auto example = train::sampleToTensors(maker->validationSample(i));
+            images.push_back(example.data);
+            valids.push_back(example.target);
+        }
+        return std::make_pair(torch::stack(images), torch::stack(valids));
+    };
+    auto predictComposite = [&](const torch::Tensor& image, const torch::Tensor& valid) {
+        const auto output = nn::denormalizeImage(net.forward(nn::normalizeImage(image, normalization) * valid, valid), normalization);
+        return valid * image + (1 - valid) * output.clamp(0, 1);
+    };
+
+    auto validate = [&]() -> std::optional<ValidationReport> {
+        const int count = maker->validationCount();
+        if (count == 0) return std::nullopt;
+        torch::NoGradGuard noGrad;
+        net.eval();
+        ValidationReport report;
+        report.step = state.step;
+        for (int first = 0; first < count; first += o.batch) {
+            const int n = std::min(o.batch, count - first);
+            const auto [image, valid] = validationBatch(first, n);
+            const auto composite = predictComposite(image, valid);
+            for (int i = 0; i < n; ++i) {
+                const cv::Mat truth = nn::rgb01ToBgr8(image[i]), filled = nn::rgb01ToBgr8(composite[i]);
+                report.l1Percent += meanAbsoluteErrorPercent(truth, filled) / count;
+                report.psnr += psnr(truth, filled) / count;
+                report.ssim += ssim(truth, filled) / count;
+            }
+        }
+        setTrainingMode(net, o.finetune);
+        return report;
+    };
+
+    auto preview = [&]() {
+        torch::NoGradGuard noGrad;
+        net.eval();
+        const auto example = maker->validationCount() > 0 ? train::sampleToTensors(maker->validationSample(0))
+                                                          : train::sampleToTensors(maker->trainingSample(0));
+        const auto image = example.data.unsqueeze(0), valid = example.target.unsqueeze(0);
+        const auto composite = predictComposite(image, valid);
+        setTrainingMode(net, o.finetune);
+        cv::Mat masked = nn::rgb01ToBgr8(image[0]);
+        cv::Mat holes = nn::rgb01ToBgr8((1 - valid[0]).expand({3, -1, -1}));
+        cv::cvtColor(holes, holes, cv::COLOR_BGR2GRAY);
+        masked.setTo(cv::Scalar(255, 255, 255), holes);
+        cv::Mat strip;
+        cv::hconcat(std::vector<cv::Mat>{masked, nn::rgb01ToBgr8(composite[0]), nn::rgb01ToBgr8(image[0])}, strip);
+        return strip;
+    };
+
+    auto exportModel = [&](const std::string& path) {
+        model.setMetadata("trained_steps", std::to_string(state.step));
+        model.setMetadata("train_seconds", std::to_string(static_cast<long>(state.trainSeconds)));
+        model.setMetadata("train_size", std::to_string(o.data.size));
+        model.setMetadata("train_batch", std::to_string(o.batch));
+        model.setMetadata("train_lr", std::to_string(o.learningRate));
+        model.setMetadata("train_finetune", o.finetune ? "yes" : "no");
+        model.setMetadata("train_data", o.data.photoFolder + " (" + std::to_string(photos->train.size()) + " photos)");
+        model.setMetadata("train_vgg_terms", loss.usesVgg() ? "on" : "off");
+        model.setMetadata("train_hole_ratio", std::to_string(o.data.holeRatio.low) + ":" + std::to_string(o.data.holeRatio.high));
+        if (state.bestPsnr >= 0) model.setMetadata("best_validation_psnr", std::to_string(state.bestPsnr));
+        model.setMetadata("exported", today());
+        model.save(path);
+    };
+    auto saveAll = [&]() {
+        train::writeCheckpoint(result.checkpointPath, model, adam, state);
+        exportModel(result.modelPath);
+        note("Saved checkpoint at step " + std::to_string(state.step));
+    };
+
+    if (state.step >= o.steps) {
+        note("Already at step " + std::to_string(state.step) + " of " + std::to_string(o.steps) + ": nothing to train");
+        exportModel(result.modelPath);
+        result.step = state.step;
+        return result;
+    }
+
+    // Batches are prepared ahead on loader threads; sample k of the run is
+    // training sample (start * batch + k), so resuming replays the same data.
+    auto loader = torch::data::make_data_loader<torch::data::samplers::SequentialSampler>(
+        train::TrainingDataset(maker, state.step * o.batch, (o.steps - state.step) * o.batch).map(torch::data::transforms::Stack<>()),
+        torch::data::DataLoaderOptions(o.batch).workers(std::max(0, o.loaderThreads)).drop_last(true));
+
+    setTrainingMode(net, o.finetune);
+    std::deque<double> recentStepSeconds;
+    double runSeconds = 0;
+    for (auto& batch : *loader) {
+        while (impl_->paused && !impl_->stop) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (impl_->stop) break;
+        const auto started = Clock::now();
+
+        const auto& image = batch.data;
+        const auto& valid = batch.target;
+        const auto output = nn::denormalizeImage(net.forward(nn::normalizeImage(image, normalization) * valid, valid), normalization);
+        const nn::LossTerms terms = loss(output, image, valid);
+        adam.zero_grad();
+        terms.total.backward();
+        adam.step();
+        ++state.step;
+
+        const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        runSeconds += seconds;
+        state.trainSeconds += seconds;
+        recentStepSeconds.push_back(seconds);
+        if (recentStepSeconds.size() > 50) recentStepSeconds.pop_front();
+
+        if (state.step % o.logEvery == 0 || state.step == o.steps) {
+            StepReport report;
+            report.step = state.step;
+            report.totalSteps = o.steps;
+            report.losses = lossValues(terms);
+            report.learningRate = o.learningRate;
+            report.elapsedSeconds = runSeconds;
+            double sum = 0;
+            for (double s : recentStepSeconds) sum += s;
+            report.secondsPerStep = sum / recentStepSeconds.size();
+            report.etaSeconds = report.secondsPerStep * static_cast<double>(o.steps - state.step);
+            log.append(state.step, report.losses, o.learningRate, state.trainSeconds);
+            if (callbacks.onStep) callbacks.onStep(report);
+        }
+        if (o.validateEvery > 0 && state.step % o.validateEvery == 0) {
+            if (auto report = validate()) {
+                report->best = report->psnr > state.bestPsnr;
+                if (report->best) {
+                    state.bestPsnr = report->psnr;
+                    exportModel(result.bestModelPath);
+                }
+                if (callbacks.onValidation) callbacks.onValidation(*report);
+            }
+        }
+        if (o.previewEvery > 0 && state.step % o.previewEvery == 0 && callbacks.onPreview) callbacks.onPreview(state.step, preview());
+        if (o.checkpointEvery > 0 && state.step % o.checkpointEvery == 0) saveAll();
+    }
+    result.stopped = state.step < o.steps;
+    if (o.checkpointEvery <= 0 || state.step % o.checkpointEvery != 0) saveAll();
+    result.step = state.step;
+    return result;
+}
+
+std::int64_t checkpointStep(const std::string& path) { return train::CheckpointReader(path).state().step; }
+
+} // namespace pconv

@@ -1,0 +1,164 @@
+#include "pconv/train/training_data.h"
+
+#include "pconv/errors.h"
+#include "pconv/image_io.h"
+#include "pconv/mask_batch.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+#include <random>
+
+namespace fs = std::filesystem;
+
+namespace pconv {
+namespace {
+
+std::uint64_t mix(std::uint64_t a, std::uint64_t b) { return batchMaskSeed(a, static_cast<int>(b & 0x7fffffff)) ^ (b >> 31); }
+
+cv::Mat toBgr8(const cv::Mat& image) {
+    cv::Mat eight = image;
+    if (image.depth() == CV_16U) image.convertTo(eight, CV_8U, 1.0 / 257.0);
+    cv::Mat bgr;
+    if (eight.channels() == 1) cv::cvtColor(eight, bgr, cv::COLOR_GRAY2BGR);
+    else if (eight.channels() == 4) cv::cvtColor(eight, bgr, cv::COLOR_BGRA2BGR);
+    else bgr = eight;
+    return bgr;
+}
+
+cv::Mat limitLongSide(const cv::Mat& image, int longSide) {
+    const int current = std::max(image.cols, image.rows);
+    if (current <= longSide) return image;
+    const double scale = static_cast<double>(longSide) / current;
+    cv::Mat small;
+    cv::resize(image, small, {}, scale, scale, cv::INTER_AREA);
+    return small;
+}
+
+} // namespace
+
+std::vector<std::string> listImagesRecursive(const std::string& folder) {
+    std::vector<std::string> files;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(folder, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        if (it->is_regular_file(ec) && hasImageExtension(it->path().string())) files.push_back(it->path().string());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+std::shared_ptr<const TrainingPhotos> TrainingPhotos::load(const TrainingDataOptions& options, const std::function<void(int, int)>& progress,
+                                                           const std::function<void(const std::string&)>& warn) {
+    std::error_code ec;
+    if (!fs::is_directory(options.photoFolder, ec)) throw FileError(options.photoFolder, "training photo folder does not exist");
+    if (options.size < 16) throw InvalidArgument("training size must be at least 16 px");
+    const auto files = listImagesRecursive(options.photoFolder);
+    if (files.empty()) throw FileError(options.photoFolder, "no photos found (jpg, png, webp, bmp, tiff; searched recursively)");
+
+    auto photos = std::make_shared<TrainingPhotos>();
+    std::vector<std::pair<std::string, cv::Mat>> loaded;
+    for (size_t i = 0; i < files.size(); ++i) {
+        try {
+            cv::Mat photo = limitLongSide(toBgr8(readImage(files[i])), options.cacheLongSide);
+            if (std::min(photo.cols, photo.rows) < 16) throw FileError(files[i], "too small to crop from");
+            loaded.emplace_back(files[i], std::move(photo));
+        } catch (const Error& e) {
+            if (warn) warn(std::string("skipping ") + e.what());
+        }
+        if (progress) progress(static_cast<int>(i + 1), static_cast<int>(files.size()));
+    }
+    if (loaded.empty()) throw FileError(options.photoFolder, "none of the photos could be read");
+
+    // Validation: evenly spaced photos in sorted order, so the split is stable.
+    size_t validationCount = 0;
+    if (loaded.size() >= 2 && options.validationFraction > 0)
+        validationCount = std::clamp<size_t>(static_cast<size_t>(std::lround(loaded.size() * options.validationFraction)), 1, loaded.size() - 1);
+    std::vector<bool> isValidation(loaded.size(), false);
+    for (size_t k = 0; k < validationCount; ++k) isValidation[(k * loaded.size()) / validationCount + loaded.size() / (2 * validationCount)] = true;
+    for (size_t i = 0; i < loaded.size(); ++i) {
+        if (isValidation[i]) {
+            photos->validationPaths.push_back(loaded[i].first);
+            photos->validation.push_back(std::move(loaded[i].second));
+        } else {
+            photos->trainPaths.push_back(loaded[i].first);
+            photos->train.push_back(std::move(loaded[i].second));
+        }
+    }
+    if (!options.maskFolder.empty()) {
+        if (!fs::is_directory(options.maskFolder, ec)) throw FileError(options.maskFolder, "mask folder does not exist");
+        for (const auto& file : listImagesRecursive(options.maskFolder)) photos->masks.push_back(readMask(file));
+        if (photos->masks.empty()) throw FileError(options.maskFolder, "no mask images found");
+    }
+    return photos;
+}
+
+SampleMaker::SampleMaker(std::shared_ptr<const TrainingPhotos> photos, TrainingDataOptions options)
+    : photos_(std::move(photos)), options_(std::move(options)) {}
+
+cv::Mat SampleMaker::makeHoles(std::uint64_t sampleSeed) const {
+    std::mt19937_64 rng(mix(sampleSeed, 0x4D41534B));
+    const int size = options_.size;
+    if (!photos_->masks.empty()) {
+        const auto& source = photos_->masks[rng() % photos_->masks.size()];
+        cv::Mat holes;
+        cv::resize(source, holes, {size, size}, 0, 0, cv::INTER_NEAREST);  // masks: nearest only
+        const int flip = static_cast<int>(rng() % 4);                     // none, horizontal, vertical, both
+        if (flip == 1) cv::flip(holes, holes, 1);
+        if (flip == 2) cv::flip(holes, holes, 0);
+        if (flip == 3) cv::flip(holes, holes, -1);
+        return holes;
+    }
+    // Draw a target ratio across the whole range, then generate into a narrow window
+    // around it: otherwise the generator would stop at the range's low end every time.
+    const double lo = options_.holeRatio.low, hi = options_.holeRatio.high;
+    const double window = std::max(0.02, (hi - lo) / 10.0);
+    const double target = hi - lo > window ? std::uniform_real_distribution<double>(lo, hi - window)(rng) : lo;
+    MaskGeneratorOptions generator;
+    generator.width = generator.height = size;
+    generator.holeRatio = HoleRatioRange{target, std::min(hi, target + window)};
+    return generateMask(generator, rng()).holes;
+}
+
+TrainingSample SampleMaker::make(const cv::Mat& photo, std::uint64_t sampleSeed) const {
+    std::mt19937_64 rng(sampleSeed);
+    const int size = options_.size;
+    const int minSide = std::min(photo.cols, photo.rows);
+    // Crop side between the training size (full detail) and the whole short side
+    // (the whole scene), log-uniform so every scale gets its share.
+    int crop = minSide;
+    if (minSide > size) {
+        const double logCrop = std::uniform_real_distribution<double>(std::log(size), std::log(minSide))(rng);
+        crop = std::clamp(static_cast<int>(std::lround(std::exp(logCrop))), size, minSide);
+    }
+    const int x = static_cast<int>(rng() % static_cast<std::uint64_t>(photo.cols - crop + 1));
+    const int y = static_cast<int>(rng() % static_cast<std::uint64_t>(photo.rows - crop + 1));
+    TrainingSample sample;
+    cv::resize(photo(cv::Rect(x, y, crop, crop)), sample.image, {size, size}, 0, 0, crop > size ? cv::INTER_AREA : cv::INTER_CUBIC);
+    if (rng() % 2) cv::flip(sample.image, sample.image, 1);
+    sample.holes = makeHoles(sampleSeed);
+    return sample;
+}
+
+TrainingSample SampleMaker::trainingSample(std::int64_t index) const {
+    const auto count = static_cast<std::int64_t>(photos_->train.size());
+    const std::int64_t epoch = index / count, position = index % count;
+    std::vector<int> order(static_cast<size_t>(count));
+    std::iota(order.begin(), order.end(), 0);
+    std::shuffle(order.begin(), order.end(), std::mt19937_64(mix(options_.seed, static_cast<std::uint64_t>(epoch))));
+    const std::uint64_t sampleSeed = mix(mix(options_.seed, 0x5452), static_cast<std::uint64_t>(index));
+    return make(photos_->train[static_cast<size_t>(order[static_cast<size_t>(position)])], sampleSeed);
+}
+
+int SampleMaker::validationCount() const {
+    return static_cast<int>(photos_->validation.size()) * std::max(1, options_.validationCropsPerPhoto);
+}
+
+TrainingSample SampleMaker::validationSample(int index) const {
+    const auto& photo = photos_->validation.at(static_cast<size_t>(index) % photos_->validation.size());
+    return make(photo, mix(mix(options_.seed, 0x56414C), static_cast<std::uint64_t>(index)));
+}
+
+} // namespace pconv
