@@ -1,0 +1,149 @@
+// Each term of the paper's loss against values worked out by hand on tiny tensors.
+#include "pconv/errors.h"
+#include "pconv/nn/inpainting_loss.h"
+
+#include <torch/serialize.h>
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include <fstream>
+
+using namespace pconv;
+using namespace pconv::nn;
+
+namespace {
+
+// A torch.save()-compatible state_dict with random VGG16 conv weights.
+void writeRandomVgg(const QString& path, bool dropOne = false, bool wrongShape = false) {
+    c10::Dict<std::string, torch::Tensor> dict;
+    const std::pair<int64_t, int64_t> channels[] = {{3, 64}, {64, 64}, {64, 128}, {128, 128}, {128, 256}, {256, 256}, {256, 256}};
+    for (size_t i = 0; i < 7; ++i) {
+        const int index = Vgg16FeaturesImpl::torchvisionIndices()[i];
+        if (dropOne && i == 3) continue;
+        const int64_t in = (wrongShape && i == 0) ? 4 : channels[i].first;
+        dict.insert(std::to_string(index) + ".weight", torch::randn({channels[i].second, in, 3, 3}) * 0.05);
+        dict.insert(std::to_string(index) + ".bias", torch::zeros({channels[i].second}));
+    }
+    const auto bytes = torch::pickle_save(c10::IValue(dict));
+    std::ofstream(path.toStdString(), std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+} // namespace
+
+class TestLoss : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+
+private Q_SLOTS:
+    void initTestCase() { torch::manual_seed(3); }
+
+    void validAndHoleL1() {
+        const auto output = torch::tensor({0.5f, 0.2f, 0.9f, 0.1f}).view({1, 1, 2, 2});
+        const auto target = torch::zeros({1, 1, 2, 2});
+        const auto valid = torch::tensor({1.f, 0.f, 1.f, 1.f}).view({1, 1, 2, 2});
+        // Both divide by all 4 elements (the paper's N_Igt).
+        QCOMPARE(maskedL1(output, target, valid).item<float>(), (0.5f + 0.9f + 0.1f) / 4);
+        QCOMPARE(maskedL1(output, target, 1 - valid).item<float>(), 0.2f / 4);
+    }
+
+    void gram() {
+        const auto features = torch::tensor({1.f, 2.f, 3.f, 4.f}).view({1, 2, 1, 2});
+        // F F^T = [[5, 11], [11, 25]], divided by C*H*W = 4.
+        const auto expected = torch::tensor({1.25f, 2.75f, 2.75f, 6.25f}).view({1, 2, 2});
+        QVERIFY(torch::allclose(gramMatrix(features), expected));
+    }
+
+    void totalVariationOverDilatedHoles() {
+        const auto image = torch::arange(9, torch::kFloat32).view({1, 1, 3, 3});
+        auto valid = torch::ones({1, 1, 3, 3});
+        valid[0][0][1][1] = 0;  // centre hole: its dilation P covers all 9 pixels
+        // 6 horizontal pairs differ by 1, 6 vertical pairs by 3: 24 / 9 elements.
+        QCOMPARE(holeTotalVariation(image, valid).item<float>(), 24.f / 9);
+        valid.fill_(1);
+        valid[0][0][0][0] = 0;  // corner hole: P = the top-left 2x2 block
+        QCOMPARE(holeTotalVariation(image, valid).item<float>(), (1.f + 1.f + 3.f + 3.f) / 9);
+        valid.fill_(1);
+        QCOMPARE(holeTotalVariation(image, valid).item<float>(), 0.f);
+    }
+
+    void totalIsWeightedSumWithoutVgg() {
+        const auto output = torch::rand({2, 3, 8, 8}), target = torch::rand({2, 3, 8, 8});
+        const auto valid = (torch::rand({2, 1, 8, 8}) > 0.3).to(torch::kFloat32);
+        const InpaintingLoss loss(LossWeights{}, nullptr);
+        const auto t = loss(output, target, valid);
+        QCOMPARE(t.perceptual.item<float>(), 0.f);
+        QCOMPARE(t.styleOut.item<float>(), 0.f);
+        const float expected = t.valid.item<float>() + 6 * t.hole.item<float>() + 0.1f * t.tv.item<float>();
+        QVERIFY(std::abs(t.total.item<float>() - expected) < 1e-6);
+        // TV is measured on the composite: outside P it cannot change.
+        const auto comp = valid * target + (1 - valid) * output;
+        QVERIFY(std::abs(t.tv.item<float>() - holeTotalVariation(comp, valid).item<float>()) < 1e-7);
+
+        LossWeights custom;
+        custom.hole = 2;
+        custom.tv = 0;
+        const auto c = InpaintingLoss(custom, nullptr)(output, target, valid);
+        QVERIFY(std::abs(c.total.item<float>() - (c.valid.item<float>() + 2 * c.hole.item<float>())) < 1e-6);
+    }
+
+    void perceptualAndStyleWithVgg() {
+        writeRandomVgg(dir.filePath("vgg.pth"));
+        Vgg16Features vgg;
+        vgg->loadWeights(dir.filePath("vgg.pth").toStdString());
+        const InpaintingLoss loss(LossWeights{}, vgg);
+        QVERIFY(loss.usesVgg());
+        const auto target = torch::rand({1, 3, 16, 16});
+        auto valid = torch::ones({1, 1, 16, 16});
+        valid.slice(2, 4, 12).slice(3, 4, 12).zero_();
+
+        // A perfect output: every VGG term is exactly zero.
+        const auto perfect = loss(target, target, valid);
+        QCOMPARE(perfect.perceptual.item<float>(), 0.f);
+        QCOMPARE(perfect.styleOut.item<float>(), 0.f);
+        QCOMPARE(perfect.styleComp.item<float>(), 0.f);
+
+        // Otherwise: sum over pool1-3 of mean |feature differences| of out and comp,
+        // and mean |Gram differences|, recomputed here term by term.
+        const auto output = torch::rand({1, 3, 16, 16});
+        const auto terms = loss(output, target, valid);
+        const auto comp = valid * target + (1 - valid) * output;
+        const auto fOut = vgg->forward(output), fComp = vgg->forward(comp), fGt = vgg->forward(target);
+        double perceptual = 0, styleOut = 0, styleComp = 0;
+        for (size_t p = 0; p < 3; ++p) {
+            perceptual += (fOut[p] - fGt[p]).abs().mean().item<double>() + (fComp[p] - fGt[p]).abs().mean().item<double>();
+            styleOut += (gramMatrix(fOut[p]) - gramMatrix(fGt[p])).abs().mean().item<double>();
+            styleComp += (gramMatrix(fComp[p]) - gramMatrix(fGt[p])).abs().mean().item<double>();
+        }
+        QVERIFY(perceptual > 0);
+        QVERIFY(std::abs(terms.perceptual.item<double>() - perceptual) < 1e-6);
+        QVERIFY(std::abs(terms.styleOut.item<double>() - styleOut) < 1e-6);
+        QVERIFY(std::abs(terms.styleComp.item<double>() - styleComp) < 1e-6);
+        // Pool sizes: 1/2, 1/4, 1/8 of the input with 64, 128, 256 channels.
+        QCOMPARE(fGt[2].sizes().vec(), (std::vector<int64_t>{1, 256, 2, 2}));
+        // The loss network is frozen.
+        for (const auto& p : vgg->parameters()) QVERIFY(!p.requires_grad());
+    }
+
+    void badVggFiles() {
+        auto expectError = [&](const QString& file, const QString& text) {
+            try {
+                Vgg16Features vgg;
+                vgg->loadWeights(file.toStdString());
+                QFAIL("no error");
+            } catch (const FileError& e) {
+                QVERIFY2(QString(e.what()).contains(file) && QString(e.what()).contains(text), e.what());
+            }
+        };
+        expectError(dir.filePath("none.pth"), "no such");
+        writeRandomVgg(dir.filePath("missing.pth"), true);
+        expectError(dir.filePath("missing.pth"), "no tensor '7.weight'");
+        writeRandomVgg(dir.filePath("shape.pth"), false, true);
+        expectError(dir.filePath("shape.pth"), "wrong shape");
+        std::ofstream(dir.filePath("garbage.pth").toStdString()) << "not a pickle";
+        expectError(dir.filePath("garbage.pth"), "not a torch.save() file");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLoss)
+#include "test_loss.moc"

@@ -1,0 +1,280 @@
+// The trainer on a tiny synthetic photo folder: learning, exact resume, pause
+// and stop from another thread, fine-tuning, logs, crash-safe checkpoints.
+#include "pconv/errors.h"
+#include "pconv/image_io.h"
+#include "pconv/model.h"
+#include "pconv/nn/pconv_unet.h"
+#include "pconv/train/trainer.h"
+
+#include <opencv2/imgproc.hpp>
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include <atomic>
+#include <numeric>
+#include <random>
+#include <set>
+#include <thread>
+
+using namespace pconv;
+
+namespace {
+
+// Smooth gradients with a few shapes: learnable in a few dozen steps.
+void writePhotos(const QString& folder, int count) {
+    QDir().mkpath(folder);
+    for (int i = 0; i < count; ++i) {
+        cv::Mat photo(80, 96, CV_8UC3);
+        for (int y = 0; y < photo.rows; ++y)
+            for (int x = 0; x < photo.cols; ++x)
+                photo.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(40 + i * 30), uchar(x * 2), uchar(y * 3));
+        cv::circle(photo, {20 + i * 10, 40}, 12, cv::Scalar(200, 30, 90), -1);
+        const QString sub = i % 2 ? "/nested" : "";  // the folder is searched recursively
+        QDir().mkpath(folder + sub);
+        writeImageAtomic(QString("%1%2/photo%3.png").arg(folder, sub).arg(i).toStdString(), photo);
+    }
+}
+
+// The most frequent blue value: the photo's background, whatever the crop.
+int dominantBlue(const cv::Mat& image) {
+    int counts[256] = {};
+    for (int y = 0; y < image.rows; ++y)
+        for (int x = 0; x < image.cols; ++x) ++counts[image.at<cv::Vec3b>(y, x)[0]];
+    return int(std::max_element(counts, counts + 256) - counts);
+}
+
+TrainOptions tinyOptions(const QString& photos, const QString& out) {
+    TrainOptions o;
+    o.data.photoFolder = photos.toStdString();
+    o.data.size = 32;
+    o.data.validationFraction = 0.2;
+    o.data.validationCropsPerPhoto = 2;
+    o.data.holeRatio = {0.05, 0.3};
+    o.data.seed = 4;
+    o.outFolder = out.toStdString();
+    o.model.depth = 3;
+    o.model.width = 8;
+    o.batch = 2;
+    o.steps = 10;
+    o.learningRate = 1e-3;
+    o.threads = 2;
+    o.logEvery = 1;
+    o.validateEvery = 0;
+    o.checkpointEvery = 1000;
+    o.previewEvery = 0;
+    return o;
+}
+
+double maxWeightDifference(const PConvModel& a, const PConvModel& b) {
+    double worst = 0;
+    const auto pa = a.network().named_parameters(), pb = b.network().named_parameters();
+    for (const auto& item : pa) worst = std::max(worst, (item.value() - pb[item.key()]).abs().max().item<double>());
+    const auto ba = a.network().named_buffers(), bb = b.network().named_buffers();
+    for (const auto& item : ba)
+        if (item.value().is_floating_point()) worst = std::max(worst, (item.value() - bb[item.key()]).abs().max().item<double>());
+    return worst;
+}
+
+} // namespace
+
+class TestTrainer : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+    QString photos;
+
+private Q_SLOTS:
+    void initTestCase() {
+        photos = dir.filePath("photos");
+        writePhotos(photos, 5);
+    }
+
+    void samplesArePureAndEpochsVisitEveryPhoto() {
+        TrainingDataOptions options;
+        options.photoFolder = photos.toStdString();
+        options.size = 32;
+        options.validationFraction = 0.2;
+        const auto loaded = TrainingPhotos::load(options);
+        QCOMPARE(int(loaded->train.size()), 4);
+        QCOMPARE(int(loaded->validation.size()), 1);
+        const SampleMaker maker(loaded, options);
+        // Same index, same sample.
+        const auto a = maker.trainingSample(7), b = maker.trainingSample(7);
+        QCOMPARE(cv::norm(a.image, b.image, cv::NORM_INF), 0.0);
+        QCOMPARE(cv::norm(a.holes, b.holes, cv::NORM_INF), 0.0);
+        // One epoch = each training photo once (photos differ in their blue channel).
+        std::set<int> blues;
+        for (int i = 0; i < 4; ++i) blues.insert(dominantBlue(maker.trainingSample(4 + i).image));
+        QCOMPARE(int(blues.size()), 4);
+        QCOMPARE(maker.trainingSample(0).image.size(), cv::Size(32, 32));
+        QCOMPARE(maker.validationCount(), 4);  // 1 photo x 4 crops
+    }
+
+    void fewStepsLowerTheLoss() {
+        TrainOptions o = tinyOptions(photos, dir.filePath("learn"));
+        o.steps = 60;
+        std::vector<double> totals;
+        TrainCallbacks callbacks;
+        callbacks.onStep = [&](const StepReport& r) { totals.push_back(r.losses.back()); };
+        const TrainResult result = Trainer(o).run(callbacks);
+        QCOMPARE(result.step, 60);
+        QVERIFY(!result.stopped);
+        QCOMPARE(int(totals.size()), 60);
+        const double first = std::accumulate(totals.begin(), totals.begin() + 10, 0.0) / 10;
+        const double last = std::accumulate(totals.end() - 10, totals.end(), 0.0) / 10;
+        QVERIFY2(last < first * 0.7, qPrintable(QString("loss %1 -> %2").arg(first).arg(last)));
+        // The exported model loads and knows how it was made.
+        const PConvModel model = PConvModel::load(result.modelPath);
+        QCOMPARE(model.metadata().at("trained_steps"), std::string("60"));
+        QCOMPARE(model.config().width, 8);
+    }
+
+    void resumeIsExact() {
+        TrainOptions whole = tinyOptions(photos, dir.filePath("whole"));
+        whole.steps = 8;
+        Trainer(whole).run();
+
+        TrainOptions half = tinyOptions(photos, dir.filePath("halves"));
+        half.steps = 4;
+        const TrainResult first = Trainer(half).run();
+        QCOMPARE(checkpointStep(first.checkpointPath), 4);
+        half.steps = 8;
+        half.resumeCheckpoint = first.checkpointPath;
+        const TrainResult second = Trainer(half).run();
+        QCOMPARE(second.step, 8);
+
+        const double diff = maxWeightDifference(PConvModel::load(dir.filePath("whole/model.pconv").toStdString()),
+                                                PConvModel::load(second.modelPath));
+        QVERIFY2(diff < 1e-6, qPrintable(QString("max weight difference %1").arg(diff)));
+
+        // The log was continued, not restarted: steps 1..8 once each.
+        QFile log(dir.filePath("halves/log.csv"));
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        const QStringList lines = QString(log.readAll()).trimmed().split('\n');
+        QCOMPARE(lines.size(), 9);
+        QVERIFY(lines[0].startsWith("step,valid,hole,perceptual,style_out,style_comp,tv,total,lr,seconds"));
+        QVERIFY(lines[8].startsWith("8,"));
+    }
+
+    void pauseAndStopFromAnotherThread() {
+        TrainOptions o = tinyOptions(photos, dir.filePath("stop"));
+        o.steps = 100000;
+        Trainer trainer(o);
+        std::atomic<int> steps{0};
+        TrainCallbacks callbacks;
+        callbacks.onStep = [&](const StepReport& r) { steps = int(r.step); };
+        TrainResult result;
+        std::thread worker([&] { result = trainer.run(callbacks); });
+        QTRY_VERIFY_WITH_TIMEOUT(steps >= 3, 60000);
+        trainer.setPaused(true);
+        QVERIFY(trainer.isPaused());
+        QTest::qWait(300);  // let a step in flight finish
+        const int pausedAt = steps;
+        QTest::qWait(500);
+        QCOMPARE(int(steps), pausedAt);
+        trainer.setPaused(false);
+        QTRY_VERIFY_WITH_TIMEOUT(steps > pausedAt, 60000);
+        trainer.requestStop();
+        worker.join();
+        QVERIFY(result.stopped);
+        QVERIFY(result.step < 100000);
+        // Stop saved a checkpoint at the step it stopped.
+        QCOMPARE(checkpointStep(result.checkpointPath), result.step);
+    }
+
+    void finetuneFreezesEncoderBatchNorm() {
+        TrainOptions base = tinyOptions(photos, dir.filePath("ft_base"));
+        base.steps = 5;
+        const TrainResult start = Trainer(base).run();
+        TrainOptions ft = tinyOptions(photos, dir.filePath("ft"));
+        ft.initModel = start.modelPath;
+        ft.finetune = true;
+        ft.steps = 5;
+        const TrainResult tuned = Trainer(ft).run();
+        const PConvModel before = PConvModel::load(start.modelPath), after = PConvModel::load(tuned.modelPath);
+        const auto b = before.network().named_buffers(), a = after.network().named_buffers();
+        bool decoderChanged = false;
+        for (const auto& item : b) {
+            if (item.key().find("running_mean") == std::string::npos) continue;
+            const bool same = torch::equal(item.value(), a[item.key()]);
+            if (item.key().rfind("enc", 0) == 0) QVERIFY2(same, item.key().c_str());
+            else decoderChanged |= !same;
+        }
+        QVERIFY(decoderChanged);
+        QCOMPARE(after.metadata().at("train_finetune"), std::string("yes"));
+    }
+
+    void validationAndPreview() {
+        TrainOptions o = tinyOptions(photos, dir.filePath("val"));
+        o.steps = 4;
+        o.validateEvery = 2;
+        o.previewEvery = 2;
+        std::vector<ValidationReport> reports;
+        cv::Mat strip;
+        TrainCallbacks callbacks;
+        callbacks.onValidation = [&](const ValidationReport& r) { reports.push_back(r); };
+        callbacks.onPreview = [&](std::int64_t, const cv::Mat& s) { strip = s; };
+        const TrainResult result = Trainer(o).run(callbacks);
+        QCOMPARE(int(reports.size()), 2);
+        QVERIFY(reports[0].psnr > 5 && reports[0].psnr < 100);
+        QVERIFY(reports[0].ssim > -1 && reports[0].ssim <= 1);
+        QVERIFY(reports[0].best);
+        QVERIFY(QFile::exists(QString::fromStdString(result.bestModelPath)));
+        QCOMPARE(strip.type(), CV_8UC3);
+        QCOMPARE(strip.cols, 3 * 32);
+        QCOMPARE(strip.rows, 32);
+    }
+
+    void badInputs() {
+        auto expectError = [](const TrainOptions& o, const QString& text) {
+            try {
+                Trainer(o).run();
+                QFAIL("no error");
+            } catch (const Error& e) {
+                QVERIFY2(QString(e.what()).contains(text), e.what());
+            }
+        };
+        expectError(tinyOptions(dir.filePath("nowhere"), dir.filePath("o1")), "does not exist");
+        QDir().mkpath(dir.filePath("empty"));
+        expectError(tinyOptions(dir.filePath("empty"), dir.filePath("o2")), "no photos found");
+        TrainOptions o = tinyOptions(photos, dir.filePath("o3"));
+        PConvModel::create(o.model).save(dir.filePath("m.pconv").toStdString());
+        o.resumeCheckpoint = dir.filePath("m.pconv").toStdString();
+        expectError(o, "not a PConv Studio training checkpoint");
+        o.resumeCheckpoint = dir.filePath("missing.pt").toStdString();
+        expectError(o, "missing.pt");
+        o = tinyOptions(photos, dir.filePath("o4"));
+        o.batch = 0;
+        expectError(o, "batch");
+    }
+
+    // SIGKILL at random moments while checkpoints are written every step: the
+    // checkpoint on disk always loads, and resuming continues from it.
+    void killedTrainingLeavesLoadableCheckpoint() {
+        const QString out = dir.filePath("killed");
+        const QStringList args = {"train", "--data", photos, "--out", out, "--size", "32", "--depth", "3", "--width", "8",
+                                  "--batch", "2", "--steps", "100000", "--checkpoint-every", "1", "--validate-every", "0",
+                                  "--threads", "1"};
+        std::mt19937 rng(1);
+        std::int64_t lastStep = 0;
+        for (int round = 0; round < 4; ++round) {
+            QProcess process;
+            QStringList roundArgs = args;
+            if (QFile::exists(out + "/checkpoint.pt")) roundArgs << "--resume" << out + "/checkpoint.pt";
+            process.start(PCONV_CLI_PATH, roundArgs);
+            QVERIFY(process.waitForStarted());
+            QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(out + "/checkpoint.pt") && checkpointStep((out + "/checkpoint.pt").toStdString()) > lastStep, 60000);
+            QTest::qWait(int(rng() % 400));
+            process.kill();
+            process.waitForFinished();
+            const std::int64_t step = checkpointStep((out + "/checkpoint.pt").toStdString());
+            QVERIFY(step > lastStep);
+            lastStep = step;
+        }
+        const QStringList temps = QDir(out).entryList(QStringList() << "*.tmp*", QDir::Files | QDir::Hidden);
+        Q_UNUSED(temps);  // a kill can leave a temporary file; the checkpoint itself is never torn
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTrainer)
+#include "test_trainer.moc"
