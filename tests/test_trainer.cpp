@@ -2,6 +2,7 @@
 // and stop from another thread, fine-tuning, logs, crash-safe checkpoints.
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
+#include "pconv/mask_batch.h"
 #include "pconv/model.h"
 #include "pconv/nn/pconv_unet.h"
 #include "pconv/train/trainer.h"
@@ -223,6 +224,33 @@ private Q_SLOTS:
         QCOMPARE(strip.type(), CV_8UC3);
         QCOMPARE(strip.cols, 3 * 32);
         QCOMPARE(strip.rows, 32);
+    }
+
+    void trainsFromSeedMaskedSamples() {
+        MaskBatchOptions batch;
+        batch.count = 3;
+        batch.generator.width = batch.generator.height = 48;
+        batch.generator.minUnits = 1;
+        batch.generator.maxUnits = 2;
+        batch.maskFolder = dir.filePath("sample_masks").toStdString();
+        batch.imageFolder = photos.toStdString();
+        batch.sampleFolder = dir.filePath("samples").toStdString();
+        // Photos in subfolders are not part of the seed's flat layout: only the top level is used.
+        generateMaskBatch(batch);
+
+        // Splitting a sample gives back the photo and exactly the holes (the photos are never black).
+        const cv::Mat sample = readImage(dir.filePath("samples/photo0_001.png").toStdString());
+        const TrainingSample split = splitMaskedSample(sample);
+        const cv::Mat holes = readMask(dir.filePath("sample_masks/mask_001.png").toStdString());
+        QCOMPARE(cv::norm(split.holes, holes, cv::NORM_INF), 0.0);
+        QCOMPARE(split.image.cols, 48);
+
+        TrainOptions o = tinyOptions(QString(), dir.filePath("from_samples"));
+        o.data.photoFolder.clear();
+        o.data.sampleFolder = batch.sampleFolder;
+        o.steps = 3;
+        const TrainResult result = Trainer(o).run();
+        QCOMPARE(result.step, 3);
     }
 
     void badInputs() {

@@ -44,7 +44,8 @@ int runTrain(const Args& args) {
                      "Train or fine-tune a PConv U-Net with the paper's loss on a folder of photos (searched recursively).\n"
                      "Writes <out>/checkpoint.pt (resume with --resume), <out>/model.pconv, <out>/best.pconv and a CSV log.\n"
                      "Ctrl+C stops cleanly after the current step and saves a checkpoint.");
-    parser.option("data", "DIR", "folder of training photos (jpg, png, webp ...)", std::nullopt, true);
+    parser.option("data", "DIR", "folder of training photos (jpg, png, webp ...)");
+    parser.option("samples", "DIR", "instead of --data: the seed's [photo | masked photo] samples (pconv masks --out-images)");
     parser.option("out", "DIR", "output folder (created if missing)", std::nullopt, true);
     parser.option("size", "S", "square training crop size in px", "256");
     parser.option("batch", "N", "batch size", "4");
@@ -81,6 +82,8 @@ int runTrain(const Args& args) {
 
     TrainOptions o;
     o.data.photoFolder = parser.get("data");
+    o.data.sampleFolder = parser.get("samples");
+    if (parser.has("data") == parser.has("samples")) throw parser.usageError("give --data DIR (photos) or --samples DIR (masked samples)");
     o.data.maskFolder = parser.get("masks");
     o.data.size = parser.getInt("size", 16, 4096);
     o.data.validationFraction = parser.getDouble("val-fraction", 0.0, 0.9);
@@ -121,7 +124,7 @@ int runTrain(const Args& args) {
     if (parser.has("epochs")) {
         // Steps follow from the photo count; count the photos the way the trainer will.
         const int epochs = parser.getInt("epochs", 1, 1'000'000);
-        const auto photos = listImagesRecursive(o.data.photoFolder);
+        const auto photos = listImagesRecursive(o.data.sampleFolder.empty() ? o.data.photoFolder : o.data.sampleFolder);
         const auto validation = photos.size() >= 2 ? std::max<size_t>(1, static_cast<size_t>(photos.size() * o.data.validationFraction + 0.5)) : 0;
         const auto trainCount = std::max<size_t>(1, photos.size() - std::min(validation, photos.size() - 1));
         o.steps = std::max<std::int64_t>(1, static_cast<std::int64_t>((trainCount * epochs + o.batch - 1) / o.batch));

@@ -131,11 +131,12 @@ TrainResult Trainer::run(const TrainCallbacks& callbacks) {
     }
     const nn::InpaintingLoss loss(o.lossWeights, vgg);
 
-    note("Reading photos from " + o.data.photoFolder);
+    note("Reading photos from " + (o.data.sampleFolder.empty() ? o.data.photoFolder : o.data.sampleFolder));
     const auto photos = TrainingPhotos::load(o.data, {}, note);
     const auto maker = std::make_shared<const SampleMaker>(photos, o.data);
     note(std::to_string(photos->train.size()) + " training photos, " + std::to_string(photos->validation.size()) +
          " held out for validation" + (photos->masks.empty() ? "" : ", " + std::to_string(photos->masks.size()) + " masks"));
+    for (const auto& path : photos->validationPaths) note("  validation: " + path);
 
     const std::string logPath = o.logCsv.empty() ? (fs::path(o.outFolder) / "log.csv").string() : o.logCsv;
     train::CsvLog log(logPath, lossTermNames(), state.step);
@@ -201,7 +202,8 @@ TrainResult Trainer::run(const TrainCallbacks& callbacks) {
         model.setMetadata("train_batch", std::to_string(o.batch));
         model.setMetadata("train_lr", std::to_string(o.learningRate));
         model.setMetadata("train_finetune", o.finetune ? "yes" : "no");
-        model.setMetadata("train_data", o.data.photoFolder + " (" + std::to_string(photos->train.size()) + " photos)");
+        model.setMetadata("train_data", (o.data.sampleFolder.empty() ? o.data.photoFolder : o.data.sampleFolder) + " (" +
+                                            std::to_string(photos->train.size()) + " photos)");
         model.setMetadata("train_vgg_terms", loss.usesVgg() ? "on" : "off");
         model.setMetadata("train_hole_ratio", std::to_string(o.data.holeRatio.low) + ":" + std::to_string(o.data.holeRatio.high));
         if (state.bestPsnr >= 0) model.setMetadata("best_validation_psnr", std::to_string(state.bestPsnr));

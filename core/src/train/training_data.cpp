@@ -50,27 +50,66 @@ std::vector<std::string> listImagesRecursive(const std::string& folder) {
     return files;
 }
 
+TrainingSample splitMaskedSample(const cv::Mat& sample) {
+    if (sample.cols < 2 || sample.cols % 2 != 0) throw InvalidArgument("a masked sample must be two images side by side (even width)");
+    const int half = sample.cols / 2;
+    TrainingSample split;
+    split.image = sample(cv::Rect(0, 0, half, sample.rows)).clone();
+    const cv::Mat masked = sample(cv::Rect(half, 0, half, sample.rows));
+    // Lossy formats blur exact zeros: near-black on the right where the left is not dark.
+    std::vector<cv::Mat> maskedPlanes, photoPlanes;
+    cv::split(masked, maskedPlanes);
+    cv::split(split.image, photoPlanes);
+    cv::Mat maskedMax = maskedPlanes[0].clone(), photoMax = photoPlanes[0].clone();
+    for (size_t c = 1; c < maskedPlanes.size(); ++c) {
+        cv::max(maskedMax, maskedPlanes[c], maskedMax);
+        cv::max(photoMax, photoPlanes[c], photoMax);
+    }
+    split.holes = (maskedMax <= 10) & (photoMax > maskedMax + 10);
+    return split;
+}
+
 std::shared_ptr<const TrainingPhotos> TrainingPhotos::load(const TrainingDataOptions& options, const std::function<void(int, int)>& progress,
                                                            const std::function<void(const std::string&)>& warn) {
     std::error_code ec;
-    if (!fs::is_directory(options.photoFolder, ec)) throw FileError(options.photoFolder, "training photo folder does not exist");
+    const bool fromSamples = !options.sampleFolder.empty();
+    const std::string folder = fromSamples ? options.sampleFolder : options.photoFolder;
+    if (folder.empty()) throw InvalidArgument("no training photo folder given");
+    if (!fs::is_directory(folder, ec))
+        throw FileError(folder, fromSamples ? "masked-sample folder does not exist" : "training photo folder does not exist");
     if (options.size < 16) throw InvalidArgument("training size must be at least 16 px");
-    const auto files = listImagesRecursive(options.photoFolder);
-    if (files.empty()) throw FileError(options.photoFolder, "no photos found (jpg, png, webp, bmp, tiff; searched recursively)");
+    const auto files = listImagesRecursive(folder);
+    if (files.empty()) throw FileError(folder, "no photos found (jpg, png, webp, bmp, tiff; searched recursively)");
 
     auto photos = std::make_shared<TrainingPhotos>();
-    std::vector<std::pair<std::string, cv::Mat>> loaded;
+    struct Loaded {
+        std::string path;
+        cv::Mat photo, holes;
+    };
+    std::vector<Loaded> loaded;
     for (size_t i = 0; i < files.size(); ++i) {
         try {
-            cv::Mat photo = limitLongSide(toBgr8(readImage(files[i])), options.cacheLongSide);
-            if (std::min(photo.cols, photo.rows) < 16) throw FileError(files[i], "too small to crop from");
-            loaded.emplace_back(files[i], std::move(photo));
+            cv::Mat image = toBgr8(readImage(files[i]));
+            cv::Mat holes;
+            if (fromSamples) {
+                try {
+                    TrainingSample split = splitMaskedSample(image);
+                    image = split.image;
+                    holes = split.holes;
+                } catch (const InvalidArgument& e) {
+                    throw FileError(files[i], e.what());
+                }
+            } else {
+                image = limitLongSide(image, options.cacheLongSide);
+            }
+            if (std::min(image.cols, image.rows) < 16) throw FileError(files[i], "too small to crop from");
+            loaded.push_back({files[i], std::move(image), std::move(holes)});
         } catch (const Error& e) {
             if (warn) warn(std::string("skipping ") + e.what());
         }
         if (progress) progress(static_cast<int>(i + 1), static_cast<int>(files.size()));
     }
-    if (loaded.empty()) throw FileError(options.photoFolder, "none of the photos could be read");
+    if (loaded.empty()) throw FileError(folder, "none of the photos could be read");
 
     // Validation: evenly spaced photos in sorted order, so the split is stable.
     size_t validationCount = 0;
@@ -79,13 +118,12 @@ std::shared_ptr<const TrainingPhotos> TrainingPhotos::load(const TrainingDataOpt
     std::vector<bool> isValidation(loaded.size(), false);
     for (size_t k = 0; k < validationCount; ++k) isValidation[(k * loaded.size()) / validationCount + loaded.size() / (2 * validationCount)] = true;
     for (size_t i = 0; i < loaded.size(); ++i) {
-        if (isValidation[i]) {
-            photos->validationPaths.push_back(loaded[i].first);
-            photos->validation.push_back(std::move(loaded[i].second));
-        } else {
-            photos->trainPaths.push_back(loaded[i].first);
-            photos->train.push_back(std::move(loaded[i].second));
-        }
+        auto& paths = isValidation[i] ? photos->validationPaths : photos->trainPaths;
+        auto& images = isValidation[i] ? photos->validation : photos->train;
+        auto& holes = isValidation[i] ? photos->validationHoles : photos->trainHoles;
+        paths.push_back(loaded[i].path);
+        images.push_back(std::move(loaded[i].photo));
+        if (fromSamples) holes.push_back(std::move(loaded[i].holes));
     }
     if (!options.maskFolder.empty()) {
         if (!fs::is_directory(options.maskFolder, ec)) throw FileError(options.maskFolder, "mask folder does not exist");
@@ -122,7 +160,7 @@ cv::Mat SampleMaker::makeHoles(std::uint64_t sampleSeed) const {
     return generateMask(generator, rng()).holes;
 }
 
-TrainingSample SampleMaker::make(const cv::Mat& photo, std::uint64_t sampleSeed) const {
+TrainingSample SampleMaker::make(const cv::Mat& photo, const cv::Mat& holes, std::uint64_t sampleSeed) const {
     std::mt19937_64 rng(sampleSeed);
     const int size = options_.size;
     const int minSide = std::min(photo.cols, photo.rows);
@@ -136,9 +174,14 @@ TrainingSample SampleMaker::make(const cv::Mat& photo, std::uint64_t sampleSeed)
     const int x = static_cast<int>(rng() % static_cast<std::uint64_t>(photo.cols - crop + 1));
     const int y = static_cast<int>(rng() % static_cast<std::uint64_t>(photo.rows - crop + 1));
     TrainingSample sample;
-    cv::resize(photo(cv::Rect(x, y, crop, crop)), sample.image, {size, size}, 0, 0, crop > size ? cv::INTER_AREA : cv::INTER_CUBIC);
-    if (rng() % 2) cv::flip(sample.image, sample.image, 1);
-    sample.holes = makeHoles(sampleSeed);
+    const cv::Rect region(x, y, crop, crop);
+    cv::resize(photo(region), sample.image, {size, size}, 0, 0, crop > size ? cv::INTER_AREA : cv::INTER_CUBIC);
+    if (holes.empty()) sample.holes = makeHoles(sampleSeed);
+    else cv::resize(holes(region), sample.holes, {size, size}, 0, 0, cv::INTER_NEAREST);  // masks: nearest only
+    if (rng() % 2) {
+        cv::flip(sample.image, sample.image, 1);
+        if (!holes.empty()) cv::flip(sample.holes, sample.holes, 1);
+    }
     return sample;
 }
 
@@ -149,7 +192,9 @@ TrainingSample SampleMaker::trainingSample(std::int64_t index) const {
     std::iota(order.begin(), order.end(), 0);
     std::shuffle(order.begin(), order.end(), std::mt19937_64(mix(options_.seed, static_cast<std::uint64_t>(epoch))));
     const std::uint64_t sampleSeed = mix(mix(options_.seed, 0x5452), static_cast<std::uint64_t>(index));
-    return make(photos_->train[static_cast<size_t>(order[static_cast<size_t>(position)])], sampleSeed);
+    const auto chosen = static_cast<size_t>(order[static_cast<size_t>(position)]);
+    const cv::Mat noHoles;
+    return make(photos_->train[chosen], photos_->trainHoles.empty() ? noHoles : photos_->trainHoles[chosen], sampleSeed);
 }
 
 int SampleMaker::validationCount() const {
@@ -157,8 +202,10 @@ int SampleMaker::validationCount() const {
 }
 
 TrainingSample SampleMaker::validationSample(int index) const {
-    const auto& photo = photos_->validation.at(static_cast<size_t>(index) % photos_->validation.size());
-    return make(photo, mix(mix(options_.seed, 0x56414C), static_cast<std::uint64_t>(index)));
+    const size_t chosen = static_cast<size_t>(index) % photos_->validation.size();
+    const cv::Mat noHoles;
+    return make(photos_->validation.at(chosen), photos_->validationHoles.empty() ? noHoles : photos_->validationHoles[chosen],
+                mix(mix(options_.seed, 0x56414C), static_cast<std::uint64_t>(index)));
 }
 
 } // namespace pconv

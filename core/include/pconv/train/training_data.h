@@ -18,6 +18,8 @@ namespace pconv {
 struct TrainingDataOptions {
     std::string photoFolder;           // searched recursively: jpg, jpeg, png, webp, bmp, tif(f)
     std::string maskFolder;            // optional: hole masks (non-zero = hole) used instead of generated ones
+    std::string sampleFolder;          // alternative to photoFolder: the seed's [photo | masked photo] samples,
+                                       // each giving a photo and its own mask
     int size = 256;                    // square training crops
     double validationFraction = 0.1;   // of the photos, held out (at least one when there are two or more)
     int validationCropsPerPhoto = 4;
@@ -43,6 +45,8 @@ public:
 
     std::vector<cv::Mat> train, validation;
     std::vector<std::string> trainPaths, validationPaths;
+    // With sampleFolder: each photo's own holes (CV_8UC1, 255 = hole), parallel to train / validation.
+    std::vector<cv::Mat> trainHoles, validationHoles;
     std::vector<cv::Mat> masks;  // from maskFolder, CV_8UC1 255 = hole
 };
 
@@ -61,12 +65,17 @@ public:
     int trainingPhotoCount() const { return static_cast<int>(photos_->train.size()); }
 
 private:
-    TrainingSample make(const cv::Mat& photo, std::uint64_t sampleSeed) const;
+    // holes: the photo's own mask (same size), or empty to draw one.
+    TrainingSample make(const cv::Mat& photo, const cv::Mat& holes, std::uint64_t sampleSeed) const;
     cv::Mat makeHoles(std::uint64_t sampleSeed) const;
 
     std::shared_ptr<const TrainingPhotos> photos_;
     TrainingDataOptions options_;
 };
+
+// Splits one of the seed's samples, [photo | photo with holes blacked out], into
+// the photo and its holes: pixels black on the right but not on the left.
+TrainingSample splitMaskedSample(const cv::Mat& sample);
 
 // Lists image files under folder, recursively, sorted.
 std::vector<std::string> listImagesRecursive(const std::string& folder);
