@@ -5,6 +5,7 @@
 #include "terminal_progress.h"
 
 #include "pconv/errors.h"
+#include "pconv/hd_strategy.h"
 #include "pconv/image_io.h"
 #include "pconv/inpainter.h"
 #include "pconv/threads.h"
@@ -41,17 +42,30 @@ std::unique_ptr<Inpainter> makeInpainterFromArgs(const ArgParser& parser) {
     return makePConvInpainter(PConvModel::load(parser.get("model")));
 }
 
-void inpaintOne(const Inpainter& inpainter, const std::string& imagePath, const cv::Mat& holes, const std::string& maskPath,
+HdOptions hdOptionsFromArgs(const ArgParser& parser) {
+    HdOptions hd;
+    const auto strategy = parseHdStrategy(parser.get("hd-strategy"));
+    if (!strategy) throw parser.usageError("--hd-strategy must be crop, resize or original, got '" + parser.get("hd-strategy") + "'");
+    hd.strategy = *strategy;
+    hd.triggerSize = parser.getInt("hd-trigger", 0, 1'000'000);
+    hd.cropMargin = parser.getInt("hd-margin", 0, 100'000);
+    hd.resizeLimit = parser.getInt("hd-resize-limit", 16, 100'000);
+    return hd;
+}
+
+void inpaintOne(const Inpainter& inpainter, const HdOptions& hd, const std::string& imagePath, const cv::Mat& holes, const std::string& maskPath,
                 const std::string& outputPath, int quality) {
     const cv::Mat image = readImage(imagePath);
     if (holes.size() != image.size())
         throw FileError(maskPath, "mask is " + std::to_string(holes.cols) + "x" + std::to_string(holes.rows) + " but image '" +
                                       imagePath + "' is " + std::to_string(image.cols) + "x" + std::to_string(image.rows) +
                                       " (sizes must match)");
-    writeImageAtomic(outputPath, inpainter.inpaint(image, holes), quality);
+    checkInpaintInputs(image, holes);
+    writeImageAtomic(outputPath, *inpaintLarge(inpainter, image, holes, hd), quality);
 }
 
 int inpaintFolder(const Inpainter& inpainter, const ArgParser& parser) {
+    const HdOptions hd = hdOptionsFromArgs(parser);
     const fs::path inputDir = parser.get("input"), maskArg = parser.get("mask"), outputDir = parser.get("output");
     const int quality = parser.getInt("quality", 1, 100);
     if (fs::exists(outputDir) && !fs::is_directory(outputDir))
@@ -77,12 +91,12 @@ int inpaintFolder(const Inpainter& inpainter, const ArgParser& parser) {
         const fs::path output = outputDir / (image.stem().string() + ".png");
         try {
             if (oneMask) {
-                inpaintOne(inpainter, image.string(), sharedHoles, maskArg.string(), output.string(), quality);
+                inpaintOne(inpainter, hd, image.string(), sharedHoles, maskArg.string(), output.string(), quality);
             } else {
                 const auto it = masksByStem.find(image.stem().string());
                 if (it == masksByStem.end())
                     throw FileError(image.string(), "no mask named '" + image.stem().string() + ".*' in " + maskArg.string());
-                inpaintOne(inpainter, image.string(), readMask(it->second.string()), it->second.string(), output.string(), quality);
+                inpaintOne(inpainter, hd, image.string(), readMask(it->second.string()), it->second.string(), output.string(), quality);
             }
         } catch (const Error& e) {
             progress.finish();
@@ -109,12 +123,17 @@ int runInpaint(const Args& args) {
     parser.option("model", "FILE", "PConv model file (for --method pconv)");
     parser.option("radius", "R", "neighbourhood radius in px for telea and ns", "3");
     parser.option("quality", "Q", "JPEG/WebP quality 1-100 when the output is .jpg or .webp", "95");
+    parser.option("hd-strategy", "NAME", "big images: crop (around each hole), resize (work smaller), original", "crop");
+    parser.option("hd-trigger", "PX", "use the strategy when the long side exceeds PX", "800");
+    parser.option("hd-margin", "PX", "context around each hole region for crop", "128");
+    parser.option("hd-resize-limit", "PX", "long side for resize", "1024");
     parser.option("threads", "N", "CPU threads (0 = all cores)", "0");
     if (!parser.parse(args)) {
         std::cout << parser.help();
         return 0;
     }
     setThreadCount(parser.getInt("threads", 0, 1024));
+    hdOptionsFromArgs(parser);  // reject bad --hd-* values before any work
     const std::string input = parser.get("input"), mask = parser.get("mask"), output = parser.get("output");
     std::error_code ec;
     if (!fs::exists(input, ec)) throw FileError(input, "no such file or folder");
@@ -125,7 +144,7 @@ int runInpaint(const Args& args) {
     if (fs::is_directory(mask)) throw FileError(mask, "is a folder, but --input is a single image: give a mask file");
     if (sameFile(input, output)) throw FileError(output, "output is the input image; refusing to overwrite the original");
     if (fs::is_directory(output, ec)) throw FileError(output, "is a folder; give a file name such as result.png");
-    inpaintOne(*inpainter, input, readMask(mask), mask, output, parser.getInt("quality", 1, 100));
+    inpaintOne(*inpainter, hdOptionsFromArgs(parser), input, readMask(mask), mask, output, parser.getInt("quality", 1, 100));
     std::cout << "Wrote " << output << "\n";
     return 0;
 }

@@ -1,0 +1,43 @@
+#pragma once
+// Big photos: instead of running a network on 12 megapixels, inpaint only around
+// the holes (Crop, after IOPaint's strategy of the same name) or at a reduced size
+// (Resize). Either way only hole pixels change. Torch-free.
+#include "pconv/inpainter.h"
+
+#include <opencv2/core.hpp>
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pconv {
+
+enum class HdStrategy {
+    Original,  // the whole image at full size
+    Crop,      // each hole region's bounding box plus a margin, at full size
+    Resize,    // the whole image scaled down so its long side is resizeLimit, then hole pixels scaled back up
+};
+
+std::string toString(HdStrategy strategy);  // "original", "crop", "resize"
+std::optional<HdStrategy> parseHdStrategy(const std::string& text);
+
+struct HdOptions {
+    HdStrategy strategy = HdStrategy::Crop;
+    int triggerSize = 800;   // Crop and Resize apply only when the long side exceeds this
+    int cropMargin = 128;    // context around each hole region, in px
+    int resizeLimit = 1024;  // long side for Resize
+};
+
+// Regions Crop would inpaint: bounding boxes of the hole regions grown by the
+// margin (shifted inward at the image edges), overlapping boxes merged.
+std::vector<cv::Rect> cropRegions(const cv::Mat& holes, int margin);
+
+// Inpaints with the strategy. progress(done, total) is reported per region;
+// when *cancel becomes true, returns std::nullopt as soon as the current region ends.
+std::optional<cv::Mat> inpaintLarge(const Inpainter& inpainter, const cv::Mat& image, const cv::Mat& holes, const HdOptions& options,
+                                    const std::function<void(int done, int total)>& progress = {},
+                                    const std::atomic<bool>* cancel = nullptr);
+
+} // namespace pconv
