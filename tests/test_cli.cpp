@@ -16,8 +16,11 @@ struct Run {
     QString out, err;
 };
 
-Run runPconv(const QStringList& args) {
+Run runPconv(const QStringList& args, const QString& defaultModel = QString()) {
     QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    if (!defaultModel.isNull()) env.insert("PCONV_DEFAULT_MODEL", defaultModel);
+    process.setProcessEnvironment(env);
     process.start(PCONV_CLI_PATH, args);
     process.waitForFinished(300000);
     Run run;
@@ -77,8 +80,10 @@ private Q_SLOTS:
         expectError({"masks", "--count", "2", "--min-units", "3", "--max-units", "2", "--out-masks", path("m")}, 2, "--max-units");
         expectError({"masks", "--count", "2", "--min-units", "1", "--max-units", "2", "--out-masks", path("m"), "--hole-ratio", "0.7:0.1"},
                     2, "--hole-ratio");
-        expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.png")}, 2,
-                    "needs --model");
+        const Run noModel = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.png")},
+                                     path("no-such-default.pconv"));
+        QCOMPARE(noModel.exitCode, 2);
+        QVERIFY2(noModel.err.contains("no default model was found"), qPrintable(noModel.err));
     }
 
     void fileErrorsNameTheFile() {
@@ -160,6 +165,12 @@ private Q_SLOTS:
         cv::Mat diff;
         cv::absdiff(original, result, diff);
         QCOMPARE(cv::norm(diff, cv::NORM_INF, valid), 0.0);
+
+        // Without --model the default model is used.
+        run = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("default.png")},
+                       path("tiny.pconv"));
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(cv::norm(readImage(path("default.png").toStdString()), result, cv::NORM_INF), 0.0);
     }
 
     void folderMode() {

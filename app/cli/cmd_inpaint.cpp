@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "terminal_progress.h"
 
+#include "pconv/default_model.h"
 #include "pconv/errors.h"
 #include "pconv/hd_strategy.h"
 #include "pconv/image_io.h"
@@ -37,9 +38,11 @@ std::unique_ptr<Inpainter> makeInpainterFromArgs(const ArgParser& parser) {
     const auto method = parseMethod(parser.get("method"));
     if (!method) throw parser.usageError("--method must be pconv, telea or ns, got '" + parser.get("method") + "'");
     if (*method != Method::PConv) return makeClassicalInpainter(*method, parser.getDouble("radius", 0.1, 1000));
-    if (!parser.has("model"))
-        throw parser.usageError("--method pconv needs --model FILE (no default model is shipped yet); or use --method telea or ns");
-    return makePConvInpainter(PConvModel::load(parser.get("model")));
+    if (parser.has("model")) return makePConvInpainter(PConvModel::load(parser.get("model")));
+    const auto shipped = findDefaultModel(currentExecutablePath());
+    if (!shipped)
+        throw parser.usageError("--method pconv needs --model FILE: no default model was found (models/default.pconv); or use --method telea or ns");
+    return makePConvInpainter(PConvModel::load(*shipped));
 }
 
 HdOptions hdOptionsFromArgs(const ArgParser& parser) {
@@ -120,7 +123,7 @@ int runInpaint(const Args& args) {
     parser.option("output", "FILE|DIR", "result image (format from the extension), or a folder for <stem>.png results", std::nullopt,
                   true);
     parser.option("method", "NAME", "pconv (the network), telea or ns (OpenCV)", "pconv");
-    parser.option("model", "FILE", "PConv model file (for --method pconv)");
+    parser.option("model", "FILE", "PConv model file for --method pconv (default: the shipped models/default.pconv)");
     parser.option("radius", "R", "neighbourhood radius in px for telea and ns", "3");
     parser.option("quality", "Q", "JPEG/WebP quality 1-100 when the output is .jpg or .webp", "95");
     parser.option("hd-strategy", "NAME", "big images: crop (around each hole), resize (work smaller), original", "crop");
