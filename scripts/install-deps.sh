@@ -9,6 +9,7 @@ PACKAGES=(
   libopenblas0-pthread         # 35x faster sgemm than the reference BLAS
   libopencv-dev                # image I/O, drawing, cv::inpaint
   qt6-base-dev qt6-charts-dev  # Widgets, Test, Charts
+  libqt6opengl6-dev            # Qt6Charts' CMake config needs Qt6OpenGL
   libgl1-mesa-dev              # Qt6Gui's CMake config wants OpenGL headers
   xvfb xauth                   # headless runs of the editor
 )

@@ -1,0 +1,32 @@
+#include "pconv/mask_ops.h"
+
+#include "pconv/errors.h"
+
+#include <opencv2/imgproc.hpp>
+
+namespace pconv {
+namespace {
+
+cv::Mat morph(const cv::Mat& holes, int pixels, int op) {
+    if (holes.type() != CV_8UC1) throw InvalidArgument("mask must be single-channel 8-bit");
+    if (pixels < 0) throw InvalidArgument("grow/shrink amount must not be negative");
+    cv::Mat binary = holes != 0;
+    if (pixels == 0) return binary;
+    const cv::Mat disk = cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * pixels + 1, 2 * pixels + 1});
+    cv::Mat out;
+    // Beyond the border the edge pixel repeats, so holes touching the edge are not eaten from outside.
+    cv::morphologyEx(binary, out, op, disk, {-1, -1}, 1, cv::BORDER_REPLICATE);
+    return out;
+}
+
+} // namespace
+
+cv::Mat growHoles(const cv::Mat& holes, int pixels) { return morph(holes, pixels, cv::MORPH_DILATE); }
+cv::Mat shrinkHoles(const cv::Mat& holes, int pixels) { return morph(holes, pixels, cv::MORPH_ERODE); }
+
+cv::Mat invertHoles(const cv::Mat& holes) {
+    if (holes.type() != CV_8UC1) throw InvalidArgument("mask must be single-channel 8-bit");
+    return holes == 0;
+}
+
+} // namespace pconv

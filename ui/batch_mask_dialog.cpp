@@ -1,0 +1,244 @@
+#include "batch_mask_dialog.h"
+
+#include "pconv/errors.h"
+#include "pconv/mask_batch.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPixmap>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QThread>
+#include <QVBoxLayout>
+
+namespace pconv::ui {
+namespace {
+
+QWidget* folderRow(QLineEdit* edit, QWidget* parent, const QString& caption) {
+    auto* row = new QWidget(parent);
+    auto* layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* browse = new QPushButton(QObject::tr("Browse…"), row);
+    layout->addWidget(edit, 1);
+    layout->addWidget(browse);
+    QObject::connect(browse, &QPushButton::clicked, row, [edit, row, caption] {
+        const QString dir = QFileDialog::getExistingDirectory(row, caption, edit->text());
+        if (!dir.isEmpty()) edit->setText(dir);
+    });
+    return row;
+}
+
+QSpinBox* spin(int min, int max, int value, QWidget* parent) {
+    auto* box = new QSpinBox(parent);
+    box->setRange(min, max);
+    box->setValue(value);
+    return box;
+}
+
+} // namespace
+
+BatchMaskDialog::BatchMaskDialog(QWidget* parent) : QDialog(parent) {
+    setWindowTitle(tr("Generate Masks"));
+    QSettings settings;
+    count_ = spin(1, 1'000'000, settings.value("masks/count", 100).toInt(), this);
+    minUnits_ = spin(0, 1000, settings.value("masks/minUnits", 5).toInt(), this);
+    maxUnits_ = spin(0, 1000, settings.value("masks/maxUnits", 12).toInt(), this);
+    width_ = spin(16, 16384, settings.value("masks/width", 512).toInt(), this);
+    height_ = spin(16, 16384, settings.value("masks/height", 512).toInt(), this);
+    seed_ = spin(0, 2'000'000'000, settings.value("masks/seed", 0).toInt(), this);
+    useRatio_ = new QCheckBox(tr("Target a hole ratio range"), this);
+    useRatio_->setChecked(settings.value("masks/useRatio", false).toBool());
+    ratioLow_ = new QDoubleSpinBox(this);
+    ratioHigh_ = new QDoubleSpinBox(this);
+    for (auto* box : {ratioLow_, ratioHigh_}) {
+        box->setRange(0.0, 1.0);
+        box->setSingleStep(0.05);
+        box->setDecimals(2);
+    }
+    ratioLow_->setValue(settings.value("masks/ratioLow", 0.1).toDouble());
+    ratioHigh_->setValue(settings.value("masks/ratioHigh", 0.2).toDouble());
+    maskFolder_ = new QLineEdit(settings.value("masks/maskFolder").toString(), this);
+    imageFolder_ = new QLineEdit(settings.value("masks/imageFolder").toString(), this);
+    sampleFolder_ = new QLineEdit(settings.value("masks/sampleFolder").toString(), this);
+    imageFolder_->setPlaceholderText(tr("optional: photos to turn into masked samples"));
+    sampleFolder_->setPlaceholderText(tr("needed with an image folder"));
+
+    auto* size = new QWidget(this);
+    auto* sizeLayout = new QHBoxLayout(size);
+    sizeLayout->setContentsMargins(0, 0, 0, 0);
+    sizeLayout->addWidget(width_);
+    sizeLayout->addWidget(new QLabel("×", size));
+    sizeLayout->addWidget(height_);
+    auto* ratio = new QWidget(this);
+    auto* ratioLayout = new QHBoxLayout(ratio);
+    ratioLayout->setContentsMargins(0, 0, 0, 0);
+    ratioLayout->addWidget(useRatio_);
+    ratioLayout->addWidget(ratioLow_);
+    ratioLayout->addWidget(new QLabel(tr("to"), ratio));
+    ratioLayout->addWidget(ratioHigh_);
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Number of masks:"), count_);
+    form->addRow(tr("Min units per shape:"), minUnits_);
+    form->addRow(tr("Max units per shape:"), maxUnits_);
+    form->addRow(tr("Size (px):"), size);
+    form->addRow(tr("Seed:"), seed_);
+    form->addRow(tr("Hole ratio:"), ratio);
+    form->addRow(tr("Mask output folder:"), folderRow(maskFolder_, this, tr("Mask output folder")));
+    form->addRow(tr("Image folder:"), folderRow(imageFolder_, this, tr("Photos to mask")));
+    form->addRow(tr("Masked-sample folder:"), folderRow(sampleFolder_, this, tr("Masked-sample output folder")));
+
+    progress_ = new QProgressBar(this);
+    progress_->setValue(0);
+    status_ = new QLabel(tr("Masks are written as mask_<n>.png, white (255) = hole."), this);
+    status_->setWordWrap(true);
+    thumbnails_ = new QHBoxLayout;
+    generate_ = new QPushButton(tr("Generate"), this);
+    generate_->setDefault(true);
+    cancel_ = new QPushButton(tr("Cancel"), this);
+    cancel_->setEnabled(false);
+    close_ = new QPushButton(tr("Close"), this);
+    auto* buttons = new QHBoxLayout;
+    buttons->addStretch();
+    buttons->addWidget(generate_);
+    buttons->addWidget(cancel_);
+    buttons->addWidget(close_);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(progress_);
+    layout->addWidget(status_);
+    layout->addLayout(thumbnails_);
+    layout->addLayout(buttons);
+
+    connect(generate_, &QPushButton::clicked, this, &BatchMaskDialog::startGeneration);
+    connect(cancel_, &QPushButton::clicked, this, &BatchMaskDialog::cancelGeneration);
+    connect(close_, &QPushButton::clicked, this, &BatchMaskDialog::reject);
+}
+
+BatchMaskDialog::~BatchMaskDialog() {
+    if (thread_) {
+        cancelFlag_->store(true);
+        thread_->wait();
+    }
+}
+
+void BatchMaskDialog::setRunning(bool running) {
+    generate_->setEnabled(!running);
+    cancel_->setEnabled(running);
+    close_->setEnabled(!running);
+}
+
+void BatchMaskDialog::startGeneration() {
+    if (thread_) return;
+    MaskBatchOptions options;
+    options.count = count_->value();
+    options.generator.minUnits = minUnits_->value();
+    options.generator.maxUnits = maxUnits_->value();
+    options.generator.width = width_->value();
+    options.generator.height = height_->value();
+    if (useRatio_->isChecked()) options.generator.holeRatio = HoleRatioRange{ratioLow_->value(), ratioHigh_->value()};
+    options.seed = static_cast<std::uint64_t>(seed_->value());
+    options.maskFolder = maskFolder_->text().trimmed().toStdString();
+    options.imageFolder = imageFolder_->text().trimmed().toStdString();
+    options.sampleFolder = sampleFolder_->text().trimmed().toStdString();
+
+    QString problem;
+    if (options.maskFolder.empty()) problem = tr("Choose a mask output folder.");
+    else if (options.generator.maxUnits < options.generator.minUnits) problem = tr("Max units must be at least min units.");
+    else if (useRatio_->isChecked() && ratioHigh_->value() < ratioLow_->value()) problem = tr("The hole ratio range is empty.");
+    else if (!options.imageFolder.empty() && options.sampleFolder.empty()) problem = tr("Choose where the masked samples go.");
+    if (!problem.isEmpty()) {
+        status_->setText(problem);
+        Q_EMIT generationFailed(problem);
+        return;
+    }
+    QSettings settings;
+    settings.setValue("masks/count", count_->value());
+    settings.setValue("masks/minUnits", minUnits_->value());
+    settings.setValue("masks/maxUnits", maxUnits_->value());
+    settings.setValue("masks/width", width_->value());
+    settings.setValue("masks/height", height_->value());
+    settings.setValue("masks/seed", seed_->value());
+    settings.setValue("masks/useRatio", useRatio_->isChecked());
+    settings.setValue("masks/ratioLow", ratioLow_->value());
+    settings.setValue("masks/ratioHigh", ratioHigh_->value());
+    settings.setValue("masks/maskFolder", maskFolder_->text());
+    settings.setValue("masks/imageFolder", imageFolder_->text());
+    settings.setValue("masks/sampleFolder", sampleFolder_->text());
+
+    cancelFlag_ = std::make_shared<std::atomic<bool>>(false);
+    auto cancelFlag = cancelFlag_;
+    setRunning(true);
+    progress_->setValue(0);
+    status_->setText(tr("Generating…"));
+    thread_ = QThread::create([this, options, cancelFlag] {
+        try {
+            const auto result = generateMaskBatch(
+                options,
+                [this](int done, int total) {
+                    QMetaObject::invokeMethod(this, [this, done, total] {
+                        progress_->setMaximum(total);
+                        progress_->setValue(done);
+                    });
+                },
+                cancelFlag.get());
+            QMetaObject::invokeMethod(this, [this, result] {
+                status_->setText(result.cancelled ? tr("Cancelled after %1 masks and %2 samples.").arg(result.masksWritten).arg(result.samplesWritten)
+                                                  : tr("Wrote %1 masks and %2 masked samples.").arg(result.masksWritten).arg(result.samplesWritten));
+                showThumbnails();
+                Q_EMIT generationFinished(result.masksWritten, result.samplesWritten, result.cancelled);
+            });
+        } catch (const std::exception& e) {
+            const QString message = QString::fromStdString(firstLine(e.what()));
+            QMetaObject::invokeMethod(this, [this, message] {
+                status_->setText(tr("Failed: %1").arg(message));
+                Q_EMIT generationFailed(message);
+            });
+        }
+    });
+    connect(thread_, &QThread::finished, this, [this] {
+        thread_->deleteLater();
+        thread_ = nullptr;
+        setRunning(false);
+    });
+    thread_->start();
+}
+
+void BatchMaskDialog::cancelGeneration() {
+    if (cancelFlag_) cancelFlag_->store(true);
+}
+
+void BatchMaskDialog::reject() {
+    if (thread_) return;  // finish or cancel first
+    QDialog::reject();
+}
+
+void BatchMaskDialog::showThumbnails() {
+    while (auto* item = thumbnails_->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    const QDir dir(maskFolder_->text());
+    const QStringList masks = dir.entryList({"mask_*.png"}, QDir::Files, QDir::Name);
+    for (int i = 0; i < std::min<int>(4, masks.size()); ++i) {
+        auto* label = new QLabel(this);
+        label->setPixmap(QPixmap(dir.filePath(masks[i])).scaled(96, 96, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+        label->setToolTip(masks[i]);
+        label->setFrameShape(QFrame::Box);
+        thumbnails_->addWidget(label);
+    }
+    thumbnails_->addStretch();
+}
+
+} // namespace pconv::ui

@@ -1,0 +1,699 @@
+#include "main_window.h"
+
+#include "batch_mask_dialog.h"
+#include "image_convert.h"
+#include "image_pane.h"
+#include "inpaint_runner.h"
+#include "mask_canvas.h"
+#include "result_pane.h"
+#include "training_panel.h"
+#include "training_runner.h"
+#include "view_state.h"
+
+#include "pconv/default_model.h"
+#include "pconv/errors.h"
+#include "pconv/image_io.h"
+#include "pconv/mask_generator.h"
+#include "pconv/mask_ops.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QColorDialog>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRandomGenerator>
+#include <QSettings>
+#include <QSlider>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QUndoStack>
+
+#include <cmath>
+
+namespace pconv::ui {
+namespace {
+
+const char* kImageFilter = QT_TRANSLATE_NOOP("MainWindow", "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff *.pgm *.ppm);;All files (*)");
+constexpr int kMaxRecent = 8;
+
+QString modelLabel(const QString& path) { return QFileInfo(path).fileName() + "  (" + QFileInfo(path).absolutePath() + ")"; }
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    setWindowTitle(tr("PConv Studio"));
+    setAcceptDrops(true);
+    view_ = new ViewState(this);
+    undoStack_ = new QUndoStack(this);
+    runner_ = new InpaintRunner(this);
+
+    canvas_ = new MaskCanvas(this);
+    canvas_->setUndoStack(undoStack_);
+    canvas_->setPlaceholder(tr("Open a photo (Ctrl+O) or drop one here."));
+    maskPane_ = new ImagePane(tr("Mask — white = hole"), this);
+    resultPane_ = new ResultPane(this);
+    for (ImagePane* pane : std::initializer_list<ImagePane*>{canvas_, maskPane_, resultPane_}) pane->setViewState(view_);
+
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(canvas_);
+    splitter->addWidget(maskPane_);
+    splitter->addWidget(resultPane_);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(2, 3);
+    setCentralWidget(splitter);
+
+    createActions();
+    createToolBar();
+    createDocks();
+
+    sizeLabel_ = new QLabel(this);
+    ratioLabel_ = new QLabel(this);
+    timeLabel_ = new QLabel(this);
+    progress_ = new QProgressBar(this);
+    progress_->setMaximumWidth(180);
+    progress_->setVisible(false);
+    statusBar()->addWidget(sizeLabel_);
+    statusBar()->addWidget(ratioLabel_);
+    statusBar()->addWidget(timeLabel_);
+    statusBar()->addPermanentWidget(progress_);
+
+    connect(canvas_, &MaskCanvas::maskChanged, this, &MainWindow::onMaskChanged);
+    connect(runner_, &InpaintRunner::resultReady, this, &MainWindow::onResult);
+    connect(runner_, &InpaintRunner::failed, this, [this](const QString& message) { showError(tr("Inpainting failed"), message); });
+    connect(runner_, &InpaintRunner::cancelled, this, [this] { statusBar()->showMessage(tr("Inpainting cancelled."), 4000); });
+    connect(runner_, &InpaintRunner::staleResultDropped, this,
+            [this] { statusBar()->showMessage(tr("The image or mask changed while inpainting: that result was dropped."), 5000); });
+    connect(runner_, &InpaintRunner::progress, this, [this](int done, int total) {
+        progress_->setRange(0, std::max(total, 1));
+        progress_->setValue(done);
+    });
+    connect(runner_, &InpaintRunner::busyChanged, this, [this](bool busy) {
+        progress_->setVisible(busy);
+        progress_->setRange(0, 0);
+        updateActions();
+    });
+    connect(undoStack_, &QUndoStack::canUndoChanged, this, [this] { updateActions(); });
+
+    restoreSettings();
+    updateStatus();
+    updateActions();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    openAction_ = file->addAction(QIcon::fromTheme("document-open"), tr("&Open…"), this, [this] {
+        if (!confirmDiscard(tr("open another photo"))) return;
+        QSettings settings;
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open Photo"), settings.value("folders/open").toString(), tr(kImageFilter));
+        if (!path.isEmpty()) openImage(path);
+    });
+    openAction_->setShortcut(QKeySequence::Open);
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    saveAction_ = file->addAction(QIcon::fromTheme("document-save"), tr("&Save Result"), this, [this] {
+        if (!lastSavedResultPath_.isEmpty()) saveResult(lastSavedResultPath_, jpegQuality_);
+        else saveResultAs();
+    });
+    saveAction_->setShortcut(QKeySequence::Save);
+    saveAsAction_ = file->addAction(tr("Save Result &As…"), this, &MainWindow::saveResultAs);
+    saveAsAction_->setShortcut(QKeySequence("Ctrl+Shift+S"));
+    useResultAction_ = file->addAction(tr("&Use Result as New Image"), this, &MainWindow::useResultAsImage);
+    useResultAction_->setShortcut(QKeySequence("Ctrl+U"));
+    file->addSeparator();
+    importMaskAction_ = file->addAction(tr("&Import Mask…"), this, [this] {
+        QSettings settings;
+        const QString path = QFileDialog::getOpenFileName(this, tr("Import Mask"), settings.value("folders/mask").toString(), tr(kImageFilter));
+        if (!path.isEmpty()) importMask(path);
+    });
+    importMaskAction_->setShortcut(QKeySequence("Ctrl+I"));
+    exportMaskAction_ = file->addAction(tr("&Export Mask…"), this, [this] {
+        QSettings settings;
+        const QString suggested = QDir(settings.value("folders/mask", QFileInfo(photoPath_).absolutePath()).toString())
+                                      .filePath(QFileInfo(photoPath_).completeBaseName() + "_mask.png");
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export Mask"), suggested, tr("PNG (*.png)"));
+        if (!path.isEmpty()) exportMask(path);
+    });
+    exportMaskAction_->setShortcut(QKeySequence("Ctrl+E"));
+    file->addSeparator();
+    file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    undoAction_ = undoStack_->createUndoAction(this, tr("&Undo"));
+    undoAction_->setShortcut(QKeySequence::Undo);
+    redoAction_ = undoStack_->createRedoAction(this, tr("&Redo"));
+    redoAction_->setShortcuts({QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")});
+    edit->addAction(undoAction_);
+    edit->addAction(redoAction_);
+    edit->addSeparator();
+    brushAction_ = edit->addAction(tr("&Brush"), this, [this] { canvas_->setTool(MaskCanvas::Tool::Brush); });
+    brushAction_->setShortcut(QKeySequence("B"));
+    eraserAction_ = edit->addAction(tr("&Eraser"), this, [this] { canvas_->setTool(MaskCanvas::Tool::Eraser); });
+    eraserAction_->setShortcut(QKeySequence("E"));
+    auto* tools = new QActionGroup(this);
+    for (QAction* a : {brushAction_, eraserAction_}) {
+        a->setCheckable(true);
+        tools->addAction(a);
+    }
+    brushAction_->setChecked(true);
+    connect(canvas_, &MaskCanvas::toolChanged, this, [this](MaskCanvas::Tool tool) {
+        (tool == MaskCanvas::Tool::Brush ? brushAction_ : eraserAction_)->setChecked(true);
+    });
+    edit->addAction(tr("Bigger Brush"), this, [this] { canvas_->setBrushSize(std::max(canvas_->brushSize() + 1, int(std::lround(canvas_->brushSize() * 1.25)))); })
+        ->setShortcut(QKeySequence("]"));
+    edit->addAction(tr("Smaller Brush"), this, [this] { canvas_->setBrushSize(std::min(canvas_->brushSize() - 1, int(std::lround(canvas_->brushSize() / 1.25)))); })
+        ->setShortcut(QKeySequence("["));
+    edit->addAction(tr("Overlay Colour…"), this, [this] {
+        const QColor color = QColorDialog::getColor(canvas_->overlayColor(), this, tr("Mask Overlay Colour"), QColorDialog::ShowAlphaChannel);
+        if (color.isValid()) canvas_->setOverlayColor(color);
+    });
+    edit->addSeparator();
+    clearAction_ = edit->addAction(tr("&Clear Mask"), this, [this] {
+        QImage empty(canvas_->mask().size(), QImage::Format_Grayscale8);
+        empty.fill(0);
+        canvas_->replaceMask(empty, tr("Clear mask"));
+    });
+    clearAction_->setShortcut(QKeySequence("Ctrl+Shift+X"));
+    invertAction_ = edit->addAction(tr("&Invert Mask"), this, [this] {
+        canvas_->replaceMask(maskToQImage(invertHoles(qImageToMask(canvas_->mask()))), tr("Invert mask"));
+    });
+    invertAction_->setShortcut(QKeySequence("Ctrl+Shift+I"));
+    growAction_ = edit->addAction(tr("&Grow Mask…"), this, [this] {
+        bool ok = false;
+        const int px = QInputDialog::getInt(this, tr("Grow Mask"), tr("Grow the holes by (px):"), growPixels_, 1, 500, 1, &ok);
+        if (!ok) return;
+        growPixels_ = px;
+        canvas_->replaceMask(maskToQImage(growHoles(qImageToMask(canvas_->mask()), px)), tr("Grow mask"));
+    });
+    growAction_->setShortcut(QKeySequence("Ctrl+G"));
+    shrinkAction_ = edit->addAction(tr("S&hrink Mask…"), this, [this] {
+        bool ok = false;
+        const int px = QInputDialog::getInt(this, tr("Shrink Mask"), tr("Shrink the holes by (px):"), growPixels_, 1, 500, 1, &ok);
+        if (!ok) return;
+        growPixels_ = px;
+        canvas_->replaceMask(maskToQImage(shrinkHoles(qImageToMask(canvas_->mask()), px)), tr("Shrink mask"));
+    });
+    shrinkAction_->setShortcut(QKeySequence("Ctrl+Shift+G"));
+    randomAction_ = edit->addAction(tr("&Random Mask"), this, &MainWindow::randomMask);
+    randomAction_->setShortcut(QKeySequence("R"));
+    randomAction_->setToolTip(tr("Fill the mask with random strokes (the training mask generator)"));
+
+    QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
+    fitAction_ = viewMenu->addAction(tr("&Fit"), this, [this] { view_->fit(canvas_->size()); });
+    fitAction_->setShortcut(QKeySequence("Ctrl+0"));
+    actualAction_ = viewMenu->addAction(tr("&100%"), this, [this] { view_->actualSize(); });
+    actualAction_->setShortcut(QKeySequence("Ctrl+1"));
+    viewMenu->addAction(tr("Zoom &In"), this, [this] { view_->setZoom(view_->zoom() * 1.25); })->setShortcut(QKeySequence::ZoomIn);
+    viewMenu->addAction(tr("Zoom &Out"), this, [this] { view_->setZoom(view_->zoom() / 1.25); })->setShortcut(QKeySequence::ZoomOut);
+    compareAction_ = viewMenu->addAction(tr("&Compare Before/After"));
+    compareAction_->setCheckable(true);
+    compareAction_->setShortcut(QKeySequence("C"));
+    compareAction_->setToolTip(tr("Show the original left of a split line on the result; drag the line"));
+    connect(compareAction_, &QAction::toggled, resultPane_, &ResultPane::setCompare);
+
+    QMenu* toolsMenu = menuBar()->addMenu(tr("&Tools"));
+    toolsMenu->addAction(tr("&Inpaint"), this, &MainWindow::inpaint)->setShortcut(QKeySequence("Ctrl+Return"));
+    toolsMenu->addAction(tr("&Cancel Inpainting"), this, &MainWindow::cancelInpaint)->setShortcut(QKeySequence("Esc"));
+    toolsMenu->addSeparator();
+    toolsMenu->addAction(tr("&Generate Masks…"), this, [this] {
+        BatchMaskDialog dialog(this);
+        dialog.exec();
+    });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard Shortcuts"), this, [this] {
+        QMessageBox::information(this, tr("Keyboard Shortcuts"),
+                                 tr("Left button: paint holes (eraser tool: erase)\nRight button: erase\nB / E: brush / eraser\n"
+                                    "[ / ]: smaller / bigger brush\nCtrl+wheel: zoom · wheel: scroll · Space+drag or middle button: pan\n"
+                                    "Ctrl+0: fit · Ctrl+1: 100%\nCtrl+Z / Ctrl+Shift+Z: undo / redo\nR: random mask\n"
+                                    "Ctrl+Return: inpaint · Esc: cancel\nC: compare before/after (drag the split line)\n"
+                                    "Ctrl+S: save result · Ctrl+U: use result as new image"));
+    });
+    help->addAction(tr("&About"), this, [this] {
+        QMessageBox::about(this, tr("About PConv Studio"),
+                           tr("<b>PConv Studio</b><br>Removes things from photos with a Partial-Convolution U-Net "
+                              "(Liu et al., ECCV 2018), or OpenCV's Telea and Navier-Stokes methods."));
+    });
+}
+
+void MainWindow::createToolBar() {
+    QToolBar* bar = addToolBar(tr("Tools"));
+    bar->setObjectName("tools");
+    bar->addAction(openAction_);
+    bar->addAction(saveAction_);
+    bar->addSeparator();
+    bar->addAction(brushAction_);
+    bar->addAction(eraserAction_);
+    brushSlider_ = new QSlider(Qt::Horizontal, this);
+    brushSlider_->setRange(1, 400);
+    brushSlider_->setMaximumWidth(140);
+    brushSlider_->setToolTip(tr("Brush size in image pixels ([ and ])"));
+    brushSpin_ = new QSpinBox(this);
+    brushSpin_->setRange(1, 1000);
+    brushSpin_->setSuffix(tr(" px"));
+    bar->addWidget(brushSlider_);
+    bar->addWidget(brushSpin_);
+    connect(brushSlider_, &QSlider::valueChanged, canvas_, &MaskCanvas::setBrushSize);
+    connect(brushSpin_, qOverload<int>(&QSpinBox::valueChanged), canvas_, &MaskCanvas::setBrushSize);
+    connect(canvas_, &MaskCanvas::brushSizeChanged, this, [this](int size) {
+        const QSignalBlocker a(brushSlider_), b(brushSpin_);
+        brushSlider_->setValue(size);
+        brushSpin_->setValue(size);
+    });
+    bar->addAction(randomAction_);
+    bar->addAction(undoAction_);
+    bar->addAction(redoAction_);
+    bar->addSeparator();
+
+    methodCombo_ = new QComboBox(this);
+    methodCombo_->addItem(tr("PConv model"), int(Method::PConv));
+    methodCombo_->addItem(tr("OpenCV Telea"), int(Method::Telea));
+    methodCombo_->addItem(tr("OpenCV Navier-Stokes"), int(Method::NavierStokes));
+    bar->addWidget(new QLabel(tr(" Method "), this));
+    bar->addWidget(methodCombo_);
+    modelCombo_ = new QComboBox(this);
+    modelCombo_->setMinimumContentsLength(18);
+    modelCombo_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    bar->addWidget(modelCombo_);
+    connect(methodCombo_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            [this] { modelCombo_->setEnabled(methodCombo_->currentData().toInt() == int(Method::PConv)); });
+    connect(modelCombo_, qOverload<int>(&QComboBox::activated), this, [this](int index) {
+        if (modelCombo_->itemData(index).toString().isEmpty()) chooseModelFile();
+    });
+    hdCombo_ = new QComboBox(this);
+    hdCombo_->addItem(tr("Crop around holes"), int(HdStrategy::Crop));
+    hdCombo_->addItem(tr("Resize"), int(HdStrategy::Resize));
+    hdCombo_->addItem(tr("Whole image"), int(HdStrategy::Original));
+    hdCombo_->setToolTip(tr("Big photos: inpaint each hole region with a margin, a reduced copy, or the whole image"));
+    bar->addWidget(hdCombo_);
+
+    inpaintButton_ = new QPushButton(tr("Inpaint"), this);
+    inpaintButton_->setToolTip(tr("Fill the holes (Ctrl+Return)"));
+    inpaintButton_->setStyleSheet("QPushButton { font-weight: bold; padding: 4px 14px; }");
+    cancelButton_ = new QPushButton(tr("Cancel"), this);
+    bar->addWidget(inpaintButton_);
+    bar->addWidget(cancelButton_);
+    bar->addAction(compareAction_);
+    connect(inpaintButton_, &QPushButton::clicked, this, &MainWindow::inpaint);
+    connect(cancelButton_, &QPushButton::clicked, this, &MainWindow::cancelInpaint);
+}
+
+void MainWindow::createDocks() {
+    trainingPanel_ = new TrainingPanel(this);
+    trainingDock_ = new QDockWidget(tr("Training"), this);
+    trainingDock_->setObjectName("training");
+    trainingDock_->setWidget(trainingPanel_);
+    addDockWidget(Qt::RightDockWidgetArea, trainingDock_);
+    trainingDock_->hide();
+    QMenu* toolsMenu = nullptr;
+    for (QAction* a : menuBar()->actions())
+        if (a->menu() && a->text() == tr("&Tools")) toolsMenu = a->menu();
+    if (toolsMenu) {
+        QAction* toggle = trainingDock_->toggleViewAction();
+        toggle->setText(tr("&Training Panel"));
+        toggle->setShortcut(QKeySequence("Ctrl+T"));
+        toolsMenu->addAction(toggle);
+    }
+    connect(trainingPanel_, &TrainingPanel::useModelRequested, this, [this](const QString& path) {
+        setModelPath(path);
+        setMethod(Method::PConv);
+        statusBar()->showMessage(tr("Using the trained model %1").arg(path), 5000);
+    });
+}
+
+void MainWindow::restoreSettings() {
+    QSettings settings;
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+    restoreState(settings.value("window/state").toByteArray());
+    if (!settings.contains("window/geometry")) resize(1400, 800);
+    canvas_->setBrushSize(settings.value("brush/size", 40).toInt());
+    brushSlider_->setValue(canvas_->brushSize());
+    brushSpin_->setValue(canvas_->brushSize());
+    const QColor overlay = settings.value("brush/overlay").value<QColor>();
+    if (overlay.isValid()) canvas_->setOverlayColor(overlay);
+    jpegQuality_ = settings.value("save/jpegQuality", 95).toInt();
+    growPixels_ = settings.value("mask/growPixels", 5).toInt();
+    hdCombo_->setCurrentIndex(std::max(0, hdCombo_->findData(settings.value("inpaint/hd", int(HdStrategy::Crop)).toInt())));
+
+    // Models: the shipped default first, then the ones used before.
+    const auto shipped = findDefaultModel(QCoreApplication::applicationFilePath().toStdString());
+    if (shipped) modelCombo_->addItem(tr("Default model"), QString::fromStdString(*shipped));
+    for (const QString& path : settings.value("inpaint/recentModels").toStringList())
+        if (QFileInfo::exists(path) && modelCombo_->findData(path) < 0) modelCombo_->addItem(modelLabel(path), path);
+    modelCombo_->addItem(tr("Browse…"), QString());
+    const QString chosen = settings.value("inpaint/model").toString();
+    if (!chosen.isEmpty() && QFileInfo::exists(chosen)) setModelPath(chosen);
+    else modelCombo_->setCurrentIndex(0);
+    const int method = settings.value("inpaint/method", shipped ? int(Method::PConv) : int(Method::Telea)).toInt();
+    setMethod(static_cast<Method>(method));
+    rebuildRecentMenu();
+}
+
+void MainWindow::saveSettings() const {
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    settings.setValue("brush/size", canvas_->brushSize());
+    settings.setValue("brush/overlay", canvas_->overlayColor());
+    settings.setValue("save/jpegQuality", jpegQuality_);
+    settings.setValue("mask/growPixels", growPixels_);
+    settings.setValue("inpaint/method", methodCombo_->currentData().toInt());
+    settings.setValue("inpaint/model", modelPath());
+    settings.setValue("inpaint/hd", hdCombo_->currentData().toInt());
+    QStringList models;
+    for (int i = 0; i < modelCombo_->count(); ++i) {
+        const QString path = modelCombo_->itemData(i).toString();
+        if (!path.isEmpty() && modelCombo_->itemText(i) != tr("Default model")) models << path;
+    }
+    settings.setValue("inpaint/recentModels", models);
+}
+
+void MainWindow::setMethod(Method method) {
+    methodCombo_->setCurrentIndex(std::max(0, methodCombo_->findData(int(method))));
+    modelCombo_->setEnabled(method == Method::PConv);
+}
+
+void MainWindow::setModelPath(const QString& path) {
+    int index = modelCombo_->findData(path);
+    if (index < 0) {
+        modelCombo_->insertItem(modelCombo_->count() - 1, modelLabel(path), path);
+        index = modelCombo_->findData(path);
+    }
+    modelCombo_->setCurrentIndex(index);
+}
+
+QString MainWindow::modelPath() const { return modelCombo_->currentData().toString(); }
+
+void MainWindow::chooseModelFile() {
+    QSettings settings;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Choose a PConv Model"), settings.value("folders/model").toString(),
+                                                      tr("PConv models (*.pconv);;All files (*)"));
+    if (path.isEmpty()) {
+        modelCombo_->setCurrentIndex(0);
+        return;
+    }
+    try {
+        PConvModel::load(path.toStdString());  // check it now, not at the first inpaint
+    } catch (const std::exception& e) {
+        showError(tr("Cannot use this model"), QString::fromStdString(firstLine(e.what())));
+        modelCombo_->setCurrentIndex(0);
+        return;
+    }
+    settings.setValue("folders/model", QFileInfo(path).absolutePath());
+    setModelPath(path);
+}
+
+bool MainWindow::openImage(const QString& path) {
+    cv::Mat image;
+    try {
+        image = readImage(path.toStdString());
+    } catch (const std::exception& e) {
+        showError(tr("Cannot open photo"), QString::fromStdString(firstLine(e.what())));
+        return false;
+    }
+    runner_->invalidate();
+    photo_ = image;
+    photoPath_ = QFileInfo(path).absoluteFilePath();
+    result_ = cv::Mat();
+    lastSavedResultPath_.clear();
+    resultSaved_ = true;
+    const QImage display = toDisplayImage(photo_);
+    undoStack_->clear();
+    canvas_->setPhoto(display);
+    maskPane_->setImage(maskToQImage(qImageToMask(canvas_->mask())));
+    resultPane_->setImage(QImage());
+    resultPane_->setOriginal(display);
+    view_->setImageSize(display.size());
+    view_->fit(canvas_->size());
+    maskDirty_ = false;
+    setWindowTitle(tr("%1 — PConv Studio").arg(QFileInfo(path).fileName()));
+    QSettings().setValue("folders/open", QFileInfo(path).absolutePath());
+    addRecentFile(photoPath_);
+    updateStatus();
+    updateActions();
+    return true;
+}
+
+bool MainWindow::importMask(const QString& path) {
+    if (photo_.empty()) return false;
+    try {
+        const cv::Mat holes = readMask(path.toStdString());
+        if (holes.size() != photo_.size())
+            throw FileError(path.toStdString(), QString("mask is %1x%2 but the photo is %3x%4 (sizes must match)")
+                                                    .arg(holes.cols).arg(holes.rows).arg(photo_.cols).arg(photo_.rows).toStdString());
+        canvas_->replaceMask(maskToQImage(holes), tr("Import mask"));
+        QSettings().setValue("folders/mask", QFileInfo(path).absolutePath());
+        return true;
+    } catch (const std::exception& e) {
+        showError(tr("Cannot import mask"), QString::fromStdString(firstLine(e.what())));
+        return false;
+    }
+}
+
+bool MainWindow::exportMask(const QString& path) {
+    if (photo_.empty()) return false;
+    try {
+        writeImageAtomic(path.toStdString(), qImageToMask(canvas_->mask()));
+        maskDirty_ = false;
+        QSettings().setValue("folders/mask", QFileInfo(path).absolutePath());
+        statusBar()->showMessage(tr("Mask saved to %1").arg(path), 4000);
+        return true;
+    } catch (const std::exception& e) {
+        showError(tr("Cannot export mask"), QString::fromStdString(firstLine(e.what())));
+        return false;
+    }
+}
+
+bool MainWindow::saveResult(const QString& path, int jpegQuality) {
+    if (result_.empty()) return false;
+    try {
+        writeImageAtomic(path.toStdString(), result_, jpegQuality);
+    } catch (const std::exception& e) {
+        showError(tr("Cannot save result"), QString::fromStdString(firstLine(e.what())));
+        return false;
+    }
+    lastSavedResultPath_ = path;
+    resultSaved_ = true;
+    QSettings().setValue("folders/save", QFileInfo(path).absolutePath());
+    statusBar()->showMessage(tr("Saved %1").arg(path), 4000);
+    updateActions();
+    return true;
+}
+
+void MainWindow::saveResultAs() {
+    if (result_.empty()) return;
+    QSettings settings;
+    const QFileInfo original(photoPath_);
+    const QString folder = settings.value("folders/save", original.absolutePath()).toString();
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Result"), QDir(folder).filePath(original.completeBaseName() + "_inpainted.png"),
+                                                      tr("PNG (*.png);;JPEG (*.jpg *.jpeg);;WebP (*.webp);;TIFF (*.tif *.tiff)"));
+    if (path.isEmpty()) return;
+    // Never over the original without asking.
+    if (QFileInfo(path).absoluteFilePath() == photoPath_ &&
+        QMessageBox::warning(this, tr("Overwrite the original?"),
+                             tr("%1 is the photo you opened. Replace the original with the result?").arg(original.fileName()),
+                             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
+        return;
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == "jpg" || suffix == "jpeg" || suffix == "webp") {
+        bool ok = false;
+        const int quality = QInputDialog::getInt(this, tr("Quality"), tr("Quality (1-100):"), jpegQuality_, 1, 100, 1, &ok);
+        if (!ok) return;
+        jpegQuality_ = quality;
+    }
+    saveResult(path, jpegQuality_);
+}
+
+void MainWindow::useResultAsImage() {
+    if (result_.empty()) return;
+    if (!resultSaved_ &&
+        QMessageBox::question(this, tr("Use result"), tr("Keep editing the result? The result has not been saved; it stays available as the new image."),
+                              QMessageBox::Ok | QMessageBox::Cancel) != QMessageBox::Ok)
+        return;
+    runner_->invalidate();
+    photo_ = result_;
+    result_ = cv::Mat();
+    const QImage display = toDisplayImage(photo_);
+    undoStack_->clear();
+    canvas_->setPhoto(display);
+    resultPane_->setImage(QImage());
+    resultPane_->setOriginal(display);
+    resultSaved_ = true;
+    maskDirty_ = false;
+    updateStatus();
+    updateActions();
+}
+
+void MainWindow::randomMask() {
+    if (photo_.empty()) return;
+    QSettings settings;
+    MaskGeneratorOptions options;
+    options.width = photo_.cols;
+    options.height = photo_.rows;
+    options.minUnits = settings.value("masks/minUnits", 5).toInt();
+    options.maxUnits = std::max(options.minUnits, settings.value("masks/maxUnits", 12).toInt());
+    if (settings.value("masks/useRatio", false).toBool())
+        options.holeRatio = HoleRatioRange{settings.value("masks/ratioLow", 0.1).toDouble(), settings.value("masks/ratioHigh", 0.2).toDouble()};
+    try {
+        const auto generated = generateMask(options, QRandomGenerator::global()->generate64());
+        canvas_->replaceMask(maskToQImage(generated.holes), tr("Random mask"));
+    } catch (const std::exception& e) {
+        showError(tr("Cannot make a random mask"), QString::fromStdString(firstLine(e.what())));
+    }
+}
+
+HdOptions MainWindow::hdOptions() const {
+    HdOptions hd;
+    hd.strategy = static_cast<HdStrategy>(hdCombo_->currentData().toInt());
+    QSettings settings;
+    hd.triggerSize = settings.value("inpaint/hdTrigger", 800).toInt();
+    hd.cropMargin = settings.value("inpaint/hdMargin", 128).toInt();
+    hd.resizeLimit = settings.value("inpaint/hdResizeLimit", 1024).toInt();
+    return hd;
+}
+
+void MainWindow::inpaint() {
+    if (photo_.empty()) {
+        statusBar()->showMessage(tr("Open a photo first."), 4000);
+        return;
+    }
+    const cv::Mat holes = qImageToMask(canvas_->mask());
+    if (cv::countNonZero(holes) == 0) {
+        statusBar()->showMessage(tr("Paint the parts to remove first (or press R for a random mask)."), 5000);
+        return;
+    }
+    InpaintJob job;
+    job.image = photo_;
+    job.holes = holes;
+    job.method = static_cast<Method>(methodCombo_->currentData().toInt());
+    job.modelPath = modelPath();
+    job.hd = hdOptions();
+    if (job.method == Method::PConv && job.modelPath.isEmpty()) {
+        showError(tr("No model"), tr("No PConv model is chosen. Pick one in the model list, or use Telea or Navier-Stokes."));
+        return;
+    }
+    runner_->start(job);
+    statusBar()->showMessage(tr("Inpainting…"));
+}
+
+void MainWindow::cancelInpaint() {
+    if (runner_->isBusy()) runner_->cancel();
+}
+
+void MainWindow::onResult(const cv::Mat& result, double seconds) {
+    result_ = result;
+    resultPane_->setImage(toDisplayImage(result_));
+    resultSaved_ = false;
+    timeLabel_->setText(tr("last inpaint %1 s (%2)").arg(seconds, 0, 'f', 2).arg(methodCombo_->currentText()));
+    statusBar()->showMessage(tr("Done in %1 s.").arg(seconds, 0, 'f', 2), 4000);
+    updateActions();
+}
+
+void MainWindow::onMaskChanged() {
+    runner_->invalidate();
+    maskDirty_ = true;
+    maskPane_->setImage(canvas_->mask());
+    updateStatus();
+}
+
+void MainWindow::updateStatus() {
+    if (photo_.empty()) {
+        sizeLabel_->setText(tr("No photo"));
+        ratioLabel_->clear();
+        return;
+    }
+    sizeLabel_->setText(tr("%1 × %2 px").arg(photo_.cols).arg(photo_.rows));
+    const QImage& mask = canvas_->mask();
+    const double ratio = mask.isNull() ? 0.0 : holeRatio(qImageToMask(mask));
+    ratioLabel_->setText(tr("holes %1%").arg(100.0 * ratio, 0, 'f', 1));
+}
+
+void MainWindow::updateActions() {
+    const bool hasPhoto = !photo_.empty(), hasResult = !result_.empty(), busy = runner_->isBusy();
+    for (QAction* a : {importMaskAction_, exportMaskAction_, clearAction_, invertAction_, growAction_, shrinkAction_, randomAction_})
+        a->setEnabled(hasPhoto);
+    for (QAction* a : {saveAction_, saveAsAction_, useResultAction_}) a->setEnabled(hasResult);
+    inpaintButton_->setEnabled(hasPhoto && !busy);
+    cancelButton_->setEnabled(busy);
+}
+
+void MainWindow::addRecentFile(const QString& path) {
+    QSettings settings;
+    QStringList recent = settings.value("recentFiles").toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent) recent.removeLast();
+    settings.setValue("recentFiles", recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    recentMenu_->clear();
+    const QStringList recent = QSettings().value("recentFiles").toStringList();
+    for (const QString& path : recent) {
+        recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] {
+            if (confirmDiscard(tr("open another photo"))) openImage(path);
+        })->setToolTip(path);
+    }
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+bool MainWindow::confirmDiscard(const QString& what) {
+    const bool unsavedResult = !result_.empty() && !resultSaved_;
+    const bool unsavedMask = maskDirty_ && !canvas_->mask().isNull() && holeRatio(qImageToMask(canvas_->mask())) > 0;
+    if (!unsavedResult && !unsavedMask) return true;
+    const QString text = unsavedResult ? tr("The result has not been saved.") : tr("The mask has not been exported.");
+    QMessageBox box(QMessageBox::Warning, tr("Unsaved work"), text + " " + tr("Discard it to %1?").arg(what),
+                    QMessageBox::Discard | QMessageBox::Cancel, this);
+    if (unsavedResult) box.addButton(QMessageBox::Save);
+    box.setDefaultButton(QMessageBox::Cancel);
+    const int answer = box.exec();
+    if (answer == QMessageBox::Save) {
+        saveResultAs();
+        return resultSaved_;
+    }
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::showError(const QString& title, const QString& message) {
+    statusBar()->showMessage(message, 8000);
+    if (qEnvironmentVariableIsSet("PCONV_NO_DIALOGS")) return;  // headless tests read the status bar
+    QMessageBox::warning(this, title, message);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!confirmDiscard(tr("quit"))) {
+        event->ignore();
+        return;
+    }
+    if (trainingPanel_->runner()->isRunning()) trainingPanel_->runner()->stop();
+    saveSettings();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const auto urls = event->mimeData()->urls();
+    if (urls.isEmpty() || !urls.first().isLocalFile()) return;
+    if (confirmDiscard(tr("open another photo"))) openImage(urls.first().toLocalFile());
+    event->acceptProposedAction();
+}
+
+} // namespace pconv::ui

@@ -1,0 +1,113 @@
+#pragma once
+// The editor window: original (paint here) | mask | result side by side with
+// shared zoom and pan; tools, inpainting on a worker thread, mask generation and
+// the Training panel. Widgets call core; no inpainting logic lives here.
+#include "pconv/hd_strategy.h"
+#include "pconv/inpainter.h"
+
+#include <QMainWindow>
+#include <QString>
+#include <opencv2/core.hpp>
+
+class QAction;
+class QComboBox;
+class QDockWidget;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+class QUndoStack;
+
+namespace pconv::ui {
+
+class InpaintRunner;
+class ImagePane;
+class MaskCanvas;
+class ResultPane;
+class TrainingPanel;
+class ViewState;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens a photo; on failure shows the error and returns false (nothing is lost).
+    bool openImage(const QString& path);
+    bool importMask(const QString& path);
+    bool exportMask(const QString& path);
+    bool saveResult(const QString& path, int jpegQuality = 95);
+
+    // For tests and scripting.
+    MaskCanvas* canvas() const { return canvas_; }
+    ResultPane* resultPane() const { return resultPane_; }
+    ImagePane* maskPane() const { return maskPane_; }
+    InpaintRunner* runner() const { return runner_; }
+    TrainingPanel* trainingPanel() const { return trainingPanel_; }
+    QUndoStack* undoStack() const { return undoStack_; }
+    const cv::Mat& photo() const { return photo_; }
+    const cv::Mat& result() const { return result_; }
+    void setMethod(Method method);
+    void setModelPath(const QString& path);
+    QString modelPath() const;
+
+public Q_SLOTS:
+    void inpaint();
+    void cancelInpaint();
+    void randomMask();
+    void useResultAsImage();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    void createToolBar();
+    void createDocks();
+    void restoreSettings();
+    void saveSettings() const;
+    void updateStatus();
+    void updateActions();
+    void addRecentFile(const QString& path);
+    void rebuildRecentMenu();
+    bool confirmDiscard(const QString& what);
+    void showError(const QString& title, const QString& message);
+    void onMaskChanged();
+    void onResult(const cv::Mat& result, double seconds);
+    HdOptions hdOptions() const;
+    void chooseModelFile();
+    void saveResultAs();
+
+    ViewState* view_;
+    MaskCanvas* canvas_;
+    ImagePane* maskPane_;
+    ResultPane* resultPane_;
+    QUndoStack* undoStack_;
+    InpaintRunner* runner_;
+    TrainingPanel* trainingPanel_;
+    QDockWidget* trainingDock_;
+
+    QComboBox *methodCombo_, *modelCombo_, *hdCombo_;
+    QSlider* brushSlider_;
+    QSpinBox* brushSpin_;
+    QPushButton *inpaintButton_, *cancelButton_;
+    QProgressBar* progress_;
+    QLabel *sizeLabel_, *ratioLabel_, *timeLabel_;
+    QMenu* recentMenu_ = nullptr;
+    QAction *openAction_, *saveAction_, *saveAsAction_, *importMaskAction_, *exportMaskAction_, *useResultAction_;
+    QAction *undoAction_, *redoAction_, *clearAction_, *invertAction_, *growAction_, *shrinkAction_, *randomAction_;
+    QAction *brushAction_, *eraserAction_, *compareAction_, *fitAction_, *actualAction_;
+
+    cv::Mat photo_, result_;
+    QString photoPath_, lastSavedResultPath_;
+    bool resultSaved_ = true;
+    bool maskDirty_ = false;
+    int jpegQuality_ = 95;
+    int growPixels_ = 5;
+};
+
+} // namespace pconv::ui

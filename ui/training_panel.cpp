@@ -1,0 +1,316 @@
+#include "training_panel.h"
+
+#include "training_runner.h"
+
+#include "pconv/train/trainer.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QCheckBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace pconv::ui {
+namespace {
+
+QWidget* pickerRow(QLineEdit* edit, QWidget* parent, bool folder, const QString& caption, const QString& filter = {}) {
+    auto* row = new QWidget(parent);
+    auto* layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* browse = new QPushButton(QObject::tr("…"), row);
+    browse->setFixedWidth(32);
+    layout->addWidget(edit, 1);
+    layout->addWidget(browse);
+    QObject::connect(browse, &QPushButton::clicked, row, [=] {
+        const QString path = folder ? QFileDialog::getExistingDirectory(row, caption, edit->text())
+                                    : QFileDialog::getOpenFileName(row, caption, edit->text(), filter);
+        if (!path.isEmpty()) edit->setText(path);
+    });
+    return row;
+}
+
+QString formatEta(double seconds) {
+    const long s = std::lround(std::max(0.0, seconds));
+    return s >= 3600 ? QString("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QChar('0')).arg(s % 60, 2, 10, QChar('0'))
+                     : QString("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
+}
+
+} // namespace
+
+TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new TrainingRunner(this)) {
+    QSettings settings;
+    dataFolder_ = new QLineEdit(settings.value("train/data").toString(), this);
+    outFolder_ = new QLineEdit(settings.value("train/out", QDir::home().filePath("pconv-training")).toString(), this);
+    vggFile_ = new QLineEdit(settings.value("train/vgg").toString(), this);
+    vggFile_->setPlaceholderText(tr("optional: perceptual and style terms"));
+    initModel_ = new QLineEdit(settings.value("train/init").toString(), this);
+    initModel_->setPlaceholderText(tr("optional: fine-tune this model"));
+    auto spin = [this](int min, int max, int value) {
+        auto* box = new QSpinBox(this);
+        box->setRange(min, max);
+        box->setValue(value);
+        return box;
+    };
+    size_ = spin(32, 2048, settings.value("train/size", 256).toInt());
+    size_->setSingleStep(32);
+    batch_ = spin(1, 256, settings.value("train/batch", 4).toInt());
+    steps_ = spin(1, 100'000'000, settings.value("train/steps", 10000).toInt());
+    depth_ = spin(1, 9, settings.value("train/depth", 7).toInt());
+    width_ = spin(4, 512, settings.value("train/width", 32).toInt());
+    learningRate_ = new QDoubleSpinBox(this);
+    learningRate_->setDecimals(6);
+    learningRate_->setRange(1e-6, 1.0);
+    learningRate_->setSingleStep(1e-5);
+    learningRate_->setValue(settings.value("train/lr", 2e-4).toDouble());
+    finetune_ = new QCheckBox(tr("Fine-tune (freeze encoder BatchNorm)"), this);
+    resume_ = new QCheckBox(tr("Resume from the output folder's checkpoint"), this);
+    resume_->setChecked(true);
+    connect(finetune_, &QCheckBox::toggled, this, [this](bool on) { learningRate_->setValue(on ? 5e-5 : 2e-4); });
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Photos:"), pickerRow(dataFolder_, this, true, tr("Folder of training photos")));
+    form->addRow(tr("Output:"), pickerRow(outFolder_, this, true, tr("Output folder")));
+    form->addRow(tr("VGG16 weights:"), pickerRow(vggFile_, this, false, tr("VGG16 weights"), tr("PyTorch files (*.pth *.pt);;All files (*)")));
+    form->addRow(tr("Start from:"), pickerRow(initModel_, this, false, tr("Model to fine-tune"), tr("PConv models (*.pconv)")));
+    auto* numbers = new QGridLayout;
+    numbers->addWidget(new QLabel(tr("Size"), this), 0, 0);
+    numbers->addWidget(size_, 0, 1);
+    numbers->addWidget(new QLabel(tr("Batch"), this), 0, 2);
+    numbers->addWidget(batch_, 0, 3);
+    numbers->addWidget(new QLabel(tr("Steps"), this), 1, 0);
+    numbers->addWidget(steps_, 1, 1);
+    numbers->addWidget(new QLabel(tr("LR"), this), 1, 2);
+    numbers->addWidget(learningRate_, 1, 3);
+    numbers->addWidget(new QLabel(tr("Depth"), this), 2, 0);
+    numbers->addWidget(depth_, 2, 1);
+    numbers->addWidget(new QLabel(tr("Width"), this), 2, 2);
+    numbers->addWidget(width_, 2, 3);
+
+    start_ = new QPushButton(tr("Start"), this);
+    pause_ = new QPushButton(tr("Pause"), this);
+    pause_->setCheckable(true);
+    stop_ = new QPushButton(tr("Stop"), this);
+    useModel_ = new QPushButton(tr("Use this model"), this);
+    useModel_->setEnabled(false);
+    auto* buttons = new QHBoxLayout;
+    for (auto* b : {start_, pause_, stop_, useModel_}) buttons->addWidget(b);
+
+    progress_ = new QProgressBar(this);
+    eta_ = new QLabel(tr("Not running."), this);
+    validation_ = new QLabel(this);
+    preview_ = new QLabel(this);
+    preview_->setMinimumHeight(96);
+    preview_->setAlignment(Qt::AlignCenter);
+    preview_->setToolTip(tr("masked input | output | ground truth"));
+    log_ = new QPlainTextEdit(this);
+    log_->setReadOnly(true);
+    log_->setMaximumBlockCount(500);
+    log_->setMaximumHeight(90);
+
+    // Loss curves, one series per term (perceptual and style appear only when on).
+    lossChart_ = new QChart;
+    lossChart_->setTitle(tr("Loss"));
+    lossX_ = new QValueAxis;
+    lossY_ = new QValueAxis;
+    lossX_->setLabelFormat("%d");
+    lossChart_->addAxis(lossX_, Qt::AlignBottom);
+    lossChart_->addAxis(lossY_, Qt::AlignLeft);
+    for (const auto& name : lossTermNames()) {
+        auto* series = new QLineSeries;
+        series->setName(QString::fromStdString(name));
+        lossChart_->addSeries(series);
+        series->attachAxis(lossX_);
+        series->attachAxis(lossY_);
+        lossSeries_.push_back(series);
+    }
+    psnrChart_ = new QChart;
+    psnrChart_->setTitle(tr("Validation PSNR (dB)"));
+    psnrChart_->legend()->hide();
+    psnrX_ = new QValueAxis;
+    psnrY_ = new QValueAxis;
+    psnrX_->setLabelFormat("%d");
+    psnrChart_->addAxis(psnrX_, Qt::AlignBottom);
+    psnrChart_->addAxis(psnrY_, Qt::AlignLeft);
+    psnrSeries_ = new QLineSeries;
+    psnrChart_->addSeries(psnrSeries_);
+    psnrSeries_->attachAxis(psnrX_);
+    psnrSeries_->attachAxis(psnrY_);
+    auto* lossView = new QChartView(lossChart_, this);
+    auto* psnrView = new QChartView(psnrChart_, this);
+    lossView->setRenderHint(QPainter::Antialiasing);
+    psnrView->setRenderHint(QPainter::Antialiasing);
+    lossView->setMinimumHeight(200);
+    psnrView->setMinimumHeight(150);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addLayout(numbers);
+    layout->addWidget(finetune_);
+    layout->addWidget(resume_);
+    layout->addLayout(buttons);
+    layout->addWidget(progress_);
+    layout->addWidget(eta_);
+    layout->addWidget(lossView, 2);
+    layout->addWidget(psnrView, 1);
+    layout->addWidget(validation_);
+    layout->addWidget(preview_);
+    layout->addWidget(log_);
+
+    connect(start_, &QPushButton::clicked, this, &TrainingPanel::startTraining);
+    connect(pause_, &QPushButton::toggled, this, [this](bool paused) {
+        runner_->setPaused(paused);
+        pause_->setText(paused ? tr("Resume") : tr("Pause"));
+    });
+    connect(stop_, &QPushButton::clicked, this, [this] {
+        eta_->setText(tr("Stopping: saving a checkpoint…"));
+        runner_->stop();
+    });
+    connect(useModel_, &QPushButton::clicked, this, [this] { Q_EMIT useModelRequested(lastModelPath_); });
+    connect(runner_, &TrainingRunner::stepReported, this, &TrainingPanel::onStep);
+    connect(runner_, &TrainingRunner::validationReported, this, &TrainingPanel::onValidation);
+    connect(runner_, &TrainingRunner::previewReady, this, [this](qint64, const QImage& strip) {
+        preview_->setPixmap(QPixmap::fromImage(strip).scaledToHeight(std::min(160, strip.height()), Qt::SmoothTransformation));
+    });
+    connect(runner_, &TrainingRunner::logMessage, this, [this](const QString& text) { log_->appendPlainText(text); });
+    connect(runner_, &TrainingRunner::finished, this,
+            [this](bool stopped, qint64 step, const QString& modelPath, const QString&) { onFinished(stopped, step, modelPath); });
+    connect(runner_, &TrainingRunner::failed, this, [this](const QString& message) {
+        log_->appendPlainText(tr("Failed: %1").arg(message));
+        eta_->setText(tr("Failed: %1").arg(message));
+        setRunning(false);
+    });
+    setRunning(false);
+}
+
+TrainingPanel::~TrainingPanel() = default;
+
+int TrainingPanel::plottedPoints() const { return lossSeries_.back()->count(); }
+
+void TrainingPanel::setRunning(bool running) {
+    start_->setEnabled(!running);
+    pause_->setEnabled(running);
+    stop_->setEnabled(running);
+    if (!running) {
+        pause_->setChecked(false);
+        pause_->setText(tr("Pause"));
+    }
+    for (QWidget* w : std::initializer_list<QWidget*>{dataFolder_, outFolder_, vggFile_, initModel_, size_, batch_, steps_, depth_, width_,
+                                                      learningRate_, finetune_, resume_})
+        w->setEnabled(!running);
+}
+
+void TrainingPanel::saveSettings() const {
+    QSettings settings;
+    settings.setValue("train/data", dataFolder_->text());
+    settings.setValue("train/out", outFolder_->text());
+    settings.setValue("train/vgg", vggFile_->text());
+    settings.setValue("train/init", initModel_->text());
+    settings.setValue("train/size", size_->value());
+    settings.setValue("train/batch", batch_->value());
+    settings.setValue("train/steps", steps_->value());
+    settings.setValue("train/depth", depth_->value());
+    settings.setValue("train/width", width_->value());
+    settings.setValue("train/lr", learningRate_->value());
+}
+
+void TrainingPanel::startTraining() {
+    if (runner_->isRunning()) return;
+    TrainOptions o;
+    o.data.photoFolder = dataFolder_->text().trimmed().toStdString();
+    o.data.size = size_->value();
+    o.outFolder = outFolder_->text().trimmed().toStdString();
+    o.vggFile = vggFile_->text().trimmed().toStdString();
+    o.initModel = initModel_->text().trimmed().toStdString();
+    o.batch = batch_->value();
+    o.steps = steps_->value();
+    o.learningRate = learningRate_->value();
+    o.finetune = finetune_->isChecked();
+    o.model.depth = depth_->value();
+    o.model.width = width_->value();
+    o.logEvery = 1;
+    o.previewEvery = 20;
+    o.validateEvery = 200;
+    o.checkpointEvery = 200;
+    const QString checkpoint = QDir(outFolder_->text()).filePath("checkpoint.pt");
+    if (resume_->isChecked() && QFile::exists(checkpoint)) {
+        o.resumeCheckpoint = checkpoint.toStdString();
+        o.initModel.clear();
+    }
+    QString problem;
+    if (o.data.photoFolder.empty()) problem = tr("Choose a folder of training photos.");
+    else if (o.outFolder.empty()) problem = tr("Choose an output folder.");
+    else if (o.resumeCheckpoint.empty() && o.initModel.empty() && o.data.size % (1 << o.model.depth) != 0)
+        problem = tr("The size must be a multiple of 2^depth = %1.").arg(1 << o.model.depth);
+    if (!problem.isEmpty()) {
+        eta_->setText(problem);
+        return;
+    }
+    saveSettings();
+    for (auto* s : lossSeries_) s->clear();
+    psnrSeries_->clear();
+    lossMax_ = 0;
+    psnrMin_ = 1e9;
+    psnrMax_ = 0;
+    log_->clear();
+    setRunning(true);
+    eta_->setText(tr("Reading photos…"));
+    runner_->start(o);
+}
+
+void TrainingPanel::onStep(qint64 step, qint64 total, const QVector<double>& losses, double secondsPerStep, double eta) {
+    progress_->setMaximum(static_cast<int>(std::min<qint64>(total, INT32_MAX)));
+    progress_->setValue(static_cast<int>(std::min<qint64>(step, INT32_MAX)));
+    eta_->setText(tr("Step %1 of %2 · %3 s/step · ETA %4 · loss %5")
+                      .arg(step)
+                      .arg(total)
+                      .arg(secondsPerStep, 0, 'f', 2)
+                      .arg(formatEta(eta))
+                      .arg(losses.back(), 0, 'g', 4));
+    for (int i = 0; i < losses.size() && i < lossSeries_.size(); ++i) {
+        if (losses[i] == 0 && lossSeries_[i]->count() == 0) continue;  // a term that is off
+        lossSeries_[i]->append(static_cast<double>(step), losses[i]);
+        lossMax_ = std::max(lossMax_, losses[i]);
+    }
+    lossX_->setRange(0, static_cast<double>(std::max<qint64>(step, 1)));
+    lossY_->setRange(0, lossMax_ * 1.05);
+}
+
+void TrainingPanel::onValidation(qint64 step, double l1, double psnr, double ssim, bool best) {
+    psnrSeries_->append(static_cast<double>(step), psnr);
+    psnrMin_ = std::min(psnrMin_, psnr);
+    psnrMax_ = std::max(psnrMax_, psnr);
+    psnrX_->setRange(0, static_cast<double>(std::max<qint64>(step, 1)));
+    psnrY_->setRange(std::floor(psnrMin_ - 0.5), std::ceil(psnrMax_ + 0.5));
+    validation_->setText(tr("Validation at step %1: L1 %2%, PSNR %3 dB, SSIM %4%5")
+                             .arg(step)
+                             .arg(l1, 0, 'f', 2)
+                             .arg(psnr, 0, 'f', 2)
+                             .arg(ssim, 0, 'f', 3)
+                             .arg(best ? tr(" (best)") : QString()));
+}
+
+void TrainingPanel::onFinished(bool stopped, qint64 step, const QString& modelPath) {
+    lastModelPath_ = modelPath;
+    useModel_->setEnabled(true);
+    eta_->setText(stopped ? tr("Stopped at step %1; checkpoint saved. Model: %2").arg(step).arg(modelPath)
+                          : tr("Finished at step %1. Model: %2").arg(step).arg(modelPath));
+    setRunning(false);
+}
+
+} // namespace pconv::ui

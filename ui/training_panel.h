@@ -1,0 +1,80 @@
+#pragma once
+// The Training panel: pick a photo folder, an output folder and (optionally) VGG16
+// weights and a model to start from; set size, batch, steps, learning rate and
+// fine-tuning; Start, Pause, Stop; live loss and validation-PSNR curves, a preview
+// strip (masked input | output | ground truth) and the ETA. "Use this model" hands
+// the trained model to the editor.
+#include <QWidget>
+
+class QCheckBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+class QChart;
+class QLineSeries;
+class QValueAxis;
+
+namespace pconv::ui {
+
+class TrainingRunner;
+
+class TrainingPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainingPanel(QWidget* parent = nullptr);
+    ~TrainingPanel() override;
+
+    TrainingRunner* runner() const { return runner_; }
+    QLineEdit* dataFolderEdit() const { return dataFolder_; }
+    QLineEdit* outFolderEdit() const { return outFolder_; }
+    QLineEdit* vggFileEdit() const { return vggFile_; }
+    QLineEdit* initModelEdit() const { return initModel_; }
+    QSpinBox* sizeBox() const { return size_; }
+    QSpinBox* batchBox() const { return batch_; }
+    QSpinBox* stepsBox() const { return steps_; }
+    QSpinBox* depthBox() const { return depth_; }
+    QSpinBox* widthBox() const { return width_; }
+    QDoubleSpinBox* learningRateBox() const { return learningRate_; }
+    QCheckBox* finetuneCheck() const { return finetune_; }
+    QPushButton* startButton() const { return start_; }
+    QPushButton* pauseButton() const { return pause_; }
+    QPushButton* stopButton() const { return stop_; }
+    QPushButton* useModelButton() const { return useModel_; }
+    int plottedPoints() const;  // points on the total-loss curve
+
+public Q_SLOTS:
+    void startTraining();
+
+Q_SIGNALS:
+    void useModelRequested(const QString& modelPath);
+
+private:
+    void onStep(qint64 step, qint64 total, const QVector<double>& losses, double secondsPerStep, double eta);
+    void onValidation(qint64 step, double l1, double psnr, double ssim, bool best);
+    void onFinished(bool stopped, qint64 step, const QString& modelPath);
+    void setRunning(bool running);
+    void saveSettings() const;
+
+    TrainingRunner* runner_;
+    QLineEdit *dataFolder_, *outFolder_, *vggFile_, *initModel_;
+    QSpinBox *size_, *batch_, *steps_, *depth_, *width_;
+    QDoubleSpinBox* learningRate_;
+    QCheckBox *finetune_, *resume_;
+    QPushButton *start_, *pause_, *stop_, *useModel_;
+    QProgressBar* progress_;
+    QLabel *eta_, *preview_, *validation_;
+    QPlainTextEdit* log_;
+    QChart *lossChart_, *psnrChart_;
+    QValueAxis *lossX_, *lossY_, *psnrX_, *psnrY_;
+    QVector<QLineSeries*> lossSeries_;
+    QLineSeries* psnrSeries_;
+    QString lastModelPath_;
+    double lossMax_ = 0, psnrMin_ = 1e9, psnrMax_ = 0;
+};
+
+} // namespace pconv::ui
