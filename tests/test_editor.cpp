@@ -1,0 +1,196 @@
+// The editor window end to end, headless: open a photo, paint, inpaint on the
+// worker, import/export masks, save without clobbering, the batch mask dialog,
+// and the Training panel on a tiny run.
+#include "batch_mask_dialog.h"
+#include "inpaint_runner.h"
+#include "main_window.h"
+#include "mask_canvas.h"
+#include "result_pane.h"
+#include "training_panel.h"
+#include "training_runner.h"
+
+#include "pconv/image_io.h"
+#include "pconv/model.h"
+
+#include <QtTest>
+#include <QCheckBox>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QUndoStack>
+#include <opencv2/imgproc.hpp>
+
+using namespace pconv;
+using namespace pconv::ui;
+
+namespace {
+
+cv::Mat photo(int rows, int cols) {
+    cv::Mat image(rows, cols, CV_8UC3);
+    for (int y = 0; y < rows; ++y)
+        for (int x = 0; x < cols; ++x) image.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(x), uchar(y * 2), 100);
+    return image;
+}
+
+} // namespace
+
+class TestEditor : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+
+private Q_SLOTS:
+    void initTestCase() {
+        QCoreApplication::setOrganizationName("PConvStudioTests");
+        QCoreApplication::setApplicationName("test_editor");
+        writeImageAtomic(dir.filePath("photo.png").toStdString(), photo(120, 200));
+    }
+
+    void openPaintInpaintSave() {
+        MainWindow window;
+        window.setMethod(Method::Telea);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(!window.openImage(dir.filePath("missing.png")));  // an error, nothing lost
+        QVERIFY(window.openImage(dir.filePath("photo.png")));
+        QCOMPARE(window.photo().cols, 200);
+
+        MaskCanvas* canvas = window.canvas();
+        canvas->setBrushSize(9);
+        canvas->beginStroke({50, 60}, false);
+        canvas->extendStroke({150, 60});
+        canvas->endStroke();
+        QCOMPARE(window.undoStack()->count(), 1);
+        QCOMPARE(window.maskPane()->image().pixelColor(100, 60).red(), 255);
+
+        QSignalSpy ready(window.runner(), &InpaintRunner::resultReady);
+        window.inpaint();
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 30000);
+        const cv::Mat result = window.result();
+        QCOMPARE(result.size(), window.photo().size());
+        cv::Mat diff;
+        cv::absdiff(result, window.photo(), diff);
+        cv::cvtColor(diff, diff, cv::COLOR_BGR2GRAY);
+        const cv::Mat holes = cv::Mat(canvas->mask().height(), canvas->mask().width(), CV_8UC1, const_cast<uchar*>(canvas->mask().constBits()),
+                        static_cast<size_t>(canvas->mask().bytesPerLine())).clone();
+        diff.setTo(0, holes);
+        QCOMPARE(cv::countNonZero(diff), 0);
+        QVERIFY(!window.resultPane()->image().isNull());
+
+        // Compare mode shows the original left of the split.
+        window.resultPane()->setCompare(true);
+        window.resultPane()->setSplit(0.5);
+        QVERIFY(window.resultPane()->compare());
+
+        QVERIFY(window.saveResult(dir.filePath("out.png")));
+        QCOMPARE(cv::norm(readImage(dir.filePath("out.png").toStdString()), result, cv::NORM_INF), 0.0);
+        QVERIFY(!window.saveResult(dir.filePath("no/such/folder/out.png")));  // error, no crash
+
+        // Mask export and import round trip; a mask of the wrong size is refused.
+        QVERIFY(window.exportMask(dir.filePath("mask.png")));
+        window.undoStack()->undo();
+        QCOMPARE(canvas->mask().pixelColor(100, 60).red(), 0);
+        QVERIFY(window.importMask(dir.filePath("mask.png")));
+        QCOMPARE(canvas->mask().pixelColor(100, 60).red(), 255);
+        writeImageAtomic(dir.filePath("small.png").toStdString(), cv::Mat(10, 10, CV_8UC1, cv::Scalar(255)));
+        QVERIFY(!window.importMask(dir.filePath("small.png")));
+
+        // Use the result as the new image; the mask starts empty.
+        window.useResultAsImage();
+        QCOMPARE(cv::norm(window.photo(), result, cv::NORM_INF), 0.0);
+        QCOMPARE(canvas->mask().pixelColor(100, 60).red(), 0);
+        window.close();
+    }
+
+    void randomMaskIsUndoable() {
+        MainWindow window;
+        QVERIFY(window.openImage(dir.filePath("photo.png")));
+        window.randomMask();
+        QCOMPARE(window.undoStack()->count(), 1);
+        const QImage mask = window.canvas()->mask();
+        int holes = 0;
+        for (int y = 0; y < mask.height(); ++y)
+            for (int x = 0; x < mask.width(); ++x) holes += mask.pixelColor(x, y).red() > 0;
+        QVERIFY(holes > 0);
+        window.undoStack()->undo();
+        QCOMPARE(window.canvas()->mask().pixelColor(mask.width() / 2, mask.height() / 2).red(), 0);
+    }
+
+    void staleResultNotShown() {
+        MainWindow window;
+        window.setMethod(Method::NavierStokes);
+        writeImageAtomic(dir.filePath("big.png").toStdString(), photo(700, 900));
+        QVERIFY(window.openImage(dir.filePath("big.png")));
+        window.canvas()->setBrushSize(30);
+        window.canvas()->beginStroke({100, 100}, false);
+        window.canvas()->extendStroke({800, 600});
+        window.canvas()->endStroke();
+        QSignalSpy ready(window.runner(), &InpaintRunner::resultReady);
+        window.inpaint();
+        // The user keeps painting while it runs.
+        window.canvas()->beginStroke({100, 600}, false);
+        window.canvas()->endStroke();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.runner()->isBusy(), 60000);
+        QCOMPARE(ready.count(), 0);
+        QVERIFY(window.result().empty());
+    }
+
+    void batchMaskDialogWritesMasks() {
+        BatchMaskDialog dialog;
+        dialog.countBox()->setValue(5);
+        dialog.minUnitsBox()->setValue(1);
+        dialog.maxUnitsBox()->setValue(3);
+        dialog.widthBox()->setValue(64);
+        dialog.heightBox()->setValue(48);
+        dialog.maskFolderEdit()->setText(dir.filePath("generated"));
+        dialog.imageFolderEdit()->clear();
+        dialog.sampleFolderEdit()->clear();
+        QSignalSpy finished(&dialog, &BatchMaskDialog::generationFinished);
+        QTest::mouseClick(dialog.generateButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+        QCOMPARE(finished.at(0).at(0).toInt(), 5);
+        const QStringList files = QDir(dir.filePath("generated")).entryList({"mask_*.png"}, QDir::Files);
+        QCOMPARE(files.size(), 5);
+        QCOMPARE(readMask(QDir(dir.filePath("generated")).filePath(files[0]).toStdString()).cols, 64);
+        QTRY_VERIFY(!dialog.isRunning());
+
+        // A missing output folder is reported, nothing runs.
+        QSignalSpy failed(&dialog, &BatchMaskDialog::generationFailed);
+        dialog.maskFolderEdit()->clear();
+        QTest::mouseClick(dialog.generateButton(), Qt::LeftButton);
+        QCOMPARE(failed.count(), 1);
+    }
+
+    void trainingPanelRunsAndStops() {
+        const QString photos = dir.filePath("train_photos");
+        QDir().mkpath(photos);
+        for (int i = 0; i < 3; ++i) writeImageAtomic(QString("%1/p%2.png").arg(photos).arg(i).toStdString(), photo(64, 80 + i * 10));
+        TrainingPanel panel;
+        panel.dataFolderEdit()->setText(photos);
+        panel.outFolderEdit()->setText(dir.filePath("train_out"));
+        panel.vggFileEdit()->clear();
+        panel.initModelEdit()->clear();
+        panel.sizeBox()->setValue(32);
+        panel.batchBox()->setValue(2);
+        panel.depthBox()->setValue(3);
+        panel.widthBox()->setValue(4);
+        panel.stepsBox()->setValue(100000);
+        QSignalSpy steps(panel.runner(), &TrainingRunner::stepReported);
+        QSignalSpy finished(panel.runner(), &TrainingRunner::finished);
+        QTest::mouseClick(panel.startButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(steps.count() >= 3, 60000);
+        QVERIFY(!panel.startButton()->isEnabled());
+        QVERIFY(panel.plottedPoints() >= 3);
+        QTest::mouseClick(panel.stopButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        QVERIFY(finished.at(0).at(0).toBool());  // stopped early
+        QVERIFY(QFile::exists(dir.filePath("train_out/checkpoint.pt")));
+        QTRY_VERIFY(panel.useModelButton()->isEnabled());
+        QSignalSpy use(&panel, &TrainingPanel::useModelRequested);
+        QTest::mouseClick(panel.useModelButton(), Qt::LeftButton);
+        QCOMPARE(use.count(), 1);
+        QVERIFY(PConvModel::load(use.at(0).at(0).toString().toStdString()).config().width == 4);
+    }
+};
+
+QTEST_MAIN(TestEditor)
+#include "test_editor.moc"

@@ -1,0 +1,113 @@
+// Inpainting on the worker thread: results arrive by signal with pixels outside
+// the holes unchanged; cancel; a stale result is dropped; errors become signals.
+#include "inpaint_runner.h"
+
+#include "pconv/model.h"
+
+#include <QtTest>
+#include <opencv2/imgproc.hpp>
+
+using namespace pconv;
+using pconv::ui::InpaintJob;
+using pconv::ui::InpaintRunner;
+
+namespace {
+
+InpaintJob makeJob(int rows, int cols, Method method) {
+    InpaintJob job;
+    job.image = cv::Mat(rows, cols, CV_8UC3);
+    cv::randu(job.image, 0, 255);
+    job.holes = cv::Mat::zeros(rows, cols, CV_8UC1);
+    cv::circle(job.holes, {cols / 2, rows / 2}, std::min(rows, cols) / 6, 255, -1);
+    job.method = method;
+    return job;
+}
+
+} // namespace
+
+class TestInpaintRunner : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+
+private Q_SLOTS:
+    void resultKeepsPixelsOutsideHoles() {
+        InpaintRunner runner;
+        QSignalSpy ready(&runner, &InpaintRunner::resultReady);
+        QSignalSpy busy(&runner, &InpaintRunner::busyChanged);
+        const InpaintJob job = makeJob(120, 160, Method::Telea);
+        runner.start(job);
+        QVERIFY(runner.isBusy());
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 30000);
+        const cv::Mat result = ready.at(0).at(0).value<cv::Mat>();
+        cv::Mat diff;
+        cv::absdiff(result, job.image, diff);
+        cv::cvtColor(diff, diff, cv::COLOR_BGR2GRAY);
+        diff.setTo(0, job.holes);
+        QCOMPARE(cv::countNonZero(diff), 0);
+        QVERIFY(ready.at(0).at(1).toDouble() >= 0);
+        QTRY_VERIFY(!runner.isBusy());
+        QCOMPARE(busy.count(), 2);  // true, then false
+    }
+
+    void pconvModelThroughTheWorker() {
+        ModelConfig config;
+        config.depth = 3;
+        config.width = 4;
+        const QString modelPath = dir.filePath("tiny.pconv");
+        PConvModel::create(config, 2).save(modelPath.toStdString());
+        InpaintRunner runner;
+        QSignalSpy ready(&runner, &InpaintRunner::resultReady);
+        InpaintJob job = makeJob(90, 70, Method::PConv);
+        job.modelPath = modelPath;
+        runner.start(job);
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 30000);
+        QCOMPARE(ready.at(0).at(0).value<cv::Mat>().size(), job.image.size());
+    }
+
+    void staleResultIsDropped() {
+        InpaintRunner runner;
+        QSignalSpy ready(&runner, &InpaintRunner::resultReady);
+        QSignalSpy stale(&runner, &InpaintRunner::staleResultDropped);
+        QSignalSpy cancelled(&runner, &InpaintRunner::cancelled);
+        runner.start(makeJob(600, 800, Method::NavierStokes));
+        runner.invalidate();  // the mask changed while it ran
+        QTRY_VERIFY_WITH_TIMEOUT(!runner.isBusy(), 60000);
+        QCOMPARE(ready.count(), 0);
+        QCOMPARE(stale.count() + cancelled.count(), 1);
+    }
+
+    void cancelStopsBetweenRegions() {
+        // Many separate holes on a big image: Crop works region by region.
+        InpaintJob job = makeJob(2000, 2000, Method::NavierStokes);
+        job.holes.setTo(0);
+        for (int i = 0; i < 6; ++i)
+            for (int j = 0; j < 6; ++j) cv::circle(job.holes, {150 + i * 340, 150 + j * 340}, 25, 255, -1);
+        InpaintRunner runner;
+        QSignalSpy ready(&runner, &InpaintRunner::resultReady);
+        QSignalSpy cancelled(&runner, &InpaintRunner::cancelled);
+        QSignalSpy progress(&runner, &InpaintRunner::progress);
+        runner.start(job);
+        QTRY_VERIFY_WITH_TIMEOUT(progress.count() >= 2, 60000);
+        runner.cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(cancelled.count(), 1, 60000);
+        QCOMPARE(ready.count(), 0);
+        QVERIFY(progress.count() < 37);  // it stopped before the last of the 36 regions
+    }
+
+    void errorsBecomeSignals() {
+        InpaintRunner runner;
+        QSignalSpy failed(&runner, &InpaintRunner::failed);
+        InpaintJob job = makeJob(50, 50, Method::PConv);
+        job.modelPath = dir.filePath("missing.pconv");
+        runner.start(job);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+        QVERIFY(failed.at(0).at(0).toString().contains("missing.pconv"));
+        job.modelPath.clear();
+        runner.start(job);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 2, 30000);
+        QVERIFY(failed.at(1).at(0).toString().contains("no model"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestInpaintRunner)
+#include "test_inpaint_runner.moc"
