@@ -81,6 +81,11 @@ void ImagePane::paintEvent(QPaintEvent*) {
 
 void ImagePane::paintOverlay(QPainter&) {}
 
+void ImagePane::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    Q_EMIT resized();
+}
+
 void ImagePane::wheelEvent(QWheelEvent* event) {
     if (!view_ || image_.isNull()) return;
     const QPointF pos = event->position();

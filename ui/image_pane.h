@@ -24,7 +24,11 @@ public:
     QPointF widgetToImage(const QPointF& p) const;
     QPointF imageToWidget(const QPointF& p) const;
 
+Q_SIGNALS:
+    void resized();
+
 protected:
+    void resizeEvent(QResizeEvent* event) override;
     void paintEvent(QPaintEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;

@@ -70,10 +70,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     splitter->addWidget(canvas_);
     splitter->addWidget(maskPane_);
     splitter->addWidget(resultPane_);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
-    splitter->setStretchFactor(2, 3);
+    for (int i = 0; i < 3; ++i) splitter->setStretchFactor(i, 1);
     setCentralWidget(splitter);
+    for (ImagePane* pane : std::initializer_list<ImagePane*>{canvas_, maskPane_, resultPane_})
+        connect(pane, &ImagePane::resized, this, [this] {
+            if (view_->isFitting()) fitView();
+        });
 
     createActions();
     createToolBar();
@@ -213,7 +215,7 @@ void MainWindow::createActions() {
     randomAction_->setToolTip(tr("Fill the mask with random strokes (the training mask generator)"));
 
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
-    fitAction_ = viewMenu->addAction(tr("&Fit"), this, [this] { view_->fit(canvas_->size()); });
+    fitAction_ = viewMenu->addAction(tr("&Fit"), this, &MainWindow::fitView);
     fitAction_->setShortcut(QKeySequence("Ctrl+0"));
     actualAction_ = viewMenu->addAction(tr("&100%"), this, [this] { view_->actualSize(); });
     actualAction_->setShortcut(QKeySequence("Ctrl+1"));
@@ -396,6 +398,13 @@ void MainWindow::setModelPath(const QString& path) {
     modelCombo_->setCurrentIndex(index);
 }
 
+void MainWindow::fitView() {
+    QSizeF smallest = canvas_->size();
+    for (const QWidget* pane : std::initializer_list<const QWidget*>{maskPane_, resultPane_})
+        smallest = smallest.boundedTo(pane->size());
+    view_->fit(smallest);
+}
+
 QString MainWindow::modelPath() const { return modelCombo_->currentData().toString(); }
 
 void MainWindow::chooseModelFile() {
@@ -438,7 +447,7 @@ bool MainWindow::openImage(const QString& path) {
     resultPane_->setImage(QImage());
     resultPane_->setOriginal(display);
     view_->setImageSize(display.size());
-    view_->fit(canvas_->size());
+    fitView();
     maskDirty_ = false;
     setWindowTitle(tr("%1 — PConv Studio").arg(QFileInfo(path).fileName()));
     QSettings().setValue("folders/open", QFileInfo(path).absolutePath());

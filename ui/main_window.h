@@ -80,6 +80,7 @@ private:
     void onResult(const cv::Mat& result, double seconds);
     HdOptions hdOptions() const;
     void chooseModelFile();
+    void fitView();  // fit the photo into the smallest of the three panes
     void saveResultAs();
 
     ViewState* view_;

@@ -23,8 +23,10 @@ public:
     // Zooms by factor keeping the image point `anchor` where it is on screen,
     // given where the anchor sits relative to the pane's middle.
     void zoomAround(double factor, const QPointF& anchor, const QPointF& offsetFromMiddle);
-    // Fits the whole image into a pane of the given size.
+    // Fits the whole image into a pane of the given size and keeps fitting
+    // (isFitting) until the user zooms or pans.
     void fit(const QSizeF& paneSize);
+    bool isFitting() const { return fitting_; }
     void actualSize();
 
     static constexpr double kMinZoom = 0.02;
@@ -37,6 +39,7 @@ private:
     double zoom_ = 1.0;
     QPointF center_;
     QSizeF imageSize_;
+    bool fitting_ = true;
 };
 
 } // namespace pconv::ui
