@@ -173,6 +173,25 @@ private Q_SLOTS:
         QCOMPARE(cv::norm(readImage(path("default.png").toStdString()), result, cv::NORM_INF), 0.0);
     }
 
+    void evalPrintsTable() {
+        QDir().mkpath(path("eval_images"));
+        QDir().mkpath(path("eval_masks"));
+        const double ratios[] = {0.05, 0.15, 0.45};
+        for (int i = 0; i < 3; ++i) {
+            writeImageAtomic(path(QString("eval_images/case%1.png").arg(i)).toStdString(), photo(64, 64));
+            cv::Mat holes = cv::Mat::zeros(64, 64, CV_8UC1);
+            holes.rowRange(0, int(ratios[i] * 64 + 0.5)).setTo(255);
+            writeImageAtomic(path(QString("eval_masks/case%1.png").arg(i)).toStdString(), holes);
+        }
+        const Run run = runPconv({"eval", "--images", path("eval_images"), "--masks", path("eval_masks"), "--method", "telea", "--method", "ns",
+                                  "--report", path("report.md")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(run.out.contains("| hole ratio | n | L1 (%) telea | L1 (%) ns |"), qPrintable(run.out));
+        QVERIFY(run.out.contains("| 0.01-0.10 | 1 |") && run.out.contains("| 0.10-0.20 | 1 |") && run.out.contains("| 0.40-0.50 | 1 |"));
+        QVERIFY(QFile::exists(path("report.md")));
+        expectError({"eval", "--images", path("eval_images")}, 2, "--masks DIR or --generate N");
+    }
+
     void folderMode() {
         QDir().mkpath(path("in"));
         QDir().mkpath(path("masks"));

@@ -13,6 +13,11 @@ void ArgParser::option(const std::string& name, const std::string& metavar, cons
     specs_.push_back({name, metavar, help, std::move(defaultValue), required, false});
 }
 
+void ArgParser::repeatableOption(const std::string& name, const std::string& metavar, const std::string& help,
+                                 std::optional<std::string> defaultValue) {
+    specs_.push_back({name, metavar, help, std::move(defaultValue), false, false, true});
+}
+
 void ArgParser::flag(const std::string& name, const std::string& help) { specs_.push_back({name, "", help, std::nullopt, false, true}); }
 
 const ArgParser::Spec* ArgParser::find(const std::string& name) const {
@@ -42,12 +47,15 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
             values_[name] = "1";
             continue;
         }
+        std::string value;
         if (inlineValue) {
-            values_[name] = *inlineValue;
+            value = *inlineValue;
         } else {
             if (i + 1 >= args.size()) throw usageError("--" + name + " needs a value (" + spec->metavar + ")");
-            values_[name] = args[++i];
+            value = args[++i];
         }
+        if (values_.count(name) && !spec->repeatable) throw usageError("--" + name + " is given twice");
+        values_[name] = values_.count(name) ? values_[name] + "," + value : value;
     }
     for (const auto& spec : specs_) {
         if (spec.required && !values_.count(spec.name)) throw usageError("missing --" + spec.name + " " + spec.metavar);

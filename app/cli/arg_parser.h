@@ -22,6 +22,9 @@ public:
     void option(const std::string& name, const std::string& metavar, const std::string& help,
                 std::optional<std::string> defaultValue = std::nullopt, bool required = false);
     void flag(const std::string& name, const std::string& help);
+    // An option that may be given several times; get() returns the values joined by commas.
+    void repeatableOption(const std::string& name, const std::string& metavar, const std::string& help,
+                          std::optional<std::string> defaultValue = std::nullopt);
     void epilog(const std::string& text) { epilog_ = text; }
 
     // Parses args (without the program and command names). Returns false when
@@ -45,6 +48,7 @@ private:
         std::optional<std::string> defaultValue;
         bool required = false;
         bool isFlag = false;
+        bool repeatable = false;
     };
     const Spec* find(const std::string& name) const;
 

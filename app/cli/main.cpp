@@ -24,6 +24,7 @@ const char* kUsage =
     "  init-model   write a freshly initialised PConv model file\n"
     "  info         describe a model file\n"
     "  train        train or fine-tune a model on a folder of photos\n"
+    "  eval         compare methods by hole-ratio bucket (L1, PSNR, SSIM)\n"
     "\n"
     "Run 'pconv <command> --help' for a command's options.\n";
 
@@ -32,7 +33,7 @@ const char* kUsage =
 int main(int argc, char** argv) {
     using namespace pconv::cli;
     const std::map<std::string, std::function<int(const Args&)>> commands = {
-        {"inpaint", runInpaint}, {"masks", runMasks}, {"init-model", runInitModel}, {"info", runInfo}, {"train", runTrain}};
+        {"inpaint", runInpaint}, {"masks", runMasks}, {"init-model", runInitModel}, {"info", runInfo}, {"train", runTrain}, {"eval", runEval}};
 
     if (argc < 2) {
         std::cerr << kUsage;

@@ -1,0 +1,186 @@
+#include "pconv/evaluation.h"
+
+#include "pconv/errors.h"
+#include "pconv/image_io.h"
+#include "pconv/mask_batch.h"
+#include "pconv/metrics.h"
+#include "pconv/train/training_data.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+#include <map>
+#include <random>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace pconv {
+namespace {
+
+// Metrics are defined on 8-bit gray or BGR images.
+cv::Mat toEight(const cv::Mat& image) {
+    cv::Mat eight = image;
+    if (image.depth() == CV_16U) image.convertTo(eight, CV_8U, 1.0 / 257.0);
+    if (eight.channels() == 4) cv::cvtColor(eight, eight, cv::COLOR_BGRA2BGR);
+    return eight;
+}
+
+std::string percentRange(const HoleRatioRange& r) {
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(2) << r.low << "-" << r.high;
+    return s.str();
+}
+
+} // namespace
+
+std::vector<HoleRatioRange> paperBuckets() {
+    return {{0.01, 0.1}, {0.1, 0.2}, {0.2, 0.3}, {0.3, 0.4}, {0.4, 0.5}, {0.5, 0.6}};
+}
+
+std::vector<EvalCase> loadEvalCases(const std::string& imageFolder, const std::string& maskFolder) {
+    std::error_code ec;
+    if (!fs::is_directory(imageFolder, ec)) throw FileError(imageFolder, "image folder does not exist");
+    if (!fs::is_directory(maskFolder, ec)) throw FileError(maskFolder, "mask folder does not exist");
+    const auto images = listImagesRecursive(imageFolder), masks = listImagesRecursive(maskFolder);
+    if (images.empty()) throw FileError(imageFolder, "no images found");
+    if (masks.empty()) throw FileError(maskFolder, "no masks found");
+    std::map<std::string, std::string> maskByStem;
+    for (const auto& m : masks) maskByStem[fs::path(m).stem().string()] = m;
+    bool byStem = true;
+    for (const auto& i : images) byStem &= maskByStem.count(fs::path(i).stem().string()) > 0;
+
+    std::vector<EvalCase> cases;
+    for (size_t i = 0; i < images.size(); ++i) {
+        const std::string maskPath = byStem ? maskByStem[fs::path(images[i]).stem().string()] : masks[i % masks.size()];
+        EvalCase c;
+        c.name = fs::path(images[i]).stem().string();
+        c.image = toEight(readImage(images[i]));
+        c.holes = readMask(maskPath);
+        if (c.holes.size() != c.image.size())
+            throw FileError(maskPath, "mask is " + std::to_string(c.holes.cols) + "x" + std::to_string(c.holes.rows) + " but image '" +
+                                          images[i] + "' is " + std::to_string(c.image.cols) + "x" + std::to_string(c.image.rows));
+        cases.push_back(std::move(c));
+    }
+    return cases;
+}
+
+std::vector<EvalCase> generateEvalCases(const std::string& photoFolder, int size, int perBucket, std::uint64_t seed, int cacheLongSide) {
+    if (size < 16) throw InvalidArgument("evaluation size must be at least 16 px");
+    if (perBucket < 1) throw InvalidArgument("cases per bucket must be at least 1");
+    TrainingDataOptions options;
+    options.photoFolder = photoFolder;
+    options.size = size;
+    options.validationFraction = 0;
+    options.cacheLongSide = cacheLongSide;
+    options.seed = seed;
+    const auto photos = TrainingPhotos::load(options);
+    const auto buckets = paperBuckets();
+    std::vector<EvalCase> cases;
+    for (size_t p = 0; p < photos->train.size(); ++p) {
+        const cv::Mat& photo = photos->train[p];
+        const std::string stem = fs::path(photos->trainPaths[p]).stem().string();
+        for (size_t b = 0; b < buckets.size(); ++b)
+            for (int k = 0; k < perBucket; ++k) {
+                const std::uint64_t caseSeed = batchMaskSeed(batchMaskSeed(seed, static_cast<int>(p)), static_cast<int>(b * 10007 + k));
+                std::mt19937_64 rng(caseSeed);
+                const int minSide = std::min(photo.cols, photo.rows);
+                int crop = minSide;
+                if (minSide > size) {
+                    const double logCrop = std::uniform_real_distribution<double>(std::log(size), std::log(minSide))(rng);
+                    crop = std::clamp(static_cast<int>(std::lround(std::exp(logCrop))), size, minSide);
+                }
+                const int x = static_cast<int>(rng() % static_cast<std::uint64_t>(photo.cols - crop + 1));
+                const int y = static_cast<int>(rng() % static_cast<std::uint64_t>(photo.rows - crop + 1));
+                EvalCase c;
+                cv::resize(photo(cv::Rect(x, y, crop, crop)), c.image, {size, size}, 0, 0, crop > size ? cv::INTER_AREA : cv::INTER_CUBIC);
+                MaskGeneratorOptions generator;
+                generator.width = generator.height = size;
+                generator.holeRatio = buckets[b];
+                c.holes = generateMask(generator, rng()).holes;
+                c.name = stem + "_b" + std::to_string(b + 1) + "_" + std::to_string(k);
+                cases.push_back(std::move(c));
+            }
+    }
+    return cases;
+}
+
+EvalReport evaluate(const std::vector<EvalCase>& cases, const std::vector<NamedInpainter>& methods, const std::string& outFolder,
+                    const std::function<void(int, int)>& progress) {
+    if (methods.empty()) throw InvalidArgument("no methods to evaluate");
+    if (!outFolder.empty()) {
+        std::error_code ec;
+        fs::create_directories(outFolder, ec);
+        if (!fs::is_directory(outFolder, ec)) throw FileError(outFolder, "cannot create the output folder");
+    }
+    EvalReport report;
+    report.buckets = paperBuckets();
+    for (const auto& m : methods) report.methods.push_back(m.name);
+    report.scores.assign(methods.size(), std::vector<Scores>(report.buckets.size()));
+    const int total = static_cast<int>(cases.size() * methods.size());
+    int done = 0;
+    for (const auto& c : cases) {
+        const double ratio = holeRatio(c.holes);
+        int bucket = -1;
+        for (size_t b = 0; b < report.buckets.size(); ++b)
+            if (ratio >= report.buckets[b].low && ratio <= report.buckets[b].high) {
+                bucket = static_cast<int>(b);
+                break;
+            }
+        if (bucket < 0) ++report.outsideBuckets;
+        for (size_t m = 0; m < methods.size(); ++m) {
+            const cv::Mat result = methods[m].inpainter->inpaint(c.image, c.holes);
+            if (!outFolder.empty())
+                writeImageAtomic((fs::path(outFolder) / (c.name + "_" + methods[m].name + ".png")).string(), result);
+            if (bucket >= 0) {
+                Scores& s = report.scores[m][static_cast<size_t>(bucket)];
+                s.count += 1;
+                s.l1Percent += meanAbsoluteErrorPercent(c.image, result);
+                s.psnr += psnr(c.image, result);
+                s.ssim += ssim(c.image, result);
+            }
+            if (progress) progress(++done, total);
+        }
+    }
+    for (auto& perMethod : report.scores)
+        for (auto& s : perMethod)
+            if (s.count > 0) {
+                s.l1Percent /= s.count;
+                s.psnr /= s.count;
+                s.ssim /= s.count;
+            }
+    return report;
+}
+
+std::string EvalReport::markdown() const {
+    std::ostringstream out;
+    out << "| hole ratio | n |";
+    for (const char* metric : {"L1 (%)", "PSNR (dB)", "SSIM"})
+        for (const auto& m : methods) out << " " << metric << " " << m << " |";
+    out << "\n|---|---|";
+    for (size_t i = 0; i < 3 * methods.size(); ++i) out << "---|";
+    out << "\n";
+    for (size_t b = 0; b < buckets.size(); ++b) {
+        const int n = scores.empty() ? 0 : scores[0][b].count;
+        out << "| " << percentRange(buckets[b]) << " | " << n << " |";
+        out << std::fixed;
+        for (int metric = 0; metric < 3; ++metric)
+            for (size_t m = 0; m < methods.size(); ++m) {
+                const Scores& s = scores[m][b];
+                if (s.count == 0) {
+                    out << " - |";
+                    continue;
+                }
+                if (metric == 0) out << " " << std::setprecision(2) << s.l1Percent << " |";
+                if (metric == 1) out << " " << std::setprecision(2) << s.psnr << " |";
+                if (metric == 2) out << " " << std::setprecision(4) << s.ssim << " |";
+            }
+        out << "\n";
+    }
+    if (outsideBuckets > 0) out << "\n" << outsideBuckets << " case(s) had a hole ratio outside 0.01-0.6 and are not in the table.\n";
+    return out.str();
+}
+
+} // namespace pconv
