@@ -319,6 +319,7 @@ void MainWindow::createDocks() {
     trainingDock_ = new QDockWidget(tr("Training"), this);
     trainingDock_->setObjectName("training");
     trainingDock_->setWidget(trainingPanel_);
+    trainingPanel_->setMinimumWidth(430);
     addDockWidget(Qt::RightDockWidgetArea, trainingDock_);
     trainingDock_->hide();
     QMenu* toolsMenu = nullptr;

@@ -14,6 +14,9 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QScrollArea>
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QPlainTextEdit>
@@ -113,7 +116,9 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
 
     progress_ = new QProgressBar(this);
     eta_ = new QLabel(tr("Not running."), this);
+    eta_->setWordWrap(true);
     validation_ = new QLabel(this);
+    validation_->setWordWrap(true);
     preview_ = new QLabel(this);
     preview_->setMinimumHeight(96);
     preview_->setAlignment(Qt::AlignCenter);
@@ -126,6 +131,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     // Loss curves, one series per term (perceptual and style appear only when on).
     lossChart_ = new QChart;
     lossChart_->setTitle(tr("Loss"));
+    lossChart_->legend()->setAlignment(Qt::AlignBottom);
     lossX_ = new QValueAxis;
     lossY_ = new QValueAxis;
     lossX_->setLabelFormat("%d");
@@ -158,7 +164,16 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     lossView->setMinimumHeight(200);
     psnrView->setMinimumHeight(150);
 
-    auto* layout = new QVBoxLayout(this);
+    // Everything scrolls, so a short screen still reaches the preview and the log.
+    auto* content = new QWidget;
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(content);
+    outer->addWidget(scroll);
+    auto* layout = new QVBoxLayout(content);
     layout->addLayout(form);
     layout->addLayout(numbers);
     layout->addWidget(finetune_);
@@ -185,7 +200,8 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     connect(runner_, &TrainingRunner::stepReported, this, &TrainingPanel::onStep);
     connect(runner_, &TrainingRunner::validationReported, this, &TrainingPanel::onValidation);
     connect(runner_, &TrainingRunner::previewReady, this, [this](qint64, const QImage& strip) {
-        preview_->setPixmap(QPixmap::fromImage(strip).scaledToHeight(std::min(160, strip.height()), Qt::SmoothTransformation));
+        const QSize box(std::max(120, preview_->width() - 8), std::min(160, strip.height()));
+        preview_->setPixmap(QPixmap::fromImage(strip).scaled(box, Qt::KeepAspectRatio, Qt::SmoothTransformation));
     });
     connect(runner_, &TrainingRunner::logMessage, this, [this](const QString& text) { log_->appendPlainText(text); });
     connect(runner_, &TrainingRunner::finished, this,
@@ -195,10 +211,22 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
         eta_->setText(tr("Failed: %1").arg(message));
         setRunning(false);
     });
+    showLossTerms(!vggFile_->text().isEmpty());
     setRunning(false);
 }
 
 TrainingPanel::~TrainingPanel() = default;
+
+void TrainingPanel::showLossTerms(bool withVgg) {
+    // Perceptual and style curves only when VGG weights make those terms count.
+    const auto names = lossTermNames();
+    for (int i = 0; i < lossSeries_.size(); ++i) {
+        const QString name = QString::fromStdString(names[static_cast<size_t>(i)]);
+        const bool vggTerm = name == "perceptual" || name.startsWith("style");
+        lossSeries_[i]->setVisible(!vggTerm || withVgg);
+        for (QLegendMarker* marker : lossChart_->legend()->markers(lossSeries_[i])) marker->setVisible(lossSeries_[i]->isVisible());
+    }
+}
 
 int TrainingPanel::plottedPoints() const { return lossSeries_.back()->count(); }
 
@@ -262,7 +290,8 @@ void TrainingPanel::startTraining() {
         return;
     }
     saveSettings();
-    for (auto* s : lossSeries_) s->clear();
+    showLossTerms(!o.vggFile.empty());
+    for (auto* series : lossSeries_) series->clear();
     psnrSeries_->clear();
     lossMax_ = 0;
     psnrMin_ = 1e9;
