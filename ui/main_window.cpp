@@ -330,6 +330,11 @@ void MainWindow::createDocks() {
         toggle->setText(tr("&Training Panel"));
         toggle->setShortcut(QKeySequence("Ctrl+T"));
         toolsMenu->addAction(toggle);
+        QAction* startTraining = toolsMenu->addAction(tr("&Start Training"), this, [this] {
+            trainingDock_->show();
+            trainingPanel_->startTraining();
+        });
+        startTraining->setShortcut(QKeySequence("Ctrl+Shift+T"));
     }
     connect(trainingPanel_, &TrainingPanel::useModelRequested, this, [this](const QString& path) {
         setModelPath(path);
