@@ -61,6 +61,30 @@ private Q_SLOTS:
         QVERIFY2(torch::allclose(a, b, 1e-4, 1e-4), qPrintable(QString("max diff %1").arg((a - b).abs().max().item<double>())));
     }
 
+    // Inference skips work (in-place updates, no zeroing of outputs that are
+    // re-masked anyway); it must give what the straightforward training path gives.
+    void inferencePathMatchesTrainingPath() {
+        ModelConfig config;
+        config.depth = 4;
+        config.width = 8;
+        config.norm = NormKind::None;  // train and eval modes differ only in the fast path then
+        PConvUNet net(config);
+        auto mask = torch::ones({2, 1, 64, 64});
+        mask.slice(2, 0, 48).slice(3, 0, 56).zero_();  // big enough to leave deep levels partly invalid
+        mask[1].slice(1, 50, 64).zero_();
+        const auto image = torch::randn({2, 3, 64, 64});
+        net->train();
+        const auto reference = net->forward(image, mask);
+        net->eval();
+        torch::Tensor fast;
+        {
+            c10::InferenceMode inference;
+            fast = net->forward(image, mask);
+        }
+        const double diff = (reference - fast).abs().max().item<double>();
+        QVERIFY2(diff < 1e-5, qPrintable(QString("max difference %1").arg(diff)));
+    }
+
     void rejectsSizeNotMultiple() {
         ModelConfig config;
         config.depth = 3;

@@ -14,5 +14,6 @@ int runInitModel(const Args& args);
 int runInfo(const Args& args);
 int runTrain(const Args& args);
 int runEval(const Args& args);
+int runBench(const Args& args);
 
 } // namespace pconv::cli

@@ -25,6 +25,7 @@ const char* kUsage =
     "  info         describe a model file\n"
     "  train        train or fine-tune a model on a folder of photos\n"
     "  eval         compare methods by hole-ratio bucket (L1, PSNR, SSIM)\n"
+    "  bench        time the PConv U-Net against a plain-conv U-Net of the same shape\n"
     "\n"
     "Run 'pconv <command> --help' for a command's options.\n";
 
@@ -33,7 +34,7 @@ const char* kUsage =
 int main(int argc, char** argv) {
     using namespace pconv::cli;
     const std::map<std::string, std::function<int(const Args&)>> commands = {
-        {"inpaint", runInpaint}, {"masks", runMasks}, {"init-model", runInitModel}, {"info", runInfo}, {"train", runTrain}, {"eval", runEval}};
+        {"inpaint", runInpaint}, {"masks", runMasks}, {"init-model", runInitModel}, {"info", runInfo}, {"train", runTrain}, {"eval", runEval}, {"bench", runBench}};
 
     if (argc < 2) {
         std::cerr << kUsage;

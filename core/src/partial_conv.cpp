@@ -55,19 +55,37 @@ torch::Tensor PartialConv2dImpl::applyMask(const torch::Tensor& x, const torch::
 std::pair<torch::Tensor, torch::Tensor> PartialConv2dImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {
     TORCH_CHECK(mask.dim() == 4 && mask.size(1) == static_cast<int64_t>(groups_.size()), "PartialConv2d: mask must be [N, ",
                 groups_.size(), ", H, W], got ", mask.sizes());
-    TORCH_CHECK(x.size(1) == options_.in_channels(), "PartialConv2d: expected ", options_.in_channels(), " input channels, got ",
-                x.size(1));
+    return forwardMasked(applyMask(x, mask), mask);
+}
+
+std::pair<torch::Tensor, torch::Tensor> PartialConv2dImpl::forwardMasked(const torch::Tensor& maskedX, const torch::Tensor& mask,
+                                                                         bool zeroInvalid) {
+    TORCH_CHECK(mask.dim() == 4 && mask.size(1) == static_cast<int64_t>(groups_.size()), "PartialConv2d: mask must be [N, ",
+                groups_.size(), ", H, W], got ", mask.sizes());
+    TORCH_CHECK(maskedX.size(1) == options_.in_channels(), "PartialConv2d: expected ", options_.in_channels(), " input channels, got ",
+                maskedX.size(1));
     torch::Tensor scale, newMask;
+    bool allValid = false;
     {
         torch::NoGradGuard noGrad;
         const auto counts = validCount(mask);
-        newMask = (counts > 0.5).to(x.scalar_type());
+        newMask = (counts > 0.5).to(maskedX.scalar_type());
         const double windowSize = static_cast<double>(options_.in_channels() * options_.kernel_size() * options_.kernel_size());
         // sum(1) / sum(M) where the window saw something, 0 elsewhere.
-        scale = windowSize / counts.clamp_min(1.0) * newMask;
+        scale = counts.clamp_min(1.0).reciprocal_().mul_(windowSize).mul_(newMask);
+        allValid = !zeroInvalid || newMask.min().item<float>() > 0.5f;
     }
-    auto out = conv->forward(applyMask(x, mask)) * scale;
-    if (bias.defined()) out = (out + bias.view({1, -1, 1, 1})) * newMask;
+    auto out = conv->forward(maskedX);
+    if (!torch::GradMode::is_enabled()) {
+        // Inference: update in place, one pass per operation and no temporaries.
+        out.mul_(scale);
+        if (bias.defined()) out.add_(bias.view({1, -1, 1, 1}));
+        if (!allValid) out.mul_(newMask);
+        return {out, newMask};
+    }
+    out = out * scale;
+    if (bias.defined()) out = out + bias.view({1, -1, 1, 1});
+    if (!allValid) out = out * newMask;
     return {out, newMask};
 }
 

@@ -66,29 +66,49 @@ PConvUNetImpl::PConvUNetImpl(const ModelConfig& config) : config_(config) {
     }
 }
 
+namespace {
+
+// x ⊙ m for a single-channel m; skipped where m is all ones, in place when no
+// gradient is recorded (the features are ours to change then).
+torch::Tensor masked(torch::Tensor x, const torch::Tensor& m) {
+    if (m.min().item<float>() > 0.5f) return x;
+    return torch::GradMode::is_enabled() ? x * m : x.mul_(m);
+}
+
+} // namespace
+
 torch::Tensor PConvUNetImpl::forward(const torch::Tensor& image, const torch::Tensor& mask) {
     const int depth = config_.depth;
     TORCH_CHECK(image.dim() == 4 && image.size(1) == 3, "PConvUNet: image must be [N, 3, H, W], got ", image.sizes());
+    TORCH_CHECK(mask.dim() == 4 && mask.size(1) == 1, "PConvUNet: mask must be [N, 1, H, W], got ", mask.sizes());
     TORCH_CHECK(image.size(2) % config_.sizeMultiple() == 0 && image.size(3) % config_.sizeMultiple() == 0,
                 "PConvUNet: height and width must be multiples of ", config_.sizeMultiple(), ", got ", image.sizes());
+    // Inference may leave outputs under the new mask's zeros unspecified: every
+    // feature is re-masked before use. Training keeps them zero for BatchNorm.
+    const bool zeroInvalid = is_training();
 
-    std::vector<torch::Tensor> features{image}, masks{mask};
+    // Every stored feature map is already multiplied by its mask.
+    std::vector<torch::Tensor> features{image * mask}, masks{mask};
     for (int level = 1; level <= depth; ++level) {
-        auto [x, m] = encoder_[level - 1]->forward(features.back(), masks.back());
+        auto [x, m] = encoder_[level - 1]->forwardMasked(features.back(), masks.back(), zeroInvalid);
         if (!encoder_norm_[level - 1].is_empty()) x = encoder_norm_[level - 1].forward(x);
-        features.push_back(torch::relu(x));
+        x = torch::GradMode::is_enabled() ? torch::relu(x) : x.relu_();
+        features.push_back(masked(x, m));
         masks.push_back(m);
     }
 
     torch::Tensor x = features[depth], m = masks[depth];
     for (int i = 0; i < depth; ++i) {
         const int level = depth - i;
+        // Nearest upsampling commutes with masking, so x is masked at the low resolution.
         const auto input = torch::cat({upsample2x(x), features[level - 1]}, 1);
         const auto inputMask = torch::cat({upsample2x(m), masks[level - 1]}, 1);
-        std::tie(x, m) = decoder_[i]->forward(input, inputMask);
+        std::tie(x, m) = decoder_[i]->forwardMasked(input, inputMask, zeroInvalid || level == 1);
         if (level > 1) {
             if (!decoder_norm_[i].is_empty()) x = decoder_norm_[i].forward(x);
-            x = F::leaky_relu(x, F::LeakyReLUFuncOptions().negative_slope(0.2));
+            x = torch::GradMode::is_enabled() ? F::leaky_relu(x, F::LeakyReLUFuncOptions().negative_slope(0.2))
+                                              : F::leaky_relu(x, F::LeakyReLUFuncOptions().negative_slope(0.2).inplace(true));
+            x = masked(x, m);
         }
     }
     return x;

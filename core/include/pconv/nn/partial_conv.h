@@ -40,6 +40,13 @@ public:
     // Returns the output [N, C_out, H', W'] and the updated mask [N, 1, H', W'].
     std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& x, const torch::Tensor& mask);
 
+    // The same on input that is already masked (x ⊙ M, per group): the U-Net keeps
+    // its features masked, so no layer multiplies or copies them again. With
+    // zeroInvalid false, outputs where the new mask is 0 are left unspecified
+    // (for inference, when the caller re-masks them anyway); training needs true
+    // so BatchNorm sees the zeros.
+    std::pair<torch::Tensor, torch::Tensor> forwardMasked(const torch::Tensor& maskedX, const torch::Tensor& mask, bool zeroInvalid = true);
+
     // The updated mask alone (no features): 1 where the window saw a valid pixel.
     torch::Tensor updateMask(const torch::Tensor& mask) const;
 

@@ -1,0 +1,66 @@
+// `pconv bench`: PConv U-Net forward against a plain-conv U-Net of the same shape.
+#include "arg_parser.h"
+#include "commands.h"
+
+#include "pconv/bench.h"
+#include "pconv/default_model.h"
+#include "pconv/errors.h"
+#include "pconv/model.h"
+#include "pconv/threads.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+namespace pconv::cli {
+
+int runBench(const Args& args) {
+    ArgParser parser("pconv bench",
+                     "Time the PConv U-Net forward pass and a plain-conv U-Net of the same shape in one process\n"
+                     "(median of --reps after a warm-up), and report both, their ratio and the peak RSS.");
+    parser.option("size", "S", "square input size in px", "512");
+    parser.option("arch", "paper|default|FILE", "the paper's net (8 levels, width 64), the shipped model's, or a model file's", "paper");
+    parser.option("reps", "N", "timed runs", "10");
+    parser.option("batch", "N", "batch size", "1");
+    parser.option("threads", "N", "CPU threads (0 = all cores)", "0");
+    parser.flag("json", "print one JSON line instead of a table");
+    if (!parser.parse(args)) {
+        std::cout << parser.help();
+        return 0;
+    }
+    setThreadCount(parser.getInt("threads", 0, 1024));
+    ForwardBenchOptions options;
+    options.size = parser.getInt("size", 16, 8192);
+    options.reps = parser.getInt("reps", 1, 100000);
+    options.batch = parser.getInt("batch", 1, 1024);
+    const std::string arch = parser.get("arch");
+    if (arch == "paper") {
+        options.config = ModelConfig::paper();
+    } else if (arch == "default") {
+        const auto shipped = findDefaultModel(currentExecutablePath());
+        if (!shipped) throw parser.usageError("--arch default: no default model was found");
+        options.config = PConvModel::load(*shipped).config();
+    } else {
+        options.config = PConvModel::load(arch).config();
+    }
+    if (options.size % options.config.sizeMultiple() != 0)
+        throw parser.usageError("--size must be a multiple of " + std::to_string(options.config.sizeMultiple()) + " for this architecture");
+
+    const ForwardBenchResult r = benchForward(options);
+    if (parser.flagSet("json")) {
+        std::printf("{\"pconv_ms\": %.2f, \"plain_ms\": %.2f, \"ratio\": %.4f, \"peak_rss_mb\": %.1f, \"size\": %d, \"batch\": %d, "
+                    "\"threads\": %d, \"parameters\": %lld, \"depth\": %d, \"width\": %d}\n",
+                    r.pconvMs, r.plainMs, r.ratio, r.peakRssMb, options.size, options.batch, r.threads, r.parameters, options.config.depth,
+                    options.config.width);
+        return 0;
+    }
+    std::printf("PConv U-Net (%s, %lld parameters), %dx%d, batch %d, %d threads, median of %d\n", describe(options.config).c_str(),
+                r.parameters, options.size, options.size, options.batch, r.threads, options.reps);
+    std::printf("  plain-conv U-Net forward: %9.1f ms\n", r.plainMs);
+    std::printf("  PConv U-Net forward:      %9.1f ms\n", r.pconvMs);
+    std::printf("  ratio PConv / plain:      %9.3f\n", r.ratio);
+    std::printf("  peak RSS:                 %9.1f MB\n", r.peakRssMb);
+    return 0;
+}
+
+} // namespace pconv::cli
