@@ -169,8 +169,13 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(steps >= 3, 60000);
         trainer.setPaused(true);
         QVERIFY(trainer.isPaused());
-        QTest::qWait(300);  // let a step in flight finish
-        const int pausedAt = steps;
+        // A step already in flight may still finish; after that, nothing moves.
+        int pausedAt = -1;
+        for (int i = 0; i < 40 && pausedAt != steps; ++i) {
+            pausedAt = steps;
+            QTest::qWait(500);
+        }
+        QCOMPARE(int(steps), pausedAt);
         QTest::qWait(500);
         QCOMPARE(int(steps), pausedAt);
         trainer.setPaused(false);

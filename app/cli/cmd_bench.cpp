@@ -23,12 +23,31 @@ int runBench(const Args& args) {
     parser.option("reps", "N", "timed runs", "10");
     parser.option("batch", "N", "batch size", "1");
     parser.option("threads", "N", "CPU threads (0 = all cores)", "0");
+    parser.option("mode", "forward|train", "forward: PConv vs plain forward; train: one training step of the PConv net", "forward");
+    parser.option("train-size", "S", "input size for --mode train", "256");
+    parser.option("train-depth", "D", "depth for --mode train", "7");
+    parser.option("train-width", "W", "width for --mode train", "64");
+    parser.option("train-batch", "N", "batch for --mode train", "4");
     parser.flag("json", "print one JSON line instead of a table");
     if (!parser.parse(args)) {
         std::cout << parser.help();
         return 0;
     }
     setThreadCount(parser.getInt("threads", 0, 1024));
+    if (parser.get("mode") == "train") {
+        ModelConfig config;
+        config.depth = parser.getInt("train-depth", 1, 9);
+        config.width = parser.getInt("train-width", 1, 1024);
+        const int size = parser.getInt("train-size", 16, 8192), batch = parser.getInt("train-batch", 1, 1024);
+        const double ms = benchTrainStep(config, size, batch, parser.getInt("reps", 1, 100000));
+        if (parser.flagSet("json"))
+            std::printf("{\"train_step_ms\": %.1f, \"size\": %d, \"batch\": %d, \"depth\": %d, \"width\": %d, \"peak_rss_mb\": %.1f}\n", ms, size,
+                        batch, config.depth, config.width, peakRssMb());
+        else
+            std::printf("PConv U-Net training step (%s), %dx%d, batch %d: %.1f ms (median)\n", describe(config).c_str(), size, size, batch, ms);
+        return 0;
+    }
+    if (parser.get("mode") != "forward") throw parser.usageError("--mode must be forward or train");
     ForwardBenchOptions options;
     options.size = parser.getInt("size", 16, 8192);
     options.reps = parser.getInt("reps", 1, 100000);

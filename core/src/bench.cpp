@@ -2,6 +2,7 @@
 
 #include "pconv/errors.h"
 #include "pconv/mask_generator.h"
+#include "pconv/nn/memory_format.h"
 #include "pconv/nn/pconv_unet.h"
 #include "pconv/nn/plain_unet.h"
 #include "pconv/nn/tensor_image.h"
@@ -9,6 +10,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <chrono>
 #include <sys/resource.h>
 #include <vector>
@@ -55,14 +57,41 @@ ForwardBenchResult benchForward(const ForwardBenchOptions& o) {
     const auto valid = nn::holeMaskToValidTensor(generateMask(maskOptions, 1).holes).expand({o.batch, 1, o.size, o.size}).contiguous();
     const auto image = torch::rand({o.batch, 3, o.size, o.size}) * 2 - 1;
 
+    // Both nets in the layout the product uses (channels-last), so the ratio compares like with like.
+    nn::useChannelsLast(*pconvNet);
+    nn::useChannelsLast(*plainNet);
+    const auto image2 = nn::channelsLast(image);
     ForwardBenchResult result;
     result.threads = torch::get_num_threads();
     result.parameters = nn::parameterCount(*pconvNet);
-    result.plainMs = medianMs(o.reps, [&] { plainNet->forward(image); });
-    result.pconvMs = medianMs(o.reps, [&] { pconvNet->forward(image * valid, valid); });
+    result.plainMs = medianMs(o.reps, [&] { plainNet->forward(image2); });
+    result.pconvMs = medianMs(o.reps, [&] { pconvNet->forward(image2 * valid, valid); });
     result.ratio = result.pconvMs / result.plainMs;
     result.peakRssMb = peakRssMb();
     return result;
+}
+
+double benchTrainStep(const ModelConfig& config, int size, int batch, int reps) {
+    validate(config);
+    if (size % config.sizeMultiple() != 0)
+        throw InvalidArgument("train size " + std::to_string(size) + " must be a multiple of " + std::to_string(config.sizeMultiple()));
+    torch::manual_seed(0);
+    nn::PConvUNet net(config);
+    if (!std::getenv("PCONV_NCHW")) nn::useChannelsLast(*net);
+    net->train();
+    torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(2e-4));
+    MaskGeneratorOptions maskOptions;
+    maskOptions.width = maskOptions.height = size;
+    maskOptions.holeRatio = HoleRatioRange{0.25, 0.3};
+    const auto valid = nn::holeMaskToValidTensor(generateMask(maskOptions, 1).holes).expand({batch, 1, size, size}).contiguous();
+    const auto image = std::getenv("PCONV_NCHW") ? torch::rand({batch, 3, size, size}) * 2 - 1 : nn::channelsLast(torch::rand({batch, 3, size, size}) * 2 - 1);
+    return medianMs(reps, [&] {
+        const auto out = net->forward(image * valid, valid);
+        const auto loss = ((out - image) * valid).abs().mean() + 6.0 * ((out - image) * (1 - valid)).abs().mean();
+        adam.zero_grad();
+        loss.backward();
+        adam.step();
+    });
 }
 
 } // namespace pconv

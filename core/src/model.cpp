@@ -2,6 +2,7 @@
 
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
+#include "pconv/nn/memory_format.h"
 #include "pconv/nn/module_io.h"
 #include "pconv/nn/pconv_unet.h"
 
@@ -79,6 +80,7 @@ PConvModel PConvModel::create(const ModelConfig& config, std::uint64_t seed) {
     state->config = config;
     torch::manual_seed(seed);
     state->network = nn::PConvUNet(config);
+    nn::useChannelsLast(*state->network);
     state->network->eval();
     return PConvModel(std::move(state));
 }

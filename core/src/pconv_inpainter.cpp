@@ -1,6 +1,7 @@
 // The PConv network behind the Inpainter interface: any image size is padded
 // (reflect) to a multiple of 2^depth, run once, and cropped back.
 #include "pconv/inpainter.h"
+#include "pconv/nn/memory_format.h"
 #include "pconv/nn/pconv_unet.h"
 #include "pconv/nn/tensor_image.h"
 
@@ -37,7 +38,7 @@ protected:
         // Guards are thread-local: created here, in the thread that runs the model.
         c10::InferenceMode inferenceMode;
         auto& network = model_.network();
-        const auto input = nn::normalizeImage(nn::rgbFloatToTensor(rgb), config.normalization);
+        const auto input = nn::channelsLast(nn::normalizeImage(nn::rgbFloatToTensor(rgb), config.normalization));
         const auto valid = nn::holeMaskToValidTensor(paddedHoles);
         const auto output = network.forward(input * valid, valid);
         const cv::Mat predicted = nn::tensorToRgbFloat(output, config.normalization)(cv::Rect(0, 0, image.cols, image.rows));

@@ -24,6 +24,10 @@ struct ForwardBenchResult {
 
 ForwardBenchResult benchForward(const ForwardBenchOptions& options);
 
+// One training step (forward, L1 valid + 6 x hole loss, backward, Adam) of the
+// PConv U-Net in train mode; the median over reps after a warm-up, in ms.
+double benchTrainStep(const ModelConfig& config, int size, int batch, int reps);
+
 // Peak resident set size of this process so far, in MB (from getrusage).
 double peakRssMb();
 

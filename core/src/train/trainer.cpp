@@ -8,6 +8,7 @@
 #include "pconv/metrics.h"
 #include "pconv/model.h"
 #include "pconv/nn/inpainting_loss.h"
+#include "pconv/nn/memory_format.h"
 #include "pconv/nn/pconv_unet.h"
 #include "pconv/nn/tensor_image.h"
 #include "pconv/threads.h"
@@ -237,7 +238,7 @@ TrainResult Trainer::run(const TrainCallbacks& callbacks) {
         if (impl_->stop) break;
         const auto started = Clock::now();
 
-        const auto& image = batch.data;
+        const auto image = nn::channelsLast(batch.data);
         const auto& valid = batch.target;
         const auto output = nn::denormalizeImage(net.forward(nn::normalizeImage(image, normalization) * valid, valid), normalization);
         const nn::LossTerms terms = loss(output, image, valid);
