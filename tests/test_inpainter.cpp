@@ -156,6 +156,23 @@ private Q_SLOTS:
         }
     }
 
+    void refusesWholeImageBeyondMemoryLimit() {
+        qputenv("PCONV_MEMORY_LIMIT_MB", "1");
+        const cv::Mat image = randomImage(300, 300, CV_8UC3, 4);
+        try {
+            makeFor(Method::PConv)->inpaint(image, someHoles(300, 300));
+            qunsetenv("PCONV_MEMORY_LIMIT_MB");
+            QFAIL("no error");
+        } catch (const InvalidArgument& e) {
+            qunsetenv("PCONV_MEMORY_LIMIT_MB");
+            QVERIFY2(QString(e.what()).contains("crop or resize strategy"), e.what());
+        }
+        // The estimate grows with the image and the width.
+        ModelConfig paper = ModelConfig::paper();
+        QVERIFY(estimateInferenceBytes(paper, 4096, 4096) > 6000.0 * 1024 * 1024);
+        QVERIFY(estimateInferenceBytes(paper, 512, 512) < 1000.0 * 1024 * 1024);
+    }
+
     void methodNamesRoundTrip() {
         for (Method m : {Method::PConv, Method::Telea, Method::NavierStokes}) QCOMPARE(int(*parseMethod(toString(m))), int(m));
         QVERIFY(!parseMethod("lama").has_value());

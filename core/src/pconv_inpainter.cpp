@@ -5,7 +5,11 @@
 #include "pconv/nn/pconv_unet.h"
 #include "pconv/nn/tensor_image.h"
 
+#include "pconv/errors.h"
+
 #include <opencv2/core.hpp>
+
+#include <cstdlib>
 #include <torch/torch.h>
 
 namespace pconv {
@@ -21,6 +25,19 @@ cv::Mat padTo(const cv::Mat& m, int bottom, int right) {
     return padded;
 }
 
+// Whole-image inference on a huge photo can need tens of GB: refuse up front with
+// a way out rather than let the machine swap or the allocator abort.
+void checkMemory(const ModelConfig& config, int height, int width) {
+    double limitMb = 6000;
+    if (const char* env = std::getenv("PCONV_MEMORY_LIMIT_MB"); env && *env) limitMb = std::atof(env);
+    const double neededMb = estimateInferenceBytes(config, height, width) / (1024.0 * 1024.0);
+    if (limitMb > 0 && neededMb > limitMb)
+        throw InvalidArgument("a " + std::to_string(width) + "x" + std::to_string(height) + " image needs about " +
+                              std::to_string(static_cast<long>(neededMb)) + " MB for whole-image inference with this model (limit " +
+                              std::to_string(static_cast<long>(limitMb)) +
+                              " MB): use the crop or resize strategy (--hd-strategy crop), or set PCONV_MEMORY_LIMIT_MB");
+}
+
 class PConvInpainter : public Inpainter {
 public:
     explicit PConvInpainter(PConvModel model) : model_(std::move(model)) {}
@@ -32,6 +49,7 @@ protected:
         const int multiple = config.sizeMultiple();
         const int bottom = paddingFor(image.rows, multiple), right = paddingFor(image.cols, multiple);
 
+        checkMemory(config, image.rows + bottom, image.cols + right);
         const cv::Mat rgb = padTo(nn::toRgbFloat(image), bottom, right);
         const cv::Mat paddedHoles = padTo(holes, bottom, right);
 

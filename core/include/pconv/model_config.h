@@ -36,6 +36,11 @@ std::optional<InputNormalization> parseInputNormalization(const std::string& tex
 // Throws InvalidArgument when depth or width is out of the supported range.
 void validate(const ModelConfig& config);
 
+// Rough peak memory, in bytes, of one inference on a height x width image (after
+// padding): the skip features of every level plus the last decoder layer's input,
+// its upsampled half and its output at full resolution.
+double estimateInferenceBytes(const ModelConfig& config, int height, int width);
+
 // A one-line description such as "depth 7, width 64, batch norm, input [-1, 1]".
 std::string describe(const ModelConfig& config);
 
