@@ -3,6 +3,8 @@
 #include "pconv/image_io.h"
 #include "pconv/mask_generator.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>
@@ -190,6 +192,20 @@ private Q_SLOTS:
         QVERIFY(run.out.contains("| 0.01-0.10 | 1 |") && run.out.contains("| 0.10-0.20 | 1 |") && run.out.contains("| 0.40-0.50 | 1 |"));
         QVERIFY(QFile::exists(path("report.md")));
         expectError({"eval", "--images", path("eval_images")}, 2, "--masks DIR or --generate N");
+    }
+
+    void benchOnATinyNet() {
+        QVERIFY(runPconv({"init-model", "--out", path("bench.pconv"), "--depth", "3", "--width", "4", "--force"}).exitCode == 0);
+        Run run = runPconv({"bench", "--arch", path("bench.pconv"), "--size", "32", "--reps", "1", "--json"});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const QJsonObject forward = QJsonDocument::fromJson(run.out.toUtf8()).object();
+        for (const char* key : {"pconv_ms", "plain_ms", "ratio", "peak_rss_mb"}) QVERIFY2(forward.contains(key), key);
+        QVERIFY(forward["pconv_ms"].toDouble() > 0 && forward["ratio"].toDouble() > 0);
+        run = runPconv({"bench", "--mode", "train", "--train-size", "32", "--train-depth", "3", "--train-width", "4", "--train-batch", "1",
+                        "--reps", "1", "--json"});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY(QJsonDocument::fromJson(run.out.toUtf8()).object()["train_step_ms"].toDouble() > 0);
+        expectError({"bench", "--arch", path("bench.pconv"), "--size", "30"}, 2, "multiple of 8");
     }
 
     void folderMode() {
