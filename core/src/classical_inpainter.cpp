@@ -1,5 +1,6 @@
 // OpenCV's Telea and Navier-Stokes inpainting behind the Inpainter interface.
 #include "pconv/errors.h"
+#include "pconv/image_io.h"
 #include "pconv/inpainter.h"
 
 #include <opencv2/imgproc.hpp>
@@ -29,15 +30,7 @@ protected:
             for (auto& plane : planes) cv::inpaint(plane.clone(), holes, plane, radius_, flags);
             cv::merge(planes, filled);
         }
-        if (image.channels() == 4) {
-            std::vector<cv::Mat> planes;
-            cv::split(filled, planes);
-            cv::Mat alpha;
-            cv::extractChannel(image, alpha, 3);
-            planes.push_back(alpha);
-            cv::merge(planes, filled);
-        }
-        return filled;
+        return image.channels() == 4 ? attachAlpha(filled, image) : filled;
     }
 
 private:

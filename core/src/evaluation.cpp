@@ -86,16 +86,8 @@ std::vector<EvalCase> generateEvalCases(const std::string& photoFolder, int size
             for (int k = 0; k < perBucket; ++k) {
                 const std::uint64_t caseSeed = batchMaskSeed(batchMaskSeed(seed, static_cast<int>(p)), static_cast<int>(b * 10007 + k));
                 std::mt19937_64 rng(caseSeed);
-                const int minSide = std::min(photo.cols, photo.rows);
-                int crop = minSide;
-                if (minSide > size) {
-                    const double logCrop = std::uniform_real_distribution<double>(std::log(size), std::log(minSide))(rng);
-                    crop = std::clamp(static_cast<int>(std::lround(std::exp(logCrop))), size, minSide);
-                }
-                const int x = static_cast<int>(rng() % static_cast<std::uint64_t>(photo.cols - crop + 1));
-                const int y = static_cast<int>(rng() % static_cast<std::uint64_t>(photo.rows - crop + 1));
                 EvalCase c;
-                cv::resize(photo(cv::Rect(x, y, crop, crop)), c.image, {size, size}, 0, 0, crop > size ? cv::INTER_AREA : cv::INTER_CUBIC);
+                c.image = resizeCrop(photo(randomScaleCrop(photo.size(), size, rng)), size);
                 MaskGeneratorOptions generator;
                 generator.width = generator.height = size;
                 generator.holeRatio = buckets[b];

@@ -138,6 +138,18 @@ void writeImageAtomic(const std::string& path, const cv::Mat& image, int jpegQua
     writeFileAtomic(path, bytes);
 }
 
+cv::Mat attachAlpha(const cv::Mat& colour, const cv::Mat& alphaSource) {
+    CV_Assert(alphaSource.channels() == 4 && colour.size() == alphaSource.size() && colour.depth() == alphaSource.depth());
+    std::vector<cv::Mat> planes;
+    cv::split(colour, planes);
+    cv::Mat alpha;
+    cv::extractChannel(alphaSource, alpha, 3);
+    planes.push_back(alpha);
+    cv::Mat merged;
+    cv::merge(planes, merged);
+    return merged;
+}
+
 bool hasImageExtension(const std::string& path) {
     std::string ext = fs::path(path).extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });

@@ -1,5 +1,7 @@
 #include "pconv/nn/tensor_image.h"
 
+#include "pconv/image_io.h"
+
 #include <opencv2/imgproc.hpp>
 
 namespace pconv::nn {
@@ -84,12 +86,7 @@ cv::Mat rgbFloatToLike(const cv::Mat& rgb, const cv::Mat& like) {
     case 4: {
         cv::Mat bgr;
         cv::cvtColor(scaled, bgr, cv::COLOR_RGB2BGR);
-        std::vector<cv::Mat> planes;
-        cv::split(bgr, planes);
-        cv::Mat alpha;
-        cv::extractChannel(like, alpha, 3);
-        planes.push_back(alpha);
-        cv::merge(planes, result);
+        result = attachAlpha(bgr, like);
         break;
     }
     default: CV_Error(cv::Error::StsBadArg, "expected 1, 3 or 4 channels");

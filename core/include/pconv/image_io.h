@@ -35,6 +35,10 @@ void writeImageAtomic(const std::string& path, const cv::Mat& image, int jpegQua
 // Writes bytes to a temporary file beside path, flushes it and renames it into place.
 void writeFileAtomic(const std::string& path, const std::vector<unsigned char>& bytes);
 
+// `colour` (1 or 3 channels) with the alpha channel of `alphaSource` (4 channels,
+// same size and depth) appended: BGR -> BGRA keeping the original transparency.
+cv::Mat attachAlpha(const cv::Mat& colour, const cv::Mat& alphaSource);
+
 // True when the file extension names an image format OpenCV can read.
 bool hasImageExtension(const std::string& path);
 

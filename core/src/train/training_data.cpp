@@ -50,6 +50,24 @@ std::vector<std::string> listImagesRecursive(const std::string& folder) {
     return files;
 }
 
+cv::Rect randomScaleCrop(const cv::Size& photo, int size, std::mt19937_64& rng) {
+    const int minSide = std::min(photo.width, photo.height);
+    int crop = minSide;
+    if (minSide > size) {
+        const double logCrop = std::uniform_real_distribution<double>(std::log(size), std::log(minSide))(rng);
+        crop = std::clamp(static_cast<int>(std::lround(std::exp(logCrop))), size, minSide);
+    }
+    const int x = static_cast<int>(rng() % static_cast<std::uint64_t>(photo.width - crop + 1));
+    const int y = static_cast<int>(rng() % static_cast<std::uint64_t>(photo.height - crop + 1));
+    return {x, y, crop, crop};
+}
+
+cv::Mat resizeCrop(const cv::Mat& region, int size) {
+    cv::Mat resized;
+    cv::resize(region, resized, {size, size}, 0, 0, region.cols > size ? cv::INTER_AREA : cv::INTER_CUBIC);
+    return resized;
+}
+
 TrainingSample splitMaskedSample(const cv::Mat& sample) {
     if (sample.cols < 2 || sample.cols % 2 != 0) throw InvalidArgument("a masked sample must be two images side by side (even width)");
     const int half = sample.cols / 2;
@@ -163,19 +181,9 @@ cv::Mat SampleMaker::makeHoles(std::uint64_t sampleSeed) const {
 TrainingSample SampleMaker::make(const cv::Mat& photo, const cv::Mat& holes, std::uint64_t sampleSeed) const {
     std::mt19937_64 rng(sampleSeed);
     const int size = options_.size;
-    const int minSide = std::min(photo.cols, photo.rows);
-    // Crop side between the training size (full detail) and the whole short side
-    // (the whole scene), log-uniform so every scale gets its share.
-    int crop = minSide;
-    if (minSide > size) {
-        const double logCrop = std::uniform_real_distribution<double>(std::log(size), std::log(minSide))(rng);
-        crop = std::clamp(static_cast<int>(std::lround(std::exp(logCrop))), size, minSide);
-    }
-    const int x = static_cast<int>(rng() % static_cast<std::uint64_t>(photo.cols - crop + 1));
-    const int y = static_cast<int>(rng() % static_cast<std::uint64_t>(photo.rows - crop + 1));
+    const cv::Rect region = randomScaleCrop(photo.size(), size, rng);
     TrainingSample sample;
-    const cv::Rect region(x, y, crop, crop);
-    cv::resize(photo(region), sample.image, {size, size}, 0, 0, crop > size ? cv::INTER_AREA : cv::INTER_CUBIC);
+    sample.image = resizeCrop(photo(region), size);
     if (holes.empty()) sample.holes = makeHoles(sampleSeed);
     else cv::resize(holes(region), sample.holes, {size, size}, 0, 0, cv::INTER_NEAREST);  // masks: nearest only
     if (rng() % 2) {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,14 @@ private:
     std::shared_ptr<const TrainingPhotos> photos_;
     TrainingDataOptions options_;
 };
+
+// A square region of a photo for one sample: its side lies between `size` (full
+// detail) and the photo's short side (the whole scene), log-uniformly, at a random
+// position. Draws from rng in a fixed order, so a seed always gives the same crop.
+cv::Rect randomScaleCrop(const cv::Size& photo, int size, std::mt19937_64& rng);
+
+// The region resized to size x size (area averaging down, cubic up).
+cv::Mat resizeCrop(const cv::Mat& region, int size);
 
 // Splits one of the seed's samples, [photo | photo with holes blacked out], into
 // the photo and its holes: pixels black on the right but not on the left.
