@@ -5,6 +5,7 @@
 
 #include "pconv/errors.h"
 #include "pconv/train/trainer.h"
+#include "local_workers.h"
 
 #include <csignal>
 #include <cstdio>
@@ -75,6 +76,12 @@ int runTrain(const Args& args) {
     parser.option("loader-threads", "N", "threads preparing batches ahead of the optimiser", "1");
     parser.option("threads", "N", "CPU threads for the network (0 = all cores)", "0");
     parser.option("seed", "S", "random seed (weights, crops, masks)", "0");
+    parser.option("nproc", "N", "data-parallel: start N training processes on this machine (Gloo over loopback)");
+    parser.option("rank", "R", "data-parallel: this process's rank (default: $RANK, else 0)");
+    parser.option("world-size", "N", "data-parallel: number of processes (default: $WORLD_SIZE, else 1)");
+    parser.option("master-addr", "HOST", "data-parallel: rank 0's address (default: $MASTER_ADDR, else 127.0.0.1)");
+    parser.option("master-port", "PORT", "data-parallel: rank 0's port (default: $MASTER_PORT, else 29500)");
+    parser.option("dist-timeout", "SEC", "data-parallel: a rank that stops answering ends the others within this", "60");
     if (!parser.parse(args)) {
         std::cout << parser.help();
         return 0;
@@ -132,6 +139,19 @@ int runTrain(const Args& args) {
         o.steps = parser.getInt("steps", 1, 2'000'000'000);
     }
 
+    const DataParallelOptions fromEnvironment = dataParallelFromEnvironment();
+    o.parallel.rank = parser.has("rank") ? parser.getInt("rank", 0, 65535) : fromEnvironment.rank;
+    o.parallel.worldSize = parser.has("world-size") ? parser.getInt("world-size", 1, 65536) : fromEnvironment.worldSize;
+    o.parallel.masterAddress = parser.has("master-addr") ? parser.get("master-addr") : fromEnvironment.masterAddress;
+    o.parallel.masterPort = parser.has("master-port") ? parser.getInt("master-port", 1, 65535) : fromEnvironment.masterPort;
+    o.parallel.timeoutSeconds = parser.getInt("dist-timeout", 1, 86400);
+    if (o.parallel.rank >= o.parallel.worldSize)
+        throw parser.usageError("--rank " + std::to_string(o.parallel.rank) + " must be below --world-size " + std::to_string(o.parallel.worldSize));
+    if (parser.has("nproc")) {
+        if (o.parallel.worldSize > 1) throw parser.usageError("--nproc starts its own processes: leave out --rank/--world-size and RANK/WORLD_SIZE");
+        return spawnLocalWorkers(args, parser.getInt("nproc", 1, 256), parser.has("threads"), o.parallel.timeoutSeconds);
+    }
+
     Trainer trainer(o);
     activeTrainer = &trainer;
     std::signal(SIGINT, onInterrupt);
@@ -167,6 +187,7 @@ int runTrain(const Args& args) {
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     if (tty) std::cerr << "\r\033[K";
+    if (o.parallel.rank != 0) return 0;  // rank 0 reports
     std::cout << (result.stopped ? "Stopped" : "Finished") << " at step " << result.step << ".\n"
               << "  checkpoint: " << result.checkpointPath << "\n"
               << "  model:      " << result.modelPath << "\n";

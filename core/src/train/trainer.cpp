@@ -2,6 +2,7 @@
 
 #include "checkpoint.h"
 #include "csv_log.h"
+#include "gradient_sync.h"
 #include "training_dataset.h"
 
 #include "pconv/errors.h"
@@ -80,12 +81,27 @@ void Trainer::requestStop() { impl_->stop = true; }
 void Trainer::setPaused(bool paused) { impl_->paused = paused; }
 bool Trainer::isPaused() const { return impl_->paused; }
 
-TrainResult Trainer::run(const TrainCallbacks& callbacks) {
+TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     const TrainOptions& o = impl_->options;
     validateOptions(o);
+    // Data parallel: rank 0 alone reports, logs and writes files.
+    std::unique_ptr<train::GradientSync> sync;
+    if (o.parallel.worldSize > 1) {
+        train::ProcessGroupConfig group;
+        group.rank = o.parallel.rank;
+        group.worldSize = o.parallel.worldSize;
+        group.masterAddress = o.parallel.masterAddress;
+        group.masterPort = o.parallel.masterPort;
+        group.timeout = std::chrono::milliseconds(1000LL * std::max(1, o.parallel.timeoutSeconds));
+        sync = std::make_unique<train::GradientSync>(group);
+    }
+    const bool leader = !sync || sync->rank() == 0;
+    const TrainCallbacks callbacks = leader ? userCallbacks : TrainCallbacks{};
     auto note = [&](const std::string& text) {
         if (callbacks.onLog) callbacks.onLog(text);
     };
+    if (sync) note("Data-parallel training: " + std::to_string(sync->worldSize()) + " processes, Gloo, " +
+                   std::to_string(o.batch) + " samples per process per step");
     std::error_code ec;
     fs::create_directories(o.outFolder, ec);
     if (!fs::is_directory(o.outFolder, ec)) throw FileError(o.outFolder, "cannot create the output folder");
@@ -140,7 +156,28 @@ TrainResult Trainer::run(const TrainCallbacks& callbacks) {
     for (const auto& path : photos->validationPaths) note("  validation: " + path);
 
     const std::string logPath = o.logCsv.empty() ? (fs::path(o.outFolder) / "log.csv").string() : o.logCsv;
-    train::CsvLog log(logPath, lossTermNames(), state.step);
+    std::optional<train::CsvLog> log;
+    if (leader) log.emplace(logPath, lossTermNames(), state.step);
+
+    if (sync) {
+        // Every rank starts from rank 0's weights and statistics.
+        std::vector<torch::Tensor> shared;
+        for (const auto& p : net.parameters()) shared.push_back(p);
+        for (const auto& b : net.buffers()) shared.push_back(b);
+        sync->broadcast(shared);
+    }
+    // Weights must stay identical on every rank; checked at every checkpoint.
+    auto checkRanksAgree = [&] {
+        if (!sync) return;
+        torch::NoGradGuard noGrad;
+        double checksum = 0;
+        for (const auto& p : net.parameters()) checksum += p.to(torch::kFloat64).sum().item<double>();
+        auto extremes = torch::tensor({checksum, -checksum}, torch::kFloat64);
+        sync->max(extremes);
+        const double spread = extremes[0].item<double>() + extremes[1].item<double>();
+        if (std::abs(spread) > 1e-6 * (1.0 + std::abs(checksum)))
+            throw Error("the weights differ between training processes (checksum spread " + std::to_string(spread) + ")");
+    };
 
     const auto normalization = model.config().normalization;
     auto validationBatch = [&](int first, int count) {
@@ -212,6 +249,8 @@ TrainResult Trainer::run(const TrainCallbacks& callbacks) {
         model.save(path);
     };
     auto saveAll = [&]() {
+        checkRanksAgree();
+        if (!leader) return;
         train::writeCheckpoint(result.checkpointPath, model, adam, state);
         exportModel(result.modelPath);
         note("Saved checkpoint at step " + std::to_string(state.step));
@@ -219,7 +258,7 @@ TrainResult Trainer::run(const TrainCallbacks& callbacks) {
 
     if (state.step >= o.steps) {
         note("Already at step " + std::to_string(state.step) + " of " + std::to_string(o.steps) + ": nothing to train");
-        exportModel(result.modelPath);
+        if (leader) exportModel(result.modelPath);
         result.step = state.step;
         return result;
     }
@@ -227,7 +266,8 @@ TrainResult Trainer::run(const TrainCallbacks& callbacks) {
     // Batches are prepared ahead on loader threads; sample k of the run is
     // training sample (start * batch + k), so resuming replays the same data.
     auto loader = torch::data::make_data_loader<torch::data::samplers::SequentialSampler>(
-        train::TrainingDataset(maker, state.step * o.batch, (o.steps - state.step) * o.batch).map(torch::data::transforms::Stack<>()),
+        train::TrainingDataset(maker, state.step, o.steps - state.step, o.batch, sync ? sync->rank() : 0, sync ? sync->worldSize() : 1)
+            .map(torch::data::transforms::Stack<>()),
         torch::data::DataLoaderOptions(o.batch).workers(std::max(0, o.loaderThreads)).drop_last(true));
 
     setTrainingMode(net, o.finetune);
@@ -235,6 +275,12 @@ TrainResult Trainer::run(const TrainCallbacks& callbacks) {
     double runSeconds = 0;
     for (auto& batch : *loader) {
         while (impl_->paused && !impl_->stop) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (sync) {
+            // Stop together: one rank's Ctrl+C (or failure to continue) stops every rank at the same step.
+            auto stopFlag = torch::tensor({impl_->stop ? 1.0f : 0.0f});
+            sync->max(stopFlag);
+            if (stopFlag.item<float>() > 0) impl_->stop = true;
+        }
         if (impl_->stop) break;
         const auto started = Clock::now();
 
@@ -244,6 +290,7 @@ TrainResult Trainer::run(const TrainCallbacks& callbacks) {
         const nn::LossTerms terms = loss(output, image, valid);
         adam.zero_grad();
         terms.total.backward();
+        if (sync) sync->averageGradients(net.parameters());
         adam.step();
         ++state.step;
 
@@ -258,16 +305,22 @@ TrainResult Trainer::run(const TrainCallbacks& callbacks) {
             report.step = state.step;
             report.totalSteps = o.steps;
             report.losses = lossValues(terms);
+            if (sync) {
+                // Report the mean over every rank's samples.
+                auto values = torch::tensor(std::vector<double>(report.losses.begin(), report.losses.end()), torch::kFloat64);
+                sync->sum(values);
+                for (size_t i = 0; i < report.losses.size(); ++i) report.losses[i] = values[static_cast<int64_t>(i)].item<double>() / sync->worldSize();
+            }
             report.learningRate = o.learningRate;
             report.elapsedSeconds = runSeconds;
             double sum = 0;
             for (double s : recentStepSeconds) sum += s;
             report.secondsPerStep = sum / recentStepSeconds.size();
             report.etaSeconds = report.secondsPerStep * static_cast<double>(o.steps - state.step);
-            log.append(state.step, report.losses, o.learningRate, state.trainSeconds);
+            if (log) log->append(state.step, report.losses, o.learningRate, state.trainSeconds);
             if (callbacks.onStep) callbacks.onStep(report);
         }
-        if (o.validateEvery > 0 && state.step % o.validateEvery == 0) {
+        if (leader && o.validateEvery > 0 && state.step % o.validateEvery == 0) {
             if (auto report = validate()) {
                 report->best = report->psnr > state.bestPsnr;
                 if (report->best) {
@@ -277,7 +330,7 @@ TrainResult Trainer::run(const TrainCallbacks& callbacks) {
                 if (callbacks.onValidation) callbacks.onValidation(*report);
             }
         }
-        if (o.previewEvery > 0 && state.step % o.previewEvery == 0 && callbacks.onPreview) callbacks.onPreview(state.step, preview());
+        if (leader && o.previewEvery > 0 && state.step % o.previewEvery == 0 && callbacks.onPreview) callbacks.onPreview(state.step, preview());
         if (o.checkpointEvery > 0 && state.step % o.checkpointEvery == 0) saveAll();
     }
     result.stopped = state.step < o.steps;

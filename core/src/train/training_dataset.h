@@ -1,7 +1,9 @@
 #pragma once
-// torch::data view of a SampleMaker: element i is training sample (offset + i)
-// as {image [3, S, S] RGB in [0, 1], valid mask [1, S, S]}. Copies share the
-// photos, so the DataLoader's worker threads can each hold one.
+// torch::data view of a SampleMaker for one rank: element i belongs to step
+// s = firstStep + i / batch, and is training sample ((s * world + rank) * batch + i % batch),
+// so the ranks of a step take disjoint samples and together see exactly what one
+// process with world x batch would. Samples come as {image [3, S, S] RGB in [0, 1],
+// valid mask [1, S, S]}. Copies share the photos, so loader threads can each hold one.
 #include "pconv/train/training_data.h"
 
 #include <torch/data/datasets/base.h>
@@ -16,15 +18,20 @@ torch::data::Example<> sampleToTensors(const TrainingSample& sample);
 
 class TrainingDataset : public torch::data::datasets::Dataset<TrainingDataset> {
 public:
-    TrainingDataset(std::shared_ptr<const SampleMaker> maker, std::int64_t offset, std::int64_t count)
-        : maker_(std::move(maker)), offset_(offset), count_(count) {}
+    TrainingDataset(std::shared_ptr<const SampleMaker> maker, std::int64_t firstStep, std::int64_t steps, int batch, int rank = 0, int world = 1)
+        : maker_(std::move(maker)), firstStep_(firstStep), steps_(steps), batch_(batch), rank_(rank), world_(world) {}
 
-    torch::data::Example<> get(size_t index) override { return sampleToTensors(maker_->trainingSample(offset_ + static_cast<std::int64_t>(index))); }
-    torch::optional<size_t> size() const override { return static_cast<size_t>(count_); }
+    torch::data::Example<> get(size_t index) override {
+        const auto i = static_cast<std::int64_t>(index);
+        const std::int64_t step = firstStep_ + i / batch_;
+        return sampleToTensors(maker_->trainingSample((step * world_ + rank_) * batch_ + i % batch_));
+    }
+    torch::optional<size_t> size() const override { return static_cast<size_t>(steps_ * batch_); }
 
 private:
     std::shared_ptr<const SampleMaker> maker_;
-    std::int64_t offset_, count_;
+    std::int64_t firstStep_, steps_;
+    int batch_, rank_, world_;
 };
 
 } // namespace pconv::train

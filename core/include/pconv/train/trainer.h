@@ -19,6 +19,19 @@
 
 namespace pconv {
 
+// Data-parallel training: one process per rank, torchrun-style.
+struct DataParallelOptions {
+    int rank = 0;
+    int worldSize = 1;                      // 1 = a single process
+    std::string masterAddress = "127.0.0.1";
+    int masterPort = 29500;
+    int timeoutSeconds = 60;                // a rank that stops answering ends the others within this
+};
+
+// From torchrun-style variables (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT);
+// a single process when they are absent.
+DataParallelOptions dataParallelFromEnvironment();
+
 struct TrainOptions {
     TrainingDataOptions data;       // photo folder, size, masks, hole ratio, validation split, seed
     std::string outFolder;          // checkpoint.pt, model.pconv, best.pconv, log.csv
@@ -38,6 +51,7 @@ struct TrainOptions {
     int validateEvery = 500;
     int checkpointEvery = 500;
     int previewEvery = 100;
+    DataParallelOptions parallel;   // each rank trains on its own share of every step's samples
 };
 
 // Loss terms in a fixed order, for logs and curves.
