@@ -6,6 +6,8 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libtorch-dev                 # LibTorch 1.13.1 (CPU, oneDNN)
+  libgloo-dev                  # headers for c10d's ProcessGroupGloo (data-parallel training)
+  python3-torch                # the same LibTorch from Python: benchmarks and interop tests
   libopenblas0-pthread         # 35x faster sgemm than the reference BLAS
   libopencv-dev                # image I/O, drawing, cv::inpaint
   qt6-base-dev qt6-charts-dev  # Widgets, Test, Charts

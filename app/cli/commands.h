@@ -15,5 +15,6 @@ int runInfo(const Args& args);
 int runTrain(const Args& args);
 int runEval(const Args& args);
 int runBench(const Args& args);
+int runConvert(const Args& args);
 
 } // namespace pconv::cli

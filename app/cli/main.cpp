@@ -26,6 +26,7 @@ const char* kUsage =
     "  train        train or fine-tune a model on a folder of photos\n"
     "  eval         compare methods by hole-ratio bucket (L1, PSNR, SSIM)\n"
     "  bench        time the PConv U-Net against a plain-conv U-Net of the same shape\n"
+    "  convert      models to and from PyTorch (state_dict export, PyTorch-port import)\n"
     "\n"
     "Run 'pconv <command> --help' for a command's options.\n";
 
@@ -34,7 +35,7 @@ const char* kUsage =
 int main(int argc, char** argv) {
     using namespace pconv::cli;
     const std::map<std::string, std::function<int(const Args&)>> commands = {
-        {"inpaint", runInpaint}, {"masks", runMasks}, {"init-model", runInitModel}, {"info", runInfo}, {"train", runTrain}, {"eval", runEval}, {"bench", runBench}};
+        {"inpaint", runInpaint}, {"masks", runMasks}, {"init-model", runInitModel}, {"info", runInfo}, {"train", runTrain}, {"eval", runEval}, {"bench", runBench}, {"convert", runConvert}};
 
     if (argc < 2) {
         std::cerr << kUsage;

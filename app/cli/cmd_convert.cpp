@@ -1,0 +1,45 @@
+// `pconv convert`: models to and from PyTorch.
+#include "arg_parser.h"
+#include "commands.h"
+
+#include "pconv/errors.h"
+#include "pconv/interop.h"
+#include "pconv/model.h"
+
+#include <filesystem>
+#include <iostream>
+
+namespace pconv::cli {
+
+int runConvert(const Args& args) {
+    ArgParser parser("pconv convert",
+                     "Convert models between PConv Studio (.pconv) and PyTorch.\n"
+                     "  .pconv -> pytorch: a torch.save() dict {'format', 'config', 'state_dict'} for torch.load in Python\n"
+                     "  pytorch -> .pconv: a checkpoint of the popular PyTorch port (naoto0804 layout, 'model' holding\n"
+                     "                     enc_1.conv.input_conv.weight ...); its renormalisation (division by sum(M) only)\n"
+                     "                     is compensated, see docs/interop.md");
+    parser.option("from", "FILE", "model to read", std::nullopt, true);
+    parser.option("to", "FILE", "file to write", std::nullopt, true);
+    parser.option("format", "pytorch|pconv", "format to write (default: the other one)");
+    parser.flag("force", "overwrite FILE if it exists");
+    if (!parser.parse(args)) {
+        std::cout << parser.help();
+        return 0;
+    }
+    const std::string from = parser.get("from"), to = parser.get("to");
+    std::error_code ec;
+    if (!std::filesystem::exists(from, ec)) throw FileError(from, "no such file");
+    if (std::filesystem::exists(to, ec) && !parser.flagSet("force")) throw FileError(to, "already exists; pass --force to overwrite it");
+    const bool fromPconv = isPconvModelFile(from);
+    std::string format = parser.get("format");
+    if (format.empty()) format = fromPconv ? "pytorch" : "pconv";
+    if (format != "pytorch" && format != "pconv") throw parser.usageError("--format must be pytorch or pconv");
+
+    const PConvModel model = fromPconv ? PConvModel::load(from) : importPytorchPortCheckpoint(from);
+    if (format == "pytorch") exportPytorchStateDict(model, to);
+    else model.save(to);
+    std::cout << "Wrote " << to << " (" << format << "): " << describe(model.config()) << ", " << model.parameterCount() << " parameters\n";
+    return 0;
+}
+
+} // namespace pconv::cli

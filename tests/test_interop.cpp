@@ -1,0 +1,105 @@
+// PyTorch interop, checked against Python (python3-torch): a checkpoint in the
+// popular port's layout imports and reproduces the port's forward; our export
+// loads in Python and reproduces our forward. Skipped where python3-torch is missing.
+#include "pconv/errors.h"
+#include "pconv/interop.h"
+#include "pconv/model.h"
+#include "pconv/nn/pconv_unet.h"
+
+#include <torch/serialize.h>
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include <fstream>
+
+using namespace pconv;
+
+namespace {
+
+const QString kScript = QStringLiteral(PCONV_SOURCE_DIR "/tests/python/interop_check.py");
+
+c10::IValue loadPickle(const QString& path) {
+    std::ifstream in(path.toStdString(), std::ios::binary);
+    const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return torch::pickle_load(bytes);
+}
+
+int python(const QStringList& args, QString* output) {
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start("/usr/bin/python3", args);
+    process.waitForFinished(600000);
+    *output = process.readAll();
+    return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+}
+
+} // namespace
+
+class TestInterop : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+
+private Q_SLOTS:
+    void initTestCase() {
+        QString out;
+        if (python({"-c", "import torch"}, &out) != 0) QSKIP("python3-torch is not installed");
+        QVERIFY2(python({kScript, "make-port", dir.path()}, &out) == 0, qPrintable(out));
+    }
+
+    void importReproducesThePort() {
+        const PConvModel model = importPytorchPortCheckpoint(dir.filePath("port.pth").toStdString());
+        QCOMPARE(model.config().depth, 7);
+        QCOMPARE(model.config().width, 64);
+        QCOMPARE(int(model.config().normalization), int(InputNormalization::ImageNet));
+        const auto input = loadPickle(dir.filePath("input.pt")).toGenericDict();
+        const auto image = input.at(c10::IValue(std::string("image"))).toTensor();
+        const auto mask = input.at(c10::IValue(std::string("mask"))).toTensor();
+        const auto expected = loadPickle(dir.filePath("port_output.pt")).toTensor();
+        torch::Tensor ours;
+        {
+            c10::InferenceMode inference;
+            ours = model.network().forward(image * mask, mask);
+        }
+        const double diff = (ours - expected).abs().max().item<double>();
+        QVERIFY2(diff < 1e-4, qPrintable(QString("max difference %1").arg(diff)));
+
+        // Our export, rebuilt in Python, gives our output.
+        exportPytorchStateDict(model, dir.filePath("exported.pt").toStdString());
+        const auto bytes = torch::pickle_save(c10::IValue(ours.contiguous()));
+        std::ofstream(dir.filePath("cpp_output.pt").toStdString(), std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        QString out;
+        QVERIFY2(python({kScript, "check-export", dir.filePath("exported.pt"), dir.filePath("input.pt"), dir.filePath("cpp_output.pt")}, &out) == 0,
+                 qPrintable(out));
+    }
+
+    void exportOfATrainedModelRoundTrips() {
+        ModelConfig config;
+        config.depth = 4;
+        config.width = 8;
+        const PConvModel model = PConvModel::create(config, 9);
+        exportPytorchStateDict(model, dir.filePath("small.pt").toStdString());
+        const auto root = loadPickle(dir.filePath("small.pt")).toGenericDict();
+        QCOMPARE(QString::fromStdString(root.at(c10::IValue(std::string("format"))).toStringRef()), QString("pconv-studio"));
+        const auto state = root.at(c10::IValue(std::string("state_dict"))).toGenericDict();
+        QVERIFY(state.contains(c10::IValue(std::string("enc1.conv.weight"))));
+        QVERIFY(torch::equal(state.at(c10::IValue(std::string("dec1.bias"))).toTensor(), model.network().named_parameters()["dec1.bias"]));
+    }
+
+    void badImports() {
+        std::ofstream(dir.filePath("garbage.pth").toStdString()) << "not a pickle at all";
+        QVERIFY_THROWS_EXCEPTION(FileError, importPytorchPortCheckpoint(dir.filePath("garbage.pth").toStdString()));
+        PConvModel::create(ModelConfig{}, 1).save(dir.filePath("ours.pconv").toStdString());
+        try {
+            importPytorchPortCheckpoint(dir.filePath("ours.pconv").toStdString());
+            QFAIL("no error");
+        } catch (const FileError& e) {
+            QVERIFY(QString(e.what()).contains("ours.pconv"));
+        }
+        QVERIFY(isPconvModelFile(dir.filePath("ours.pconv").toStdString()));
+        QVERIFY(!isPconvModelFile(dir.filePath("port.pth").toStdString()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestInterop)
+#include "test_interop.moc"
