@@ -21,7 +21,10 @@
 #include <QCloseEvent>
 #include <QColorDialog>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDockWidget>
+#include <QFormLayout>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
@@ -230,6 +233,7 @@ void MainWindow::createActions() {
     QMenu* toolsMenu = menuBar()->addMenu(tr("&Tools"));
     toolsMenu->addAction(tr("&Inpaint"), this, &MainWindow::inpaint)->setShortcut(QKeySequence("Ctrl+Return"));
     toolsMenu->addAction(tr("&Cancel Inpainting"), this, &MainWindow::cancelInpaint)->setShortcut(QKeySequence("Esc"));
+    toolsMenu->addAction(tr("&Big-Photo Settings…"), this, &MainWindow::editHdSettings);
     toolsMenu->addSeparator();
     toolsMenu->addAction(tr("&Generate Masks…"), this, [this] {
         BatchMaskDialog dialog(this);
@@ -579,6 +583,37 @@ HdOptions MainWindow::hdOptions() const {
     hd.cropMargin = settings.value("inpaint/hdMargin", 128).toInt();
     hd.resizeLimit = settings.value("inpaint/hdResizeLimit", 1024).toInt();
     return hd;
+}
+
+void MainWindow::editHdSettings() {
+    QSettings settings;
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Big-Photo Settings"));
+    auto* trigger = new QSpinBox(&dialog);
+    trigger->setRange(0, 100000);
+    trigger->setSuffix(tr(" px"));
+    trigger->setValue(settings.value("inpaint/hdTrigger", 800).toInt());
+    auto* margin = new QSpinBox(&dialog);
+    margin->setRange(0, 10000);
+    margin->setSuffix(tr(" px"));
+    margin->setValue(settings.value("inpaint/hdMargin", 128).toInt());
+    auto* limit = new QSpinBox(&dialog);
+    limit->setRange(16, 100000);
+    limit->setSuffix(tr(" px"));
+    limit->setValue(settings.value("inpaint/hdResizeLimit", 1024).toInt());
+    auto* form = new QFormLayout(&dialog);
+    form->addRow(new QLabel(tr("Photos whose long side exceeds the trigger are inpainted with the strategy chosen in the toolbar."), &dialog));
+    form->addRow(tr("Trigger (long side):"), trigger);
+    form->addRow(tr("Crop: margin around each hole region:"), margin);
+    form->addRow(tr("Resize: work at this long side:"), limit);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() != QDialog::Accepted) return;
+    settings.setValue("inpaint/hdTrigger", trigger->value());
+    settings.setValue("inpaint/hdMargin", margin->value());
+    settings.setValue("inpaint/hdResizeLimit", limit->value());
 }
 
 void MainWindow::inpaint() {

@@ -80,7 +80,8 @@ private:
     void onResult(const cv::Mat& result, double seconds);
     HdOptions hdOptions() const;
     void chooseModelFile();
-    void fitView();  // fit the photo into the smallest of the three panes
+    void fitView();
+    void editHdSettings();  // trigger size, crop margin, resize limit  // fit the photo into the smallest of the three panes
     void saveResultAs();
 
     ViewState* view_;
