@@ -101,6 +101,30 @@ private Q_SLOTS:
         window.close();
     }
 
+    void autosavedMaskSurvivesACrash() {
+        {
+            MainWindow window;
+            QVERIFY(window.openImage(dir.filePath("photo.png")));
+            window.canvas()->setBrushSize(11);
+            window.canvas()->beginStroke({30, 30}, false);
+            window.canvas()->extendStroke({90, 30});
+            window.canvas()->endStroke();
+            // The autosave fires on its own a moment after the change.
+            QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(QDir(MainWindow::autosaveFolder()).filePath("mask.png")), 10000);
+            // The window goes away without closing (as in a crash).
+        }
+        MainWindow next;
+        QVERIFY(next.recoverAutosavedMask(false));
+        QCOMPARE(next.photo().cols, 200);
+        QCOMPARE(next.canvas()->mask().pixelColor(60, 30).red(), 255);
+        QCOMPARE(next.canvas()->mask().pixelColor(60, 80).red(), 0);
+        // A clean close removes the autosave.
+        next.close();
+        QVERIFY(!QFile::exists(QDir(MainWindow::autosaveFolder()).filePath("mask.png")));
+        MainWindow third;
+        QVERIFY(!third.recoverAutosavedMask(false));
+    }
+
     void randomMaskIsUndoable() {
         MainWindow window;
         QVERIFY(window.openImage(dir.filePath("photo.png")));

@@ -115,6 +115,30 @@ private Q_SLOTS:
         }
     }
 
+    // A PNG whose header claims 100000x100000: refused from the header, with no attempt to decode.
+    void hugeHeaderRefusedUpFront() {
+        std::string png = encode(cv::Mat(4, 4, CV_8UC3, cv::Scalar::all(7)), ".png");
+        auto put32 = [&](size_t at, std::uint32_t v) {
+            for (int k = 0; k < 4; ++k) png[at + k] = static_cast<char>((v >> (24 - 8 * k)) & 0xFF);
+        };
+        put32(16, 100000);
+        put32(20, 100000);
+        writeBytes(path("huge.png"), png);
+        expectReadError(path("huge.png"), "100000x100000 pixels, above the limit");
+        // JPEG: the size comes from the start-of-frame segment.
+        writeImageAtomic(path("small.jpg").toStdString(), cv::Mat(30, 40, CV_8UC3, cv::Scalar::all(9)));
+        try {
+            readImage(path("small.jpg").toStdString(), 1000);
+            QFAIL("limit not applied");
+        } catch (const FileError& e) {
+            QVERIFY2(QString(e.what()).contains("40x30 pixels"), e.what());
+        }
+        qputenv("PCONV_MAX_IMAGE_PIXELS", "100");
+        QCOMPARE(maxImagePixels(), 100);
+        qunsetenv("PCONV_MAX_IMAGE_PIXELS");
+        QCOMPARE(maxImagePixels(), kDefaultMaxImagePixels);
+    }
+
     void masksNonZeroIsHole() {
         cv::Mat grey(4, 4, CV_8UC1, cv::Scalar(0));
         grey.at<uchar>(0, 0) = 1;

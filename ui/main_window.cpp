@@ -40,6 +40,8 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStandardPaths>
+#include <QTimer>
 #include <QToolBar>
 #include <QUndoStack>
 
@@ -96,6 +98,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addPermanentWidget(progress_);
 
     connect(canvas_, &MaskCanvas::maskChanged, this, &MainWindow::onMaskChanged);
+    autosaveTimer_ = new QTimer(this);
+    autosaveTimer_->setSingleShot(true);
+    autosaveTimer_->setInterval(1500);
+    connect(autosaveTimer_, &QTimer::timeout, this, &MainWindow::autosaveMaskNow);
     connect(runner_, &InpaintRunner::resultReady, this, &MainWindow::onResult);
     connect(runner_, &InpaintRunner::failed, this, [this](const QString& message) { showError(tr("Inpainting failed"), message); });
     connect(runner_, &InpaintRunner::cancelled, this, [this] { statusBar()->showMessage(tr("Inpainting cancelled."), 4000); });
@@ -656,6 +662,7 @@ void MainWindow::onResult(const cv::Mat& result, double seconds) {
 void MainWindow::onMaskChanged() {
     runner_->invalidate();
     maskDirty_ = true;
+    autosaveTimer_->start();
     maskPane_->setImage(canvas_->mask());
     updateStatus();
 }
@@ -706,6 +713,7 @@ bool MainWindow::confirmDiscard(const QString& what) {
     const bool unsavedResult = !result_.empty() && !resultSaved_;
     const bool unsavedMask = maskDirty_ && !canvas_->mask().isNull() && holeRatio(qImageToMask(canvas_->mask())) > 0;
     if (!unsavedResult && !unsavedMask) return true;
+    if (qEnvironmentVariableIsSet("PCONV_NO_DIALOGS")) return true;  // headless automation: nobody to ask
     const QString text = unsavedResult ? tr("The result has not been saved.") : tr("The mask has not been exported.");
     QMessageBox box(QMessageBox::Warning, tr("Unsaved work"), text + " " + tr("Discard it to %1?").arg(what),
                     QMessageBox::Discard | QMessageBox::Cancel, this);
@@ -732,7 +740,63 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     }
     if (trainingPanel_->runner()->isRunning()) trainingPanel_->runner()->stop();
     saveSettings();
+    clearAutosave();
     event->accept();
+}
+
+QString MainWindow::autosaveFolder() {
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath("autosave");
+}
+
+void MainWindow::autosaveMaskNow() {
+    autosaveTimer_->stop();
+    if (photo_.empty() || photoPath_.isEmpty()) return;
+    const cv::Mat holes = qImageToMask(canvas_->mask());
+    if (cv::countNonZero(holes) == 0) {
+        clearAutosave();
+        return;
+    }
+    const QDir dir(autosaveFolder());
+    if (!dir.mkpath(".")) return;
+    try {
+        writeImageAtomic(dir.filePath("mask.png").toStdString(), holes);
+        const QByteArray photo = photoPath_.toUtf8();
+        writeFileAtomic(dir.filePath("photo.txt").toStdString(), std::vector<unsigned char>(photo.begin(), photo.end()));
+    } catch (const std::exception&) {
+        // Autosave is a safety net: a failure must not disturb editing.
+    }
+}
+
+void MainWindow::clearAutosave() {
+    const QDir dir(autosaveFolder());
+    QFile::remove(dir.filePath("mask.png"));
+    QFile::remove(dir.filePath("photo.txt"));
+}
+
+bool MainWindow::recoverAutosavedMask(bool askUser) {
+    const QDir dir(autosaveFolder());
+    QFile photoFile(dir.filePath("photo.txt"));
+    if (!QFile::exists(dir.filePath("mask.png")) || !photoFile.open(QIODevice::ReadOnly)) return false;
+    const QString photo = QString::fromUtf8(photoFile.readAll()).trimmed();
+    photoFile.close();
+    if (!QFile::exists(photo)) {
+        clearAutosave();
+        return false;
+    }
+    if (askUser && QMessageBox::question(this, tr("Recover mask"),
+                                         tr("PConv Studio did not close properly while you were painting on %1. Recover that mask?")
+                                             .arg(QFileInfo(photo).fileName())) != QMessageBox::Yes) {
+        clearAutosave();
+        return false;
+    }
+    // Keep the file until the mask is back: openImage() must not remove it first.
+    const QString recovered = dir.filePath("recovered-mask.png");
+    QFile::remove(recovered);
+    QFile::copy(dir.filePath("mask.png"), recovered);
+    const bool ok = openImage(photo) && importMask(recovered);
+    QFile::remove(recovered);
+    if (ok) statusBar()->showMessage(tr("Recovered the mask for %1.").arg(QFileInfo(photo).fileName()), 6000);
+    return ok;
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

@@ -17,6 +17,7 @@ class QProgressBar;
 class QPushButton;
 class QSlider;
 class QSpinBox;
+class QTimer;
 class QUndoStack;
 
 namespace pconv::ui {
@@ -52,6 +53,14 @@ public:
     void setMethod(Method method);
     void setModelPath(const QString& path);
     QString modelPath() const;
+
+    // Crash safety: the mask being painted is saved a moment after each change and
+    // removed on a clean close; the next start offers it back.
+    static QString autosaveFolder();
+    void autosaveMaskNow();
+    // Reopens the photo of an autosaved mask and restores the mask; asks first
+    // unless askUser is false. Returns true when a mask was restored.
+    bool recoverAutosavedMask(bool askUser = true);
 
 public Q_SLOTS:
     void inpaint();
@@ -106,6 +115,8 @@ private:
 
     cv::Mat photo_, result_;
     QString photoPath_, lastSavedResultPath_;
+    void clearAutosave();
+    QTimer* autosaveTimer_ = nullptr;
     bool resultSaved_ = true;
     bool maskDirty_ = false;
     int jpegQuality_ = 95;

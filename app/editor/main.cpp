@@ -25,6 +25,10 @@ int main(int argc, char** argv) {
     pconv::ui::MainWindow window;
     window.show();
     const QStringList photos = parser.positionalArguments();
-    if (!photos.isEmpty() && window.openImage(photos.first()) && parser.isSet(maskOption)) window.importMask(parser.value(maskOption));
+    if (!photos.isEmpty()) {
+        if (window.openImage(photos.first()) && parser.isSet(maskOption)) window.importMask(parser.value(maskOption));
+    } else {
+        window.recoverAutosavedMask();  // after a crash, offer the mask back
+    }
     return app.exec();
 }

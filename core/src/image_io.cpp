@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -36,7 +37,37 @@ bool isJpeg(const std::vector<unsigned char>& bytes) {
     return bytes.size() > 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF;
 }
 
+// Width and height from a PNG or JPEG header, so an absurd size is refused before
+// any pixel memory is allocated. {0, 0} when the format is not recognised.
+std::pair<std::int64_t, std::int64_t> headerSize(const std::vector<unsigned char>& b) {
+    auto be16 = [&](size_t i) { return static_cast<std::int64_t>(b[i]) << 8 | b[i + 1]; };
+    auto be32 = [&](size_t i) { return be16(i) << 16 | be16(i + 2); };
+    static const unsigned char png[] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+    if (b.size() >= 24 && std::equal(std::begin(png), std::end(png), b.begin()) && b[12] == 'I' && b[13] == 'H' && b[14] == 'D' && b[15] == 'R')
+        return {be32(16), be32(20)};
+    if (isJpeg(b)) {
+        // Walk the marker segments to the first start-of-frame.
+        size_t i = 2;
+        while (i + 9 < b.size()) {
+            if (b[i] != 0xFF) return {0, 0};
+            const unsigned char marker = b[i + 1];
+            if (marker == 0xFF) {
+                ++i;
+                continue;
+            }
+            const bool startOfFrame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+            if (startOfFrame) return {be16(i + 7), be16(i + 5)};
+            i += 2 + static_cast<size_t>(be16(i + 2));
+        }
+    }
+    return {0, 0};
+}
+
 cv::Mat decode(const std::string& path, const std::vector<unsigned char>& bytes, std::int64_t maxPixels) {
+    const auto [width, height] = headerSize(bytes);
+    if (width > 0 && height > 0 && width * height > maxPixels)
+        throw FileError(path, "image is " + std::to_string(width) + "x" + std::to_string(height) + " pixels, above the limit of " +
+                                  std::to_string(maxPixels) + " pixels (set PCONV_MAX_IMAGE_PIXELS to raise it)");
     // JPEG has no alpha, so decode it with orientation applied; other formats are
     // decoded unchanged so that alpha and 16-bit depth survive.
     const int flags = isJpeg(bytes) ? (cv::IMREAD_ANYCOLOR | cv::IMREAD_ANYDEPTH) : cv::IMREAD_UNCHANGED;
@@ -55,6 +86,14 @@ cv::Mat decode(const std::string& path, const std::vector<unsigned char>& bytes,
 }
 
 } // namespace
+
+std::int64_t maxImagePixels() {
+    if (const char* env = std::getenv("PCONV_MAX_IMAGE_PIXELS"); env && *env) {
+        const long long value = std::atoll(env);
+        if (value > 0) return value;
+    }
+    return kDefaultMaxImagePixels;
+}
 
 cv::Mat readImage(const std::string& path, std::int64_t maxPixels) {
     cv::Mat image = decode(path, readAllBytes(path), maxPixels);

@@ -8,21 +8,23 @@
 
 namespace pconv {
 
-// Images above this many pixels are refused unless the caller raises the limit
-// (a 100000x100000 header would otherwise try to allocate 30 GB).
+// Images above this many pixels are refused, from the header where it can be read
+// (PNG, JPEG) before any pixel memory is allocated: a 100000x100000 header would
+// otherwise try to allocate 30 GB. $PCONV_MAX_IMAGE_PIXELS overrides the default.
 constexpr std::int64_t kDefaultMaxImagePixels = 200'000'000;
+std::int64_t maxImagePixels();  // the default, or $PCONV_MAX_IMAGE_PIXELS
 
 // Reads a photo as 8- or 16-bit, 1, 3 (BGR) or 4 (BGRA) channels.
 // JPEGs get their EXIF orientation applied; alpha and 16-bit depth are kept.
 // Throws FileError naming the file for missing, empty, unreadable, undecodable,
 // oversized or unsupported-depth files.
-cv::Mat readImage(const std::string& path, std::int64_t maxPixels = kDefaultMaxImagePixels);
+cv::Mat readImage(const std::string& path, std::int64_t maxPixels = maxImagePixels());
 
 // Reads a hole mask: any non-zero pixel is a hole (OpenCV's cv::inpaint and
 // IOPaint's convention). Colour masks count a pixel as a hole when any colour
 // channel is non-zero; a fully transparent pixel is never a hole.
 // Returns CV_8UC1 with 255 = hole, 0 = valid.
-cv::Mat readMask(const std::string& path, std::int64_t maxPixels = kDefaultMaxImagePixels);
+cv::Mat readMask(const std::string& path, std::int64_t maxPixels = maxImagePixels());
 
 // Converts any 1/3/4-channel 8/16-bit mask to CV_8UC1 with 255 = hole.
 cv::Mat binarizeMask(const cv::Mat& mask);
