@@ -122,6 +122,10 @@ EvalReport evaluate(const std::vector<EvalCase>& cases, const std::vector<NamedI
                 break;
             }
         if (bucket < 0) ++report.outsideBuckets;
+        if (!outFolder.empty()) {
+            writeImageAtomic((fs::path(outFolder) / (c.name + "_truth.png")).string(), c.image);
+            writeImageAtomic((fs::path(outFolder) / (c.name + "_mask.png")).string(), c.holes);
+        }
         for (size_t m = 0; m < methods.size(); ++m) {
             const cv::Mat result = methods[m].inpainter->inpaint(c.image, c.holes);
             if (!outFolder.empty())

@@ -56,7 +56,8 @@ struct EvalReport {
 };
 
 // Runs every method on every case. progress(done, total); a non-empty outFolder
-// receives <case>_<method>.png for every result.
+// receives <case>_<method>.png for every result, and <case>_truth.png and
+// <case>_mask.png for every case.
 EvalReport evaluate(const std::vector<EvalCase>& cases, const std::vector<NamedInpainter>& methods, const std::string& outFolder = {},
                     const std::function<void(int, int)>& progress = {});
 

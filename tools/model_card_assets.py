@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Pictures for models/README.md (needs python3-opencv and numpy from Debian).
+
+loss-curve LOG.csv OUT.png
+    the total, hole and valid loss terms of a `pconv train` log, smoothed, against the step.
+examples EVAL_OUT_DIR CASES OUT.png
+    rows of masked input | Telea | Navier-Stokes | PConv | ground truth for the given
+    comma-separated case names, from the files `pconv eval --out EVAL_OUT_DIR` writes
+    (<case>_truth.png, <case>_mask.png, <case>_<method>.png).
+"""
+import csv
+import sys
+
+import cv2
+import numpy as np
+
+
+def loss_curve(log_path, out_path):
+    steps, series = [], {"total": [], "hole": [], "valid": [], "tv": []}
+    with open(log_path) as f:
+        for row in csv.DictReader(f):
+            steps.append(int(row["step"]))
+            for k in series:
+                series[k].append(float(row[k]))
+    width, height, margin = 720, 360, 50
+    img = np.full((height, width, 3), 255, np.uint8)
+    top = max(max(v) for v in series.values()) * 1.05
+    smooth = lambda v: np.convolve(v, np.ones(9) / 9, mode="same") if len(v) > 20 else np.array(v)
+    x = lambda s: int(margin + (width - 2 * margin) * s / max(steps[-1], 1))
+    y = lambda v: int(height - margin - (height - 2 * margin) * v / top)
+    cv2.line(img, (margin, height - margin), (width - margin, height - margin), (0, 0, 0), 1)
+    cv2.line(img, (margin, margin), (margin, height - margin), (0, 0, 0), 1)
+    for i in range(5):
+        v = top * i / 4
+        cv2.putText(img, f"{v:.2f}", (2, y(v) + 4), cv2.FONT_HERSHEY_SIMPLEX, 0.35, (0, 0, 0), 1)
+        s = steps[-1] * i / 4
+        cv2.putText(img, f"{int(s)}", (x(s) - 10, height - margin + 15), cv2.FONT_HERSHEY_SIMPLEX, 0.35, (0, 0, 0), 1)
+    colours = {"total": (40, 40, 200), "hole": (40, 160, 40), "valid": (200, 100, 30), "tv": (150, 50, 150)}
+    for k, v in series.items():
+        pts = np.array([[x(s), y(val)] for s, val in zip(steps, smooth(v))], np.int32)
+        cv2.polylines(img, [pts], False, colours[k], 2)
+    for i, (k, c) in enumerate(colours.items()):
+        cv2.putText(img, k, (width - margin - 60, margin + 15 * i), cv2.FONT_HERSHEY_SIMPLEX, 0.45, c, 1)
+    cv2.putText(img, "training loss (smoothed) against step", (margin, 30), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 1)
+    cv2.imwrite(out_path, img)
+
+
+def examples(folder, cases, out_path, size=192):
+    truth_folder = folder
+    rows = []
+    for case in cases:
+        truth = cv2.imread(f"{truth_folder}/{case}.png")
+        holes = cv2.imread(f"{truth_folder}/{case}_mask.png", cv2.IMREAD_GRAYSCALE)
+        masked = truth.copy()
+        masked[holes > 0] = (255, 255, 255)
+        tiles = [masked] + [cv2.imread(f"{folder}/{case}_{m}.png") for m in ("telea", "ns", "pconv")] + [truth]
+        rows.append(np.hstack([cv2.resize(t, (size, size), interpolation=cv2.INTER_AREA) for t in tiles]))
+    header = np.full((22, size * 5, 3), 255, np.uint8)
+    for i, name in enumerate(["masked input", "Telea", "Navier-Stokes", "PConv (ours)", "ground truth"]):
+        cv2.putText(header, name, (i * size + 6, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (0, 0, 0), 1)
+    cv2.imwrite(out_path, np.vstack([header] + rows))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "loss-curve":
+        loss_curve(sys.argv[2], sys.argv[3])
+    else:
+        examples(sys.argv[2], sys.argv[3].split(","), sys.argv[4])
