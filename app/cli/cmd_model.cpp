@@ -3,7 +3,9 @@
 #include "commands.h"
 
 #include "pconv/errors.h"
+#include "pconv/interop.h"
 #include "pconv/model.h"
+#include "pconv/train/trainer.h"
 
 #include <filesystem>
 #include <iomanip>
@@ -44,13 +46,26 @@ int runInitModel(const Args& args) {
 }
 
 int runInfo(const Args& args) {
-    ArgParser parser("pconv info", "Describe a PConv Studio model file.");
-    parser.option("model", "FILE", "model file", std::nullopt, true);
+    ArgParser parser("pconv info", "Describe a PConv Studio model file or training checkpoint.");
+    parser.option("model", "FILE", "model file (.pconv) or checkpoint (checkpoint.pt)", std::nullopt, true);
     if (!parser.parse(args)) {
         std::cout << parser.help();
         return 0;
     }
     const std::string path = parser.get("model");
+    if (!isPconvModelFile(path)) {
+        try {
+            const CheckpointSummary c = readCheckpointSummary(path);
+            std::cout << "Checkpoint:     " << path << "\n"
+                      << "Step:           " << c.step << "\n"
+                      << "Architecture:   PConv U-Net, " << describe(c.config) << "\n"
+                      << "Training time:  " << std::fixed << std::setprecision(0) << c.trainSeconds << " s\n";
+            if (c.bestPsnr >= 0) std::cout << "Best val. PSNR: " << std::setprecision(2) << c.bestPsnr << " dB\n";
+            return 0;
+        } catch (const FileError&) {
+            // Not a checkpoint either: let the model loader say what is wrong with it.
+        }
+    }
     const PConvModel model = PConvModel::load(path);
     const ModelConfig& c = model.config();
     std::cout << "Model file:     " << path << "\n"

@@ -137,7 +137,7 @@ bool isPconvModelFile(const std::string& path) {
         torch::serialize::InputArchive archive;
         archive.load_from(path);
         c10::IValue format;
-        return archive.try_read("pconv_format", format);
+        return archive.try_read("pconv_format", format) && format.isString() && format.toStringRef() == "pconv-studio-model";
     } catch (const std::exception&) {
         return false;
     }

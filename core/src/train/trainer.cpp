@@ -341,4 +341,9 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
 
 std::int64_t checkpointStep(const std::string& path) { return train::CheckpointReader(path).state().step; }
 
+CheckpointSummary readCheckpointSummary(const std::string& path) {
+    const train::CheckpointReader reader(path);
+    return {reader.state().step, reader.state().bestPsnr, reader.state().trainSeconds, reader.config()};
+}
+
 } // namespace pconv

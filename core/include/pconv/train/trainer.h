@@ -108,4 +108,13 @@ private:
 // Reads the step stored in a checkpoint (for UIs and tests). Throws FileError.
 std::int64_t checkpointStep(const std::string& path);
 
+struct CheckpointSummary {
+    std::int64_t step = 0;
+    double bestPsnr = -1;       // < 0: no validation yet
+    double trainSeconds = 0;
+    ModelConfig config;
+};
+// Everything but the weights. Throws FileError naming the file.
+CheckpointSummary readCheckpointSummary(const std::string& path);
+
 } // namespace pconv
