@@ -38,6 +38,11 @@ while IFS= read -r -d '' file; do
   cp "$file" "$DEST/$name"
   count=$((count + 1))
 done < <(find "$work/extracted/usr/share/backgrounds" -type f \( -iname '*.jpg' -o -iname '*.jpeg' -o -iname '*.png' \) -print0)
+# The photos the trainer holds out for validation (every 5th in sorted order with
+# --val-fraction 0.2), copied beside for `pconv eval --images data/heldout ...`.
+HELDOUT=(Infinite-Sea_by_Aury88.jpg aitzgorri_by_Aitzol_Berasategi.jpg picosdeeuropa_by_Aitzol_Berasategi.jpg)
+mkdir -p "$DEST/../heldout"
+for name in "${HELDOUT[@]}"; do cp "$DEST/$name" "$DEST/../heldout/$name"; done
 mkdir -p "$DEST/licences"
 for pkg in "${PACKAGES[@]}"; do cp "$work/extracted/usr/share/doc/$pkg/copyright" "$DEST/licences/$pkg.copyright"; done
 echo "Copied $count photos to $DEST"

@@ -25,7 +25,10 @@ def loss_curve(log_path, out_path):
     width, height, margin = 720, 360, 50
     img = np.full((height, width, 3), 255, np.uint8)
     top = max(max(v) for v in series.values()) * 1.05
-    smooth = lambda v: np.convolve(v, np.ones(9) / 9, mode="same") if len(v) > 20 else np.array(v)
+    def smooth(v, half=4):
+        # Centred running mean whose window shrinks at the ends (no edge droop).
+        v = np.asarray(v)
+        return np.array([v[max(0, i - half):i + half + 1].mean() for i in range(len(v))])
     x = lambda s: int(margin + (width - 2 * margin) * s / max(steps[-1], 1))
     y = lambda v: int(height - margin - (height - 2 * margin) * v / top)
     cv2.line(img, (margin, height - margin), (width - margin, height - margin), (0, 0, 0), 1)
@@ -45,11 +48,11 @@ def loss_curve(log_path, out_path):
     cv2.imwrite(out_path, img)
 
 
-def examples(folder, cases, out_path, size=192):
+def examples(folder, cases, out_path, size=144):
     truth_folder = folder
     rows = []
     for case in cases:
-        truth = cv2.imread(f"{truth_folder}/{case}.png")
+        truth = cv2.imread(f"{truth_folder}/{case}_truth.png")
         holes = cv2.imread(f"{truth_folder}/{case}_mask.png", cv2.IMREAD_GRAYSCALE)
         masked = truth.copy()
         masked[holes > 0] = (255, 255, 255)
