@@ -123,7 +123,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     updateActions();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    // Children are destroyed after this body, and QUndoStack::clear() signals on the
+    // way out: keep those signals from reaching a half-destroyed window (UBSan found it).
+    undoStack_->disconnect(this);
+    runner_->disconnect(this);
+    canvas_->disconnect(this);
+}
 
 void MainWindow::createActions() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
