@@ -63,7 +63,21 @@ std::pair<std::int64_t, std::int64_t> headerSize(const std::vector<unsigned char
     return {0, 0};
 }
 
+// PNG and JPEG files end with a marker (IEND, EOI). Checking for it first gives a
+// clear "truncated" error instead of libpng/libjpeg noise on stderr and, for JPEG,
+// a silently grey-filled image.
+void checkComplete(const std::string& path, const std::vector<unsigned char>& b) {
+    static const unsigned char pngSignature[] = {0x89, 'P', 'N', 'G'};
+    auto contains = [&](const std::vector<unsigned char>& tail) {
+        return std::search(b.rbegin(), b.rend(), tail.rbegin(), tail.rend()) != b.rend();
+    };
+    if (b.size() >= 8 && std::equal(std::begin(pngSignature), std::end(pngSignature), b.begin()) && !contains({'I', 'E', 'N', 'D'}))
+        throw FileError(path, "truncated PNG (no IEND chunk): the file is incomplete");
+    if (isJpeg(b) && !contains({0xFF, 0xD9})) throw FileError(path, "truncated JPEG (no end-of-image marker): the file is incomplete");
+}
+
 cv::Mat decode(const std::string& path, const std::vector<unsigned char>& bytes, std::int64_t maxPixels) {
+    checkComplete(path, bytes);
     const auto [width, height] = headerSize(bytes);
     if (width > 0 && height > 0 && width * height > maxPixels)
         throw FileError(path, "image is " + std::to_string(width) + "x" + std::to_string(height) + " pixels, above the limit of " +
