@@ -10,6 +10,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "test_files.h"
+
 #include <QtTest>
 
 #include <fstream>
@@ -18,12 +20,7 @@ using namespace pconv;
 
 namespace {
 
-void writeBytes(const QString& path, const std::string& bytes) { std::ofstream(path.toStdString(), std::ios::binary) << bytes; }
 
-std::string readBytes(const QString& path) {
-    std::ifstream in(path.toStdString(), std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::string encode(const cv::Mat& image, const char* ext) {
     std::vector<unsigned char> bytes;

@@ -3,6 +3,8 @@
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
 
+#include "test_files.h"
+
 #include <QtTest>
 #include <opencv2/imgcodecs.hpp>
 
@@ -13,15 +15,7 @@ using namespace pconv;
 
 namespace {
 
-void writeBytes(const QString& path, const std::string& bytes) {
-    std::ofstream out(path.toStdString(), std::ios::binary);
-    out << bytes;
-}
 
-std::string readBytes(const QString& path) {
-    std::ifstream in(path.toStdString(), std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::string encode(const cv::Mat& image, const std::string& ext) {
     std::vector<unsigned char> bytes;

@@ -4,6 +4,8 @@
 #include "pconv/model.h"
 #include "pconv/nn/pconv_unet.h"
 
+#include "test_files.h"
+
 #include <QtTest>
 #include <torch/torch.h>
 
@@ -21,15 +23,7 @@ ModelConfig smallConfig() {
     return config;
 }
 
-void writeBytes(const QString& path, const std::string& bytes) {
-    std::ofstream out(path.toStdString(), std::ios::binary);
-    out << bytes;
-}
 
-std::string readBytes(const QString& path) {
-    std::ifstream in(path.toStdString(), std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 } // namespace
 

@@ -113,11 +113,11 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     result.bestModelPath = (fs::path(o.outFolder) / "best.pconv").string();
 
     // Model and optimiser: resumed, initialised from a model file, or fresh.
-    std::optional<train::CheckpointReader> checkpoint;
+    std::unique_ptr<train::CheckpointReader> checkpoint;  // (InputArchive cannot live in std::optional under clang)
     train::CheckpointState state;
     std::optional<PConvModel> loaded;
     if (!o.resumeCheckpoint.empty()) {
-        checkpoint.emplace(o.resumeCheckpoint);
+        checkpoint = std::make_unique<train::CheckpointReader>(o.resumeCheckpoint);
         state = checkpoint->state();
         loaded = checkpoint->loadModel();
         note("Resuming from " + o.resumeCheckpoint + " at step " + std::to_string(state.step));
