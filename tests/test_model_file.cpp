@@ -3,6 +3,7 @@
 #include "pconv/errors.h"
 #include "pconv/model.h"
 #include "pconv/nn/pconv_unet.h"
+#include "pconv/train/trainer.h"
 
 #include "test_files.h"
 
@@ -173,6 +174,19 @@ private Q_SLOTS:
         archive.write("arch_normalization", c10::IValue(std::string("minus_one_to_one")));
         archive.save_to(path("norm.pconv").toStdString());
         expectLoadError(path("norm.pconv"), "unknown norm 'group'");
+    }
+
+    // Found by the fuzzer: a one-byte change in the archive's TorchScript code used to
+    // crash LibTorch's parser (unbounded recursion). Now it is refused up front.
+    void fuzzerCrashIsRefused() {
+        const QString crash = PCONV_SOURCE_DIR "/fuzz/crashes/checkpoint-jit-type-parser-recursion.bin";
+        expectLoadError(crash, "unexpected code");
+        try {
+            pconv::checkpointStep(crash.toStdString());
+            QFAIL("no error");
+        } catch (const pconv::FileError& e) {
+            QVERIFY(QString(e.what()).contains("unexpected code"));
+        }
     }
 
     void saveIsAtomicAndKeepsOldFileOnFailure() {

@@ -1,5 +1,7 @@
 #include "pconv/interop.h"
 
+#include "archive_guard.h"
+
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
 #include "pconv/nn/pconv_unet.h"
@@ -134,6 +136,7 @@ void exportPytorchStateDict(const PConvModel& model, const std::string& path) {
 
 bool isPconvModelFile(const std::string& path) {
     try {
+        checkTorchArchiveIsSafe(path);
         torch::serialize::InputArchive archive;
         archive.load_from(path);
         c10::IValue format;

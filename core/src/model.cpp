@@ -1,5 +1,6 @@
 #include "pconv/model.h"
 
+#include "archive_guard.h"
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
 #include "pconv/nn/memory_format.h"
@@ -92,6 +93,7 @@ PConvModel PConvModel::load(const std::string& path) {
     if (fs::is_directory(path, ec)) throw FileError(path, "is a directory, expected a model file");
     if (fs::file_size(path, ec) == 0) throw FileError(path, "model file is empty");
 
+    checkTorchArchiveIsSafe(path);
     torch::serialize::InputArchive archive;
     try {
         archive.load_from(path);

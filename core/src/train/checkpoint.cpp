@@ -1,5 +1,7 @@
 #include "checkpoint.h"
 
+#include "../archive_guard.h"
+
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
 #include "pconv/nn/module_io.h"
@@ -66,6 +68,7 @@ CheckpointReader::CheckpointReader(const std::string& path) : path_(path) {
     if (!std::filesystem::is_regular_file(path, ec)) throw FileError(path, "no such checkpoint file");
     if (std::filesystem::file_size(path, ec) == 0) throw FileError(path, "checkpoint file is empty");
     wrapErrors(path, [&] {
+        checkTorchArchiveIsSafe(path);
         try {
             archive_.load_from(path);
         } catch (const std::exception& e) {

@@ -1,0 +1,17 @@
+#pragma once
+// LibTorch archives (our model files and checkpoints) carry TorchScript source
+// that LibTorch parses on load, and a one-byte change there can send its parser
+// into unbounded recursion and a crash (found by fuzz_checkpoint: a misspelt
+// __parameters__; fuzz/crashes/). Before handing a file to LibTorch, its zip
+// directory is read here and every code entry must consist only of the kinds of
+// line LibTorch writes for our modules (class headers, parameter lists, plain
+// annotations).
+#include <string>
+
+namespace pconv {
+
+// Throws FileError naming the file when it is not a zip archive whose code entries
+// look like ours.
+void checkTorchArchiveIsSafe(const std::string& path);
+
+} // namespace pconv
