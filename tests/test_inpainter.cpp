@@ -173,6 +173,22 @@ private Q_SLOTS:
         QVERIFY(estimateInferenceBytes(paper, 512, 512) < 1000.0 * 1024 * 1024);
     }
 
+    // The model shipped in models/ loads and inpaints, leaving pixels outside holes alone.
+    void shippedModelInpaints() {
+        const PConvModel model = PConvModel::load(PCONV_SOURCE_DIR "/models/default.pconv");
+        QVERIFY(model.parameterCount() > 0);
+        const cv::Mat image = randomImage(203, 317, CV_8UC3, 8);
+        const cv::Mat holes = someHoles(203, 317);
+        const cv::Mat result = makePConvInpainter(model)->inpaint(image, holes);
+        QCOMPARE(cv::norm(image, result, cv::NORM_INF, holes == 0), 0.0);
+        // The holes are filled with something near their surroundings, not left as they were.
+        cv::Mat painted = image.clone();
+        painted.setTo(cv::Scalar(255, 0, 255), holes);
+        const cv::Mat fromPainted = makePConvInpainter(model)->inpaint(painted, holes);
+        QCOMPARE(cv::norm(fromPainted, result, cv::NORM_INF), 0.0);  // hole content does not leak in
+        QVERIFY(cv::norm(fromPainted, painted, cv::NORM_INF, holes) > 0);
+    }
+
     void methodNamesRoundTrip() {
         for (Method m : {Method::PConv, Method::Telea, Method::NavierStokes}) QCOMPARE(int(*parseMethod(toString(m))), int(m));
         QVERIFY(!parseMethod("lama").has_value());
