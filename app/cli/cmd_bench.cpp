@@ -1,6 +1,7 @@
 // `pconv bench`: PConv U-Net forward against a plain-conv U-Net of the same shape.
 #include "arg_parser.h"
 #include "commands.h"
+#include "model_argument.h"
 
 #include "pconv/bench.h"
 #include "pconv/default_model.h"
@@ -63,12 +64,7 @@ int runBench(const Args& args) {
         cv::resize(readImage(parser.get("photo")), photo, {4000, 3000}, 0, 0, cv::INTER_CUBIC);
         cv::Mat holes = cv::Mat::zeros(photo.size(), CV_8UC1);
         cv::line(holes, {1800, 1400}, {2100, 1500}, 255, 60);
-        std::string modelPath = parser.get("model");
-        if (modelPath.empty()) {
-            const auto shipped = findDefaultModel(currentExecutablePath());
-            if (!shipped) throw parser.usageError("--mode hd needs --model FILE (no default model was found)");
-            modelPath = *shipped;
-        }
+        const std::string modelPath = modelPathOrDefault(parser, "--mode hd needs --model FILE (no default model was found)");
         if (parser.has("write-case")) {
             std::filesystem::create_directories(parser.get("write-case"));
             writeImageAtomic(parser.get("write-case") + "/photo12mp.jpg", photo, 92);

@@ -1,9 +1,9 @@
 // `pconv eval`: the paper's protocol, methods side by side by hole-ratio bucket.
 #include "arg_parser.h"
 #include "commands.h"
+#include "model_argument.h"
 #include "terminal_progress.h"
 
-#include "pconv/default_model.h"
 #include "pconv/errors.h"
 #include "pconv/evaluation.h"
 #include "pconv/image_io.h"
@@ -46,12 +46,7 @@ int runEval(const Args& args) {
         const auto method = parseMethod(name);
         if (!method) throw parser.usageError("--method must be pconv, telea or ns, got '" + name + "'");
         if (*method == Method::PConv) {
-            std::string modelPath = parser.get("model");
-            if (modelPath.empty()) {
-                const auto shipped = findDefaultModel(currentExecutablePath());
-                if (!shipped) throw parser.usageError("--method pconv needs --model FILE (no default model was found)");
-                modelPath = *shipped;
-            }
+            const std::string modelPath = modelPathOrDefault(parser, "--method pconv needs --model FILE (no default model was found)");
             methods.push_back({name, std::shared_ptr<const Inpainter>(makePConvInpainter(PConvModel::load(modelPath)))});
             modelNote = modelPath;
         } else {

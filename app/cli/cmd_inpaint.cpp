@@ -2,9 +2,9 @@
 // masks matched by file stem (or one mask for all), like `iopaint run`.
 #include "arg_parser.h"
 #include "commands.h"
+#include "model_argument.h"
 #include "terminal_progress.h"
 
-#include "pconv/default_model.h"
 #include "pconv/errors.h"
 #include "pconv/hd_strategy.h"
 #include "pconv/image_io.h"
@@ -38,11 +38,8 @@ std::unique_ptr<Inpainter> makeInpainterFromArgs(const ArgParser& parser) {
     const auto method = parseMethod(parser.get("method"));
     if (!method) throw parser.usageError("--method must be pconv, telea or ns, got '" + parser.get("method") + "'");
     if (*method != Method::PConv) return makeClassicalInpainter(*method, parser.getDouble("radius", 0.1, 1000));
-    if (parser.has("model")) return makePConvInpainter(PConvModel::load(parser.get("model")));
-    const auto shipped = findDefaultModel(currentExecutablePath());
-    if (!shipped)
-        throw parser.usageError("--method pconv needs --model FILE: no default model was found (models/default.pconv); or use --method telea or ns");
-    return makePConvInpainter(PConvModel::load(*shipped));
+    return makePConvInpainter(PConvModel::load(modelPathOrDefault(
+        parser, "--method pconv needs --model FILE: no default model was found (models/default.pconv); or use --method telea or ns")));
 }
 
 HdOptions hdOptionsFromArgs(const ArgParser& parser) {
@@ -67,8 +64,7 @@ void inpaintOne(const Inpainter& inpainter, const HdOptions& hd, const std::stri
     writeImageAtomic(outputPath, *inpaintLarge(inpainter, image, holes, hd), quality);
 }
 
-int inpaintFolder(const Inpainter& inpainter, const ArgParser& parser) {
-    const HdOptions hd = hdOptionsFromArgs(parser);
+int inpaintFolder(const Inpainter& inpainter, const HdOptions& hd, const ArgParser& parser) {
     const fs::path inputDir = parser.get("input"), maskArg = parser.get("mask"), outputDir = parser.get("output");
     const int quality = parser.getInt("quality", 1, 100);
     if (fs::exists(outputDir) && !fs::is_directory(outputDir))
@@ -136,18 +132,18 @@ int runInpaint(const Args& args) {
         return 0;
     }
     setThreadCount(parser.getInt("threads", 0, 1024));
-    hdOptionsFromArgs(parser);  // reject bad --hd-* values before any work
+    const HdOptions hd = hdOptionsFromArgs(parser);  // bad --hd-* values are rejected before any work
     const std::string input = parser.get("input"), mask = parser.get("mask"), output = parser.get("output");
     std::error_code ec;
     if (!fs::exists(input, ec)) throw FileError(input, "no such file or folder");
     if (!fs::exists(mask, ec)) throw FileError(mask, "no such file or folder");
     const auto inpainter = makeInpainterFromArgs(parser);
 
-    if (fs::is_directory(input)) return inpaintFolder(*inpainter, parser);
+    if (fs::is_directory(input)) return inpaintFolder(*inpainter, hd, parser);
     if (fs::is_directory(mask)) throw FileError(mask, "is a folder, but --input is a single image: give a mask file");
     if (sameFile(input, output)) throw FileError(output, "output is the input image; refusing to overwrite the original");
     if (fs::is_directory(output, ec)) throw FileError(output, "is a folder; give a file name such as result.png");
-    inpaintOne(*inpainter, hdOptionsFromArgs(parser), input, readMask(mask), mask, output, parser.getInt("quality", 1, 100));
+    inpaintOne(*inpainter, hd, input, readMask(mask), mask, output, parser.getInt("quality", 1, 100));
     std::cout << "Wrote " << output << "\n";
     return 0;
 }
