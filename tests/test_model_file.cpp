@@ -50,6 +50,7 @@ private Q_SLOTS:
         ModelConfig config = smallConfig();
         config.norm = pconv::NormKind::Instance;
         config.normalization = pconv::InputNormalization::ImageNet;
+        config.fullResChannels = 5;
         PConvModel model = PConvModel::create(config, 42);
         model.setMetadata("trained_steps", "1234");
         model.setMetadata("note", "two\nlines \\ backslash");
@@ -60,6 +61,7 @@ private Q_SLOTS:
         QCOMPARE(loaded.config().width, 4);
         QCOMPARE(int(loaded.config().norm), int(pconv::NormKind::Instance));
         QCOMPARE(int(loaded.config().normalization), int(pconv::InputNormalization::ImageNet));
+        QCOMPARE(loaded.config().fullResChannels, 5);
         QCOMPARE(loaded.metadata().at("trained_steps"), std::string("1234"));
         QCOMPARE(loaded.metadata().at("note"), std::string("two\nlines \\ backslash"));
         QCOMPARE(loaded.parameterCount(), model.parameterCount());
@@ -187,6 +189,13 @@ private Q_SLOTS:
         } catch (const pconv::FileError& e) {
             QVERIFY(QString(e.what()).contains("unexpected code"));
         }
+    }
+
+    // Found by the fuzzer: a 7 KB file whose pickle declares a 4 GB string made
+    // LibTorch's unpickler reserve 4 GB before failing. The declared length is now
+    // checked against the bytes that are there, before LibTorch reads the pickle.
+    void oversizedPickleLengthIsRefused() {
+        expectLoadError(PCONV_SOURCE_DIR "/fuzz/crashes/model-unpickler-4gb-reserve.pconv", "bytes with");
     }
 
     void saveIsAtomicAndKeepsOldFileOnFailure() {

@@ -1,6 +1,7 @@
 // The PConv U-Net: the paper's size, shapes for several depths, and the property
 // that hole pixels of the input cannot influence the output.
 #include "pconv/errors.h"
+#include "pconv/nn/module_io.h"
 #include "pconv/nn/pconv_unet.h"
 
 #include <QtTest>
@@ -12,6 +13,13 @@ using pconv::nn::PConvUNet;
 
 class TestUNet : public QObject {
     Q_OBJECT
+    // The paper's layout, and with a full-resolution stem feeding the last decoder layer.
+    static void stemColumn() {
+        QTest::addColumn<int>("fullResChannels");
+        QTest::newRow("paper") << 0;
+        QTest::newRow("stem") << 6;
+    }
+
 private Q_SLOTS:
     void initTestCase() { torch::manual_seed(7); }
 
@@ -29,6 +37,7 @@ private Q_SLOTS:
         QTest::newRow("depth3_batch") << 3 << 8 << int(NormKind::Batch);
         QTest::newRow("depth5_instance") << 5 << 4 << int(NormKind::Instance);
         QTest::newRow("depth4_none") << 4 << 6 << int(NormKind::None);
+        QTest::newRow("depth3_stem") << 3 << 8 << int(NormKind::Batch);
     }
     void outputShape() {
         QFETCH(int, depth);
@@ -38,6 +47,7 @@ private Q_SLOTS:
         config.depth = depth;
         config.width = width;
         config.norm = static_cast<NormKind>(norm);
+        if (QByteArray(QTest::currentDataTag()).endsWith("stem")) config.fullResChannels = 5;
         PConvUNet net(config);
         net->eval();
         const int64_t h = 2 * config.sizeMultiple(), w = 3 * config.sizeMultiple();
@@ -46,10 +56,13 @@ private Q_SLOTS:
         QVERIFY(torch::isfinite(out).all().item<bool>());
     }
 
+    void holePixelsDoNotInfluenceOutput_data() { stemColumn(); }
     void holePixelsDoNotInfluenceOutput() {
+        QFETCH(int, fullResChannels);
         ModelConfig config;
         config.depth = 4;
         config.width = 8;
+        config.fullResChannels = fullResChannels;
         PConvUNet net(config);
         net->eval();
         torch::NoGradGuard noGrad;
@@ -63,10 +76,13 @@ private Q_SLOTS:
 
     // Inference skips work (in-place updates, no zeroing of outputs that are
     // re-masked anyway); it must give what the straightforward training path gives.
+    void inferencePathMatchesTrainingPath_data() { stemColumn(); }
     void inferencePathMatchesTrainingPath() {
+        QFETCH(int, fullResChannels);
         ModelConfig config;
         config.depth = 4;
         config.width = 8;
+        config.fullResChannels = fullResChannels;
         config.norm = NormKind::None;  // train and eval modes differ only in the fast path then
         PConvUNet net(config);
         auto mask = torch::ones({2, 1, 64, 64});
@@ -85,6 +101,41 @@ private Q_SLOTS:
         QVERIFY2(diff < 1e-5, qPrintable(QString("max difference %1").arg(diff)));
     }
 
+    // The stem changes the last layer's input width and adds only its own weights.
+    void stemAddsItsWeights() {
+        ModelConfig config;
+        config.depth = 3;
+        config.width = 4;
+        PConvUNet plain(config);
+        config.fullResChannels = 6;
+        PConvUNet stem(config);
+        const int64_t added = 6 * 3 * 5 * 5 + 6 + 3 * (6 - 3) * 3 * 3;  // stem conv + bias, wider dec1
+        QCOMPARE(pconv::nn::parameterCount(*stem) - pconv::nn::parameterCount(*plain), added);
+        QCOMPARE(stem->skipChannelsAtFullResolution(), int64_t{6});
+    }
+
+    // Warm start: a grown net keeps every weight that still fits, so the layers
+    // it shares with the old net compute the same thing.
+    void copyOverlappingWeightsKeepsSharedLayers() {
+        ModelConfig config;
+        config.depth = 3;
+        config.width = 4;
+        PConvUNet from(config);
+        config.fullResChannels = 6;
+        PConvUNet to(config);
+        const auto partial = pconv::nn::copyOverlappingWeights(*from, *to);
+        QCOMPARE(partial, (std::vector<std::string>{"stem.bias", "stem.conv.weight", "dec1.conv.weight"}));
+        const auto targets = to->named_parameters();
+        for (const auto& item : from->named_parameters()) {
+            const auto& target = targets[item.key()];
+            if (item.key() == "dec1.conv.weight") {
+                QVERIFY(torch::equal(target.narrow(1, 0, 4), item.value().narrow(1, 0, 4)));  // the upsampled part
+            } else {
+                QVERIFY2(torch::equal(target, item.value()), qPrintable(QString::fromStdString(item.key())));
+            }
+        }
+    }
+
     void rejectsSizeNotMultiple() {
         ModelConfig config;
         config.depth = 3;
@@ -99,6 +150,9 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(pconv::InvalidArgument, PConvUNet{config});
         config.depth = 3;
         config.width = 0;
+        QVERIFY_THROWS_EXCEPTION(pconv::InvalidArgument, PConvUNet{config});
+        config.width = 4;
+        config.fullResChannels = -1;
         QVERIFY_THROWS_EXCEPTION(pconv::InvalidArgument, PConvUNet{config});
     }
 

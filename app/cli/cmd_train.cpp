@@ -62,6 +62,9 @@ int runTrain(const Args& args) {
     parser.option("depth", "D", "levels of a new model (7 for 256 px, 8 = the paper at 512)", "7");
     parser.option("width", "W", "first-level channels of a new model (the paper: 64)", "64");
     parser.option("norm", "KIND", "normalisation layers of a new model: batch, instance or none", "batch");
+    parser.option("full-res-channels", "C",
+                  "channels of a full-resolution 5x5 stem that feeds the last decoder layer (default 0: the paper's layout; "
+                  "with --init, rebuilds the loaded model with this stem and keeps its other weights)");
     parser.option("valid-weight", "X", "weight of L_valid", "1");
     parser.option("hole-weight", "X", "weight of L_hole", "6");
     parser.option("perceptual-weight", "X", "weight of L_perceptual", "0.05");
@@ -114,6 +117,11 @@ int runTrain(const Args& args) {
     const auto norm = parseNormKind(parser.get("norm"));
     if (!norm) throw parser.usageError("--norm must be batch, instance or none");
     o.model.norm = *norm;
+    if (parser.has("full-res-channels")) {
+        if (!o.resumeCheckpoint.empty()) throw parser.usageError("--full-res-channels cannot change a resumed run's architecture");
+        o.model.fullResChannels = parser.getInt("full-res-channels", 0, 1024);
+        if (!o.initModel.empty()) o.initFullResChannels = o.model.fullResChannels;
+    }
     if (o.data.size % o.model.sizeMultiple() != 0 && o.resumeCheckpoint.empty() && o.initModel.empty())
         throw parser.usageError("--size " + std::to_string(o.data.size) + " must be a multiple of 2^depth = " +
                                 std::to_string(o.model.sizeMultiple()));

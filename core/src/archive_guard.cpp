@@ -1,5 +1,7 @@
 #include "archive_guard.h"
 
+#include "pickle_lengths.h"
+
 #include "pconv/errors.h"
 
 #include <zlib.h>
@@ -15,6 +17,7 @@ namespace pconv {
 namespace {
 
 constexpr std::uint64_t kMaxCodeBytes = 1 << 20;
+constexpr std::uint64_t kMaxPickleBytes = 16 << 20;  // ours hold names and tensor references: a few KB
 
 // The only lines LibTorch writes into the code of our archives: class headers,
 // parameter and buffer lists, and attribute annotations of a few plain types.
@@ -80,17 +83,25 @@ void checkTorchArchiveIsSafe(const std::string& path) {
         if (at + 46 + nameLength > b.size()) throw bad("damaged zip directory");
         const std::string name(b.begin() + static_cast<std::ptrdiff_t>(at + 46), b.begin() + static_cast<std::ptrdiff_t>(at + 46 + nameLength));
         at += 46 + nameLength + extraLength + commentLength;
-        const bool code = name.size() > 3 && name.compare(name.size() - 3, 3, ".py") == 0;
-        if (!code) continue;
-        if (method != 0 && method != 8) throw bad("code entry '" + name + "' uses an unknown compression");
-        if (compressed > kMaxCodeBytes) throw bad("oversized code entry '" + name + "'");
+        auto endsWith = [&](const std::string& suffix) {
+            return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+        };
+        const bool code = endsWith(".py"), pickle = endsWith(".pkl");
+        if (!code && !pickle) continue;
+        const std::uint64_t cap = code ? kMaxCodeBytes : kMaxPickleBytes;
+        if (method != 0 && method != 8) throw bad("entry '" + name + "' uses an unknown compression");
+        if (compressed > cap) throw bad("oversized entry '" + name + "'");
         if (localOffset + 30ULL > b.size() || le(b, localOffset, 4) != 0x04034b50) throw bad("damaged entry '" + name + "'");
         const std::size_t data = localOffset + 30 + le(b, localOffset + 26, 2) + le(b, localOffset + 28, 2);
         if (data + compressed > b.size()) throw bad("truncated entry '" + name + "'");
         std::vector<unsigned char> text(b.begin() + static_cast<std::ptrdiff_t>(data), b.begin() + static_cast<std::ptrdiff_t>(data + compressed));
         if (method == 8) {
-            text = inflateCapped(b.data() + data, compressed, kMaxCodeBytes);
-            if (text.empty() && compressed > 0) throw bad("code entry '" + name + "' does not decompress");
+            text = inflateCapped(b.data() + data, compressed, cap);
+            if (text.empty() && compressed > 0) throw bad("entry '" + name + "' does not decompress");
+        }
+        if (pickle) {
+            if (const auto problem = findPickleLengthProblem(text.data(), text.size())) throw bad("entry '" + name + "': " + *problem);
+            continue;
         }
         std::istringstream lines(std::string(text.begin(), text.end()));
         std::string line;

@@ -5,7 +5,8 @@
 // __parameters__; fuzz/crashes/). Before handing a file to LibTorch, its zip
 // directory is read here and every code entry must consist only of the kinds of
 // line LibTorch writes for our modules (class headers, parameter lists, plain
-// annotations).
+// annotations), and every pickle entry must declare no length beyond its own
+// bytes (pickle_lengths.h).
 #include <string>
 
 namespace pconv {

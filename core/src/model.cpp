@@ -1,5 +1,6 @@
 #include "pconv/model.h"
 
+#include "architecture_archive.h"
 #include "archive_guard.h"
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
@@ -19,7 +20,8 @@ namespace {
 
 constexpr const char* kFormatKey = "pconv_format";
 constexpr const char* kFormatName = "pconv-studio-model";
-constexpr int64_t kFormatVersion = 1;
+// 2: an optional full-resolution stem (arch_full_res_channels).
+constexpr int64_t kFormatVersion = 2;
 
 // Metadata travels as "key=value" lines; newlines inside values are escaped.
 std::string encodeMetadata(const std::map<std::string, std::string>& metadata) {
@@ -109,17 +111,7 @@ PConvModel PConvModel::load(const std::string& path) {
             throw Error("model file format version " + std::to_string(version) + " is newer than this program supports (" +
                         std::to_string(kFormatVersion) + ")");
 
-        ModelConfig config;
-        config.depth = static_cast<int>(readInt(archive, "arch_depth"));
-        config.width = static_cast<int>(readInt(archive, "arch_width"));
-        const auto norm = parseNormKind(readString(archive, "arch_norm"));
-        const auto normalization = parseInputNormalization(readString(archive, "arch_normalization"));
-        if (!norm) throw Error("unknown norm '" + readString(archive, "arch_norm") + "'");
-        if (!normalization) throw Error("unknown input normalization '" + readString(archive, "arch_normalization") + "'");
-        config.norm = *norm;
-        config.normalization = *normalization;
-        validate(config);
-
+        const ModelConfig config = readArchitecture(archive);
         PConvModel model = create(config);
         torch::serialize::InputArchive weights;
         if (!archive.try_read("weights", weights)) throw Error("no 'weights' entry");
@@ -137,10 +129,7 @@ void PConvModel::save(const std::string& path) const {
     torch::serialize::OutputArchive archive;
     archive.write(kFormatKey, c10::IValue(std::string(kFormatName)));
     archive.write("pconv_format_version", c10::IValue(kFormatVersion));
-    archive.write("arch_depth", c10::IValue(static_cast<int64_t>(state_->config.depth)));
-    archive.write("arch_width", c10::IValue(static_cast<int64_t>(state_->config.width)));
-    archive.write("arch_norm", c10::IValue(toString(state_->config.norm)));
-    archive.write("arch_normalization", c10::IValue(toString(state_->config.normalization)));
+    writeArchitecture(archive, state_->config);
     archive.write("metadata", c10::IValue(encodeMetadata(state_->metadata)));
     torch::serialize::OutputArchive weights;
     state_->network->save(weights);

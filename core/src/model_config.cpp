@@ -40,6 +40,8 @@ void validate(const ModelConfig& config) {
         throw InvalidArgument("model depth must be between 1 and 9, got " + std::to_string(config.depth));
     if (config.width < 1 || config.width > 1024)
         throw InvalidArgument("model width must be between 1 and 1024, got " + std::to_string(config.width));
+    if (config.fullResChannels < 0 || config.fullResChannels > 1024)
+        throw InvalidArgument("full-resolution channels must be between 0 and 1024, got " + std::to_string(config.fullResChannels));
 }
 
 double estimateInferenceBytes(const ModelConfig& config, int height, int width) {
@@ -48,6 +50,7 @@ double estimateInferenceBytes(const ModelConfig& config, int height, int width) 
     double floats = 0;
     for (int level = 0; level <= config.depth; ++level) floats += channels(level) * pixels / static_cast<double>(1 << (2 * level));
     floats += (2 * channels(1) + 3 + 3) * pixels;  // upsampled, concatenated and output maps at full size
+    floats += 2.0 * config.fullResChannels * pixels;  // the stem's features, alone and in the concatenation
     // +30% for the image's own float copies and allocator slack (measured: 5.0 GB
     // peak RSS for a width-20, depth-7 net on 4096x4096, against 3.9 GB counted above).
     return 1.3 * floats * sizeof(float);
@@ -56,7 +59,8 @@ double estimateInferenceBytes(const ModelConfig& config, int height, int width) 
 std::string describe(const ModelConfig& config) {
     const std::string range = config.normalization == InputNormalization::ImageNet ? "ImageNet mean/std" : "input [-1, 1]";
     return "depth " + std::to_string(config.depth) + ", width " + std::to_string(config.width) + ", " + toString(config.norm) +
-           " norm, " + range;
+           " norm, " + range +
+           (config.fullResChannels > 0 ? ", full-resolution stem of " + std::to_string(config.fullResChannels) + " channels" : "");
 }
 
 } // namespace pconv

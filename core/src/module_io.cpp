@@ -30,3 +30,31 @@ void loadModuleChecked(torch::nn::Module& module, torch::serialize::InputArchive
 }
 
 } // namespace pconv::nn
+
+namespace pconv::nn {
+
+std::vector<std::string> copyOverlappingWeights(torch::nn::Module& from, torch::nn::Module& to) {
+    torch::NoGradGuard noGrad;
+    auto source = from.named_parameters();
+    auto sourceBuffers = from.named_buffers();
+    std::vector<std::string> notFullyCopied;
+    auto copyOne = [&](const std::string& name, torch::Tensor& target, const torch::Tensor* stored) {
+        if (!stored || stored->dim() != target.dim()) {
+            notFullyCopied.push_back(name);
+            return;
+        }
+        torch::Tensor targetBlock = target, storedBlock = *stored;
+        for (int64_t d = 0; d < target.dim(); ++d) {
+            const int64_t n = std::min(target.size(d), stored->size(d));
+            targetBlock = targetBlock.narrow(d, 0, n);
+            storedBlock = storedBlock.narrow(d, 0, n);
+        }
+        targetBlock.copy_(storedBlock);
+        if (stored->sizes() != target.sizes()) notFullyCopied.push_back(name);
+    };
+    for (auto& item : to.named_parameters()) copyOne(item.key(), item.value(), source.find(item.key()));
+    for (auto& item : to.named_buffers()) copyOne(item.key(), item.value(), sourceBuffers.find(item.key()));
+    return notFullyCopied;
+}
+
+} // namespace pconv::nn

@@ -33,6 +33,8 @@ torch::Tensor upsample2x(const torch::Tensor& t) {
 
 } // namespace
 
+int64_t PConvUNetImpl::skipChannelsAtFullResolution() const { return config_.fullResChannels > 0 ? config_.fullResChannels : 3; }
+
 int64_t PConvUNetImpl::channelsAt(int level) const {
     if (level == 0) return 3;
     return static_cast<int64_t>(config_.width) * (int64_t{1} << std::min(level - 1, 3));
@@ -41,6 +43,8 @@ int64_t PConvUNetImpl::channelsAt(int level) const {
 PConvUNetImpl::PConvUNetImpl(const ModelConfig& config) : config_(config) {
     validate(config_);
     const int depth = config_.depth;
+    if (config_.fullResChannels > 0)
+        stem_ = register_module("stem", PartialConv2d(PartialConv2dOptions(3, config_.fullResChannels, 5)));
     for (int level = 1; level <= depth; ++level) {
         auto layer = PartialConv2d(PartialConv2dOptions(channelsAt(level - 1), channelsAt(level), encoderKernel(level)).stride(2));
         encoder_.push_back(register_module("enc" + std::to_string(level), layer));
@@ -54,7 +58,7 @@ PConvUNetImpl::PConvUNetImpl(const ModelConfig& config) : config_(config) {
     }
     // Decoder level l turns level l's features plus level l-1's skip into level l-1's channels.
     for (int level = depth; level >= 1; --level) {
-        const int64_t upChannels = channelsAt(level), skipChannels = channelsAt(level - 1);
+        const int64_t upChannels = channelsAt(level), skipChannels = level == 1 ? skipChannelsAtFullResolution() : channelsAt(level - 1);
         const int64_t outChannels = level == 1 ? 3 : channelsAt(level - 1);
         auto layer = PartialConv2d(
             PartialConv2dOptions(upChannels + skipChannels, outChannels, 3).mask_groups({upChannels, skipChannels}));
@@ -95,6 +99,13 @@ torch::Tensor PConvUNetImpl::forward(const torch::Tensor& image, const torch::Te
         x = torch::GradMode::is_enabled() ? torch::relu(x) : x.relu_();
         features.push_back(masked(x, m));
         masks.push_back(m);
+    }
+    if (stem_) {
+        // The stem replaces the image as the last decoder layer's skip; the encoder keeps reading the image.
+        auto [x, m] = stem_->forwardMasked(features[0], masks[0], zeroInvalid);
+        x = torch::GradMode::is_enabled() ? torch::relu(x) : x.relu_();
+        features[0] = masked(x, m);
+        masks[0] = m;
     }
 
     torch::Tensor x = features[depth], m = masks[depth];

@@ -20,9 +20,14 @@ struct ModelConfig {
     int width = 64;   // channels of the first level; later levels use 2x, 4x, then 8x
     NormKind norm = NormKind::Batch;
     InputNormalization normalization = InputNormalization::MinusOneToOne;
+    // Channels of a stride-1 5x5 partial conv on the image whose features, not
+    // the raw image, are the last decoder layer's skip input; 0 = the paper's
+    // layout. Lets pixels beside a hole's edge be filled from full-resolution
+    // detail instead of only from upsampled half-resolution features.
+    int fullResChannels = 0;
 
     // The paper's network: 8 levels, width 64, 32.9 M parameters, for 512 px.
-    static ModelConfig paper() { return ModelConfig{8, 64, NormKind::Batch, InputNormalization::MinusOneToOne}; }
+    static ModelConfig paper() { return ModelConfig{8, 64, NormKind::Batch, InputNormalization::MinusOneToOne, 0}; }
 
     // Multiple the input size is padded to.
     int sizeMultiple() const { return 1 << depth; }

@@ -1,5 +1,6 @@
 #include "checkpoint.h"
 
+#include "../architecture_archive.h"
 #include "../archive_guard.h"
 
 #include "pconv/errors.h"
@@ -38,15 +39,11 @@ c10::IValue readValue(torch::serialize::InputArchive& archive, const std::string
 
 void writeCheckpoint(const std::string& path, const PConvModel& model, torch::optim::Optimizer& optimizer, const CheckpointState& state) {
     torch::serialize::OutputArchive archive;
-    const ModelConfig& c = model.config();
     archive.write("pconv_format", c10::IValue(std::string(kFormat)));
     archive.write("step", c10::IValue(state.step));
     archive.write("best_psnr", c10::IValue(state.bestPsnr));
     archive.write("train_seconds", c10::IValue(state.trainSeconds));
-    archive.write("arch_depth", c10::IValue(static_cast<int64_t>(c.depth)));
-    archive.write("arch_width", c10::IValue(static_cast<int64_t>(c.width)));
-    archive.write("arch_norm", c10::IValue(toString(c.norm)));
-    archive.write("arch_normalization", c10::IValue(toString(c.normalization)));
+    writeArchitecture(archive, model.config());
     torch::serialize::OutputArchive weights, optimizerArchive;
     model.network().save(weights);
     archive.write("weights", weights);
@@ -80,14 +77,7 @@ CheckpointReader::CheckpointReader(const std::string& path) : path_(path) {
         state_.step = readValue(archive_, "step").toInt();
         state_.bestPsnr = readValue(archive_, "best_psnr").toDouble();
         state_.trainSeconds = readValue(archive_, "train_seconds").toDouble();
-        config_.depth = static_cast<int>(readValue(archive_, "arch_depth").toInt());
-        config_.width = static_cast<int>(readValue(archive_, "arch_width").toInt());
-        const auto norm = parseNormKind(readValue(archive_, "arch_norm").toStringRef());
-        const auto normalization = parseInputNormalization(readValue(archive_, "arch_normalization").toStringRef());
-        if (!norm || !normalization) throw Error("unknown norm or normalization");
-        config_.norm = *norm;
-        config_.normalization = *normalization;
-        validate(config_);
+        config_ = readArchitecture(archive_);
         if (state_.step < 0) throw Error("negative step");
     });
 }

@@ -4,6 +4,7 @@
 #include "pconv/image_io.h"
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 namespace pconv::train {
@@ -28,9 +29,8 @@ CsvLog::CsvLog(std::string path, std::vector<std::string> terms, std::int64_t re
             }
         }
     }
-    writeFileAtomic(path_, std::vector<unsigned char>(kept.begin(), kept.end()));
-    out_.open(path_, std::ios::app);
-    if (!out_) throw FileError(path_, "cannot open the training log for writing");
+    contents_ = std::move(kept);
+    writeFileAtomic(path_, std::vector<unsigned char>(contents_.begin(), contents_.end()));
 }
 
 void CsvLog::append(std::int64_t step, const std::vector<double>& losses, double learningRate, double seconds) {
@@ -39,8 +39,8 @@ void CsvLog::append(std::int64_t step, const std::vector<double>& losses, double
     row << step;
     for (double v : losses) row << "," << v;
     row << "," << learningRate << "," << seconds << "\n";
-    out_ << row.str();
-    out_.flush();
+    contents_ += row.str();
+    writeFileAtomic(path_, std::vector<unsigned char>(contents_.begin(), contents_.end()));
 }
 
 } // namespace pconv::train

@@ -1,9 +1,9 @@
 #pragma once
 // The training log: one CSV row per logged step (step, each loss term, lr,
-// seconds). Rows are appended and flushed as they come; on resume, rows past the
-// checkpoint's step are dropped (rewritten atomically) so the log matches the weights.
+// seconds). Every append rewrites the whole file atomically (temporary file,
+// then rename: a few hundred KB at most), so a crash never leaves a torn row; on
+// resume, rows past the checkpoint's step are dropped so the log matches the weights.
 #include <cstdint>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -16,7 +16,7 @@ public:
 
 private:
     std::string path_;
-    std::ofstream out_;
+    std::string contents_;
 };
 
 } // namespace pconv::train

@@ -10,6 +10,7 @@
 #include "pconv/model.h"
 #include "pconv/nn/inpainting_loss.h"
 #include "pconv/nn/memory_format.h"
+#include "pconv/nn/module_io.h"
 #include "pconv/nn/pconv_unet.h"
 #include "pconv/nn/tensor_image.h"
 #include "pconv/threads.h"
@@ -124,6 +125,17 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     } else if (!o.initModel.empty()) {
         loaded = PConvModel::load(o.initModel);
         note("Starting from the weights of " + o.initModel);
+        if (o.initFullResChannels && *o.initFullResChannels != loaded->config().fullResChannels) {
+            ModelConfig grown = loaded->config();
+            grown.fullResChannels = *o.initFullResChannels;
+            PConvModel rebuilt = PConvModel::create(grown, o.data.seed);
+            const auto fresh = nn::copyOverlappingWeights(loaded->network(), rebuilt.network());
+            std::string names;
+            for (const auto& name : fresh) names += (names.empty() ? "" : ", ") + name;
+            note("Rebuilt with a full-resolution stem of " + std::to_string(grown.fullResChannels) +
+                 " channels; new or partly new weights: " + (names.empty() ? "none" : names));
+            loaded = std::move(rebuilt);
+        }
     } else {
         loaded = PConvModel::create(o.model, o.data.seed);
     }

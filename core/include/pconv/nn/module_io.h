@@ -5,6 +5,7 @@
 #include <torch/serialize/input-archive.h>
 
 #include <string>
+#include <vector>
 
 namespace pconv::nn {
 
@@ -12,5 +13,16 @@ namespace pconv::nn {
 // torch::nn::Module::save writes). Throws pconv::Error naming the first missing or
 // mismatched weight.
 void loadModuleChecked(torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::string& prefix = "");
+
+} // namespace pconv::nn
+
+namespace pconv::nn {
+
+// Warm start of a changed architecture: copies every parameter and buffer of
+// `from` into the one of the same name in `to`; where shapes differ in size
+// but not rank, the overlapping leading block is copied and the rest keeps its
+// fresh initialisation. Returns the names of `to`'s tensors that received
+// nothing or only part.
+std::vector<std::string> copyOverlappingWeights(torch::nn::Module& from, torch::nn::Module& to);
 
 } // namespace pconv::nn

@@ -4,6 +4,8 @@
 // validation metrics and preview images through callbacks, and can be paused
 // and stopped from another thread. Torch-free header.
 #include "pconv/model_config.h"
+
+#include <optional>
 #include "pconv/train/loss_weights.h"
 #include "pconv/train/training_data.h"
 
@@ -41,6 +43,9 @@ struct TrainOptions {
     bool finetune = false;          // freeze the encoder's BatchNorm statistics (the paper's stage 2)
     std::string resumeCheckpoint;   // continue exactly where a checkpoint left off
     std::string initModel;          // start from this model file's weights
+    // With initModel: rebuild its network with a full-resolution stem of this many
+    // channels (0 = none), keeping every weight that still fits (warm start).
+    std::optional<int> initFullResChannels;
     std::string vggFile;            // VGG16 weights for the perceptual and style terms (optional)
     ModelConfig model;              // architecture of a fresh model (ignored with resume / init)
     LossWeights lossWeights;

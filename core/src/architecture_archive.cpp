@@ -1,0 +1,46 @@
+#include "architecture_archive.h"
+
+#include "pconv/errors.h"
+
+namespace pconv {
+namespace {
+
+c10::IValue readEntry(torch::serialize::InputArchive& archive, const std::string& key, bool wantInt) {
+    c10::IValue value;
+    if (!archive.try_read(key, value) || (wantInt ? !value.isInt() : !value.isString()))
+        throw Error("missing or invalid '" + key + "' entry");
+    return value;
+}
+
+} // namespace
+
+void writeArchitecture(torch::serialize::OutputArchive& archive, const ModelConfig& config) {
+    archive.write("arch_depth", c10::IValue(static_cast<int64_t>(config.depth)));
+    archive.write("arch_width", c10::IValue(static_cast<int64_t>(config.width)));
+    archive.write("arch_norm", c10::IValue(toString(config.norm)));
+    archive.write("arch_normalization", c10::IValue(toString(config.normalization)));
+    archive.write("arch_full_res_channels", c10::IValue(static_cast<int64_t>(config.fullResChannels)));
+}
+
+ModelConfig readArchitecture(torch::serialize::InputArchive& archive) {
+    ModelConfig config;
+    config.depth = static_cast<int>(readEntry(archive, "arch_depth", true).toInt());
+    config.width = static_cast<int>(readEntry(archive, "arch_width", true).toInt());
+    const std::string normText = readEntry(archive, "arch_norm", false).toStringRef();
+    const std::string normalizationText = readEntry(archive, "arch_normalization", false).toStringRef();
+    const auto norm = parseNormKind(normText);
+    const auto normalization = parseInputNormalization(normalizationText);
+    if (!norm) throw Error("unknown norm '" + normText + "'");
+    if (!normalization) throw Error("unknown input normalization '" + normalizationText + "'");
+    config.norm = *norm;
+    config.normalization = *normalization;
+    c10::IValue stem;
+    if (archive.try_read("arch_full_res_channels", stem)) {
+        if (!stem.isInt()) throw Error("invalid 'arch_full_res_channels' entry");
+        config.fullResChannels = static_cast<int>(stem.toInt());
+    }
+    validate(config);
+    return config;
+}
+
+} // namespace pconv

@@ -1,0 +1,17 @@
+#pragma once
+// The "arch_*" entries that model files and checkpoints both carry, so that
+// loading either builds the right network.
+#include "pconv/model_config.h"
+
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+
+namespace pconv {
+
+void writeArchitecture(torch::serialize::OutputArchive& archive, const ModelConfig& config);
+
+// Throws pconv::Error naming a missing or invalid entry. Files written before
+// the full-resolution stem existed have no entry for it: they have none.
+ModelConfig readArchitecture(torch::serialize::InputArchive& archive);
+
+} // namespace pconv
