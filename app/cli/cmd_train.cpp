@@ -7,6 +7,7 @@
 #include "pconv/train/trainer.h"
 #include "local_workers.h"
 
+#include <cstdlib>
 #include <csignal>
 #include <cstdio>
 #include <iomanip>
@@ -79,7 +80,8 @@ int runTrain(const Args& args) {
     parser.option("loader-threads", "N", "threads preparing batches ahead of the optimiser", "1");
     parser.option("threads", "N", "CPU threads for the network (0 = all cores)", "0");
     parser.option("seed", "S", "random seed (weights, crops, masks)", "0");
-    parser.option("nproc", "N", "data-parallel: start N training processes on this machine (Gloo over loopback)");
+    parser.option("device", "D", "auto (a CUDA GPU when this LibTorch has one), cpu or cuda", "auto");
+    parser.option("nproc", "N", "data-parallel: start N training processes on this machine (Gloo over loopback, NCCL on GPUs)");
     parser.option("rank", "R", "data-parallel: this process's rank (default: $RANK, else 0)");
     parser.option("world-size", "N", "data-parallel: number of processes (default: $WORLD_SIZE, else 1)");
     parser.option("master-addr", "HOST", "data-parallel: rank 0's address (default: $MASTER_ADDR, else 127.0.0.1)");
@@ -153,6 +155,9 @@ int runTrain(const Args& args) {
     o.parallel.masterAddress = parser.has("master-addr") ? parser.get("master-addr") : fromEnvironment.masterAddress;
     o.parallel.masterPort = parser.has("master-port") ? parser.getInt("master-port", 1, 65535) : fromEnvironment.masterPort;
     o.parallel.timeoutSeconds = parser.getInt("dist-timeout", 1, 86400);
+    o.parallel.localRank = parser.has("rank") && !std::getenv("LOCAL_RANK") ? o.parallel.rank : fromEnvironment.localRank;
+    o.device = parser.get("device");
+    if (o.device != "auto" && o.device != "cpu" && o.device != "cuda") throw parser.usageError("--device must be auto, cpu or cuda");
     if (o.parallel.rank >= o.parallel.worldSize)
         throw parser.usageError("--rank " + std::to_string(o.parallel.rank) + " must be below --world-size " + std::to_string(o.parallel.worldSize));
     if (parser.has("nproc")) {

@@ -5,13 +5,29 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/utils.h>
+#ifdef USE_C10D_NCCL  // defined by core/CMakeLists.txt when the LibTorch in use has CUDA
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
 
+#include <cstdlib>
 
 namespace pconv::train {
 
 struct GradientSync::Impl {
     c10::intrusive_ptr<c10d::Store> store;
-    c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+    c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo;
+#ifdef USE_C10D_NCCL
+    c10::intrusive_ptr<c10d::ProcessGroupNCCL> nccl;
+#endif
+
+    // Runs fn on whichever group this process joined.
+    template <typename Fn>
+    auto withGroup(Fn&& fn) {
+#ifdef USE_C10D_NCCL
+        if (nccl) return fn(*nccl);
+#endif
+        return fn(*gloo);
+    }
 };
 
 namespace {
@@ -40,11 +56,22 @@ GradientSync::GradientSync(const ProcessGroupConfig& config) : config_(config), 
         options.waitWorkers = true;
         options.timeout = config.timeout;
         impl_->store = c10::make_intrusive<c10d::TCPStore>(config.masterAddress, options);
+#ifdef USE_C10D_NCCL
+        if (config.device.is_cuda()) {
+            // Without blocking waits NCCL never times out: a dead peer would hang the others.
+            setenv("TORCH_NCCL_BLOCKING_WAIT", "1", 0);
+            setenv("NCCL_BLOCKING_WAIT", "1", 0);
+            auto ncclOptions = c10d::ProcessGroupNCCL::Options::create();
+            ncclOptions->timeout = config.timeout;
+            impl_->nccl = c10::make_intrusive<c10d::ProcessGroupNCCL>(impl_->store, config.rank, config.worldSize, ncclOptions);
+            return;
+        }
+#endif
         auto groupOptions = c10d::ProcessGroupGloo::Options::create(config.timeout);
         groupOptions->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(
             config.masterAddress == "127.0.0.1" || config.masterAddress == "localhost" ? "127.0.0.1" : config.masterAddress));
         groupOptions->threads = 2;
-        impl_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(impl_->store, config.rank, config.worldSize, groupOptions);
+        impl_->gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(impl_->store, config.rank, config.worldSize, groupOptions);
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {
@@ -55,20 +82,24 @@ GradientSync::GradientSync(const ProcessGroupConfig& config) : config_(config), 
 
 GradientSync::~GradientSync() = default;
 
+std::string GradientSync::backendName() const { return impl_->gloo ? "Gloo" : "NCCL"; }
+
 void GradientSync::broadcast(const std::vector<torch::Tensor>& tensors) {
     torch::NoGradGuard noGrad;
     for (const auto& t : tensors) {
         std::vector<torch::Tensor> one{t.is_contiguous() ? t : t.contiguous()};
-        waitFor(impl_->group->broadcast(one), config_.rank);
+        waitFor(impl_->withGroup([&](auto& group) { return group.broadcast(one); }), config_.rank);
         if (!t.is_contiguous()) t.copy_(one[0]);
     }
 }
 
 void GradientSync::allreduce(torch::Tensor& flat, bool max) {
-    std::vector<torch::Tensor> one{flat};
+    // The group's collectives take tensors on the training device (NCCL: GPU only).
+    std::vector<torch::Tensor> one{flat.device() == config_.device ? flat : flat.to(config_.device)};
     c10d::AllreduceOptions options;
     options.reduceOp = max ? c10d::ReduceOp::MAX : c10d::ReduceOp::SUM;
-    waitFor(impl_->group->allreduce(one, options), config_.rank);
+    waitFor(impl_->withGroup([&](auto& group) { return group.allreduce(one, options); }), config_.rank);
+    if (!one[0].is_same(flat)) flat.copy_(one[0]);
 }
 
 void GradientSync::averageGradients(const std::vector<torch::Tensor>& parameters) {

@@ -4,6 +4,7 @@
 #include "csv_log.h"
 #include "gradient_sync.h"
 #include "training_dataset.h"
+#include "training_device.h"
 
 #include "pconv/errors.h"
 #include "pconv/metrics.h"
@@ -86,6 +87,7 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     const TrainOptions& o = impl_->options;
     validateOptions(o);
     // Data parallel: rank 0 alone reports, logs and writes files.
+    const torch::Device device = train::chooseTrainingDevice(o.device, o.parallel.localRank);
     std::unique_ptr<train::GradientSync> sync;
     if (o.parallel.worldSize > 1) {
         train::ProcessGroupConfig group;
@@ -94,6 +96,7 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
         group.masterAddress = o.parallel.masterAddress;
         group.masterPort = o.parallel.masterPort;
         group.timeout = std::chrono::milliseconds(1000LL * std::max(1, o.parallel.timeoutSeconds));
+        group.device = device;
         sync = std::make_unique<train::GradientSync>(group);
     }
     const bool leader = !sync || sync->rank() == 0;
@@ -101,7 +104,8 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     auto note = [&](const std::string& text) {
         if (callbacks.onLog) callbacks.onLog(text);
     };
-    if (sync) note("Data-parallel training: " + std::to_string(sync->worldSize()) + " processes, Gloo, " +
+    if (device.is_cuda()) note("Training on " + device.str());
+    if (sync) note("Data-parallel training: " + std::to_string(sync->worldSize()) + " processes, " + sync->backendName() + ", " +
                    std::to_string(o.batch) + " samples per process per step");
     std::error_code ec;
     fs::create_directories(o.outFolder, ec);
@@ -141,9 +145,11 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     }
     PConvModel model = *loaded;
     nn::PConvUNetImpl& net = model.network();
+    net.to(device);
     torch::optim::Adam adam(net.parameters(), torch::optim::AdamOptions(o.learningRate));
     if (checkpoint) {
         checkpoint->loadOptimizer(adam);
+        train::moveOptimizerState(adam, device);
         checkpoint->restoreRandomState();
         for (auto& group : adam.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(o.learningRate);
     }
@@ -154,6 +160,7 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     if (!o.vggFile.empty()) {
         vgg = nn::Vgg16Features();
         vgg->loadWeights(o.vggFile);
+        vgg->to(device);
         note("Perceptual and style terms on, VGG16 weights from " + o.vggFile);
     } else {
         note("No VGG16 weights given: the perceptual and style loss terms are OFF (valid, hole and TV terms only)");
@@ -199,11 +206,11 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
             images.push_back(example.data);
             valids.push_back(example.target);
         }
-        return std::make_pair(torch::stack(images), torch::stack(valids));
+        return std::make_pair(torch::stack(images).to(device), torch::stack(valids).to(device));
     };
     auto predictComposite = [&](const torch::Tensor& image, const torch::Tensor& valid) {
         const auto output = nn::denormalizeImage(net.forward(nn::normalizeImage(image, normalization) * valid, valid), normalization);
-        return valid * image + (1 - valid) * output.clamp(0, 1);
+        return (valid * image + (1 - valid) * output.clamp(0, 1)).cpu();
     };
 
     auto validate = [&]() -> std::optional<ValidationReport> {
@@ -218,7 +225,7 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
             const auto [image, valid] = validationBatch(first, n);
             const auto composite = predictComposite(image, valid);
             for (int i = 0; i < n; ++i) {
-                const cv::Mat truth = nn::rgb01ToBgr8(image[i]), filled = nn::rgb01ToBgr8(composite[i]);
+                const cv::Mat truth = nn::rgb01ToBgr8(image[i].cpu()), filled = nn::rgb01ToBgr8(composite[i]);
                 report.l1Percent += meanAbsoluteErrorPercent(truth, filled) / count;
                 report.psnr += psnr(truth, filled) / count;
                 report.ssim += ssim(truth, filled) / count;
@@ -234,7 +241,7 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
         const auto example = maker->validationCount() > 0 ? train::sampleToTensors(maker->validationSample(0))
                                                           : train::sampleToTensors(maker->trainingSample(0));
         const auto image = example.data.unsqueeze(0), valid = example.target.unsqueeze(0);
-        const auto composite = predictComposite(image, valid);
+        const auto composite = predictComposite(image.to(device), valid.to(device));
         setTrainingMode(net, o.finetune);
         cv::Mat masked = nn::rgb01ToBgr8(image[0]);
         cv::Mat holes = nn::rgb01ToBgr8((1 - valid[0]).expand({3, -1, -1}));
@@ -245,6 +252,15 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
         return strip;
     };
 
+    // Files always hold CPU tensors, so they load on any machine.
+    auto onCpu = [&](const auto& write) {
+        if (!device.is_cuda()) return write();
+        net.to(torch::kCPU);
+        train::moveOptimizerState(adam, torch::kCPU);
+        write();
+        net.to(device);
+        train::moveOptimizerState(adam, device);
+    };
     auto exportModel = [&](const std::string& path) {
         model.setMetadata("trained_steps", std::to_string(state.step));
         model.setMetadata("train_seconds", std::to_string(static_cast<long>(state.trainSeconds)));
@@ -258,12 +274,12 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
         model.setMetadata("train_hole_ratio", std::to_string(o.data.holeRatio.low) + ":" + std::to_string(o.data.holeRatio.high));
         if (state.bestPsnr >= 0) model.setMetadata("best_validation_psnr", std::to_string(state.bestPsnr));
         model.setMetadata("exported", today());
-        model.save(path);
+        onCpu([&] { model.save(path); });
     };
     auto saveAll = [&]() {
         checkRanksAgree();
         if (!leader) return;
-        train::writeCheckpoint(result.checkpointPath, model, adam, state);
+        onCpu([&] { train::writeCheckpoint(result.checkpointPath, model, adam, state); });
         exportModel(result.modelPath);
         note("Saved checkpoint at step " + std::to_string(state.step));
     };
@@ -296,8 +312,8 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
         if (impl_->stop) break;
         const auto started = Clock::now();
 
-        const auto image = nn::channelsLast(batch.data);
-        const auto& valid = batch.target;
+        const auto image = nn::channelsLast(batch.data.to(device));
+        const auto valid = batch.target.to(device);
         const auto output = nn::denormalizeImage(net.forward(nn::normalizeImage(image, normalization) * valid, valid), normalization);
         const nn::LossTerms terms = loss(output, image, valid);
         adam.zero_grad();

@@ -24,13 +24,14 @@ namespace pconv {
 // Data-parallel training: one process per rank, torchrun-style.
 struct DataParallelOptions {
     int rank = 0;
+    int localRank = 0;                      // this process's index on its machine (picks its GPU)
     int worldSize = 1;                      // 1 = a single process
     std::string masterAddress = "127.0.0.1";
     int masterPort = 29500;
     int timeoutSeconds = 60;                // a rank that stops answering ends the others within this
 };
 
-// From torchrun-style variables (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT);
+// From torchrun-style variables (RANK, LOCAL_RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT);
 // a single process when they are absent.
 DataParallelOptions dataParallelFromEnvironment();
 
@@ -50,6 +51,7 @@ struct TrainOptions {
     ModelConfig model;              // architecture of a fresh model (ignored with resume / init)
     LossWeights lossWeights;
     int threads = 0;                // 0 = all cores
+    std::string device = "auto";    // auto (a CUDA GPU when LibTorch has one), cpu or cuda
     int loaderThreads = 1;          // threads that prepare batches ahead of the optimiser
     std::string logCsv;             // default: <outFolder>/log.csv
     int logEvery = 10;

@@ -1,0 +1,33 @@
+#include "training_device.h"
+
+#include "pconv/errors.h"
+
+#include <torch/cuda.h>
+#include <torch/optim/adam.h>
+
+namespace pconv::train {
+
+torch::Device chooseTrainingDevice(const std::string& request, int localRank) {
+    if (request == "cpu") return torch::kCPU;
+    if (request != "auto" && request != "cuda") throw InvalidArgument("unknown device '" + request + "' (auto, cpu or cuda)");
+    const bool available = torch::cuda::is_available();
+    if (!available) {
+        if (request == "cuda") throw InvalidArgument("--device cuda: this LibTorch sees no CUDA GPU");
+        return torch::kCPU;
+    }
+    const auto count = static_cast<int>(torch::cuda::device_count());
+    return {torch::kCUDA, static_cast<c10::DeviceIndex>(localRank % count)};
+}
+
+void moveOptimizerState(torch::optim::Optimizer& optimizer, const torch::Device& device) {
+    torch::NoGradGuard noGrad;
+    for (auto& [key, state] : optimizer.state()) {
+        auto* adam = dynamic_cast<torch::optim::AdamParamState*>(state.get());
+        if (!adam) continue;
+        adam->exp_avg(adam->exp_avg().to(device));
+        adam->exp_avg_sq(adam->exp_avg_sq().to(device));
+        if (adam->max_exp_avg_sq().defined()) adam->max_exp_avg_sq(adam->max_exp_avg_sq().to(device));
+    }
+}
+
+} // namespace pconv::train
