@@ -158,6 +158,9 @@ private Q_SLOTS:
         run = runPconv({"info", "--model", path("tiny.pconv")});
         QCOMPARE(run.exitCode, 0);
         QVERIFY(run.out.contains("depth 4, width 8"));
+        run = runPconv({"info", path("tiny.pconv")});  // the file alone, as people type it
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.contains("depth 4, width 8"));
 
         run = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("pconv.png"), "--model",
                      path("tiny.pconv"), "--threads", "1"});

@@ -50,7 +50,10 @@ int runInitModel(const Args& args) {
 int runInfo(const Args& args) {
     ArgParser parser("pconv info", "Describe a PConv Studio model file or training checkpoint.");
     parser.option("model", "FILE", "model file (.pconv) or checkpoint (checkpoint.pt)", std::nullopt, true);
-    if (!parser.parse(args)) {
+    parser.epilog("The file may also be given alone: pconv info FILE");
+    // `pconv info FILE` is what people type first.
+    const bool bareFile = args.size() == 1 && !args[0].empty() && args[0][0] != '-';
+    if (!parser.parse(bareFile ? Args{"--model", args[0]} : args)) {
         std::cout << parser.help();
         return 0;
     }
