@@ -51,6 +51,7 @@ private Q_SLOTS:
         config.norm = pconv::NormKind::Instance;
         config.normalization = pconv::InputNormalization::ImageNet;
         config.fullResChannels = 5;
+        config.scaleSkipsSeparately = true;
         PConvModel model = PConvModel::create(config, 42);
         model.setMetadata("trained_steps", "1234");
         model.setMetadata("note", "two\nlines \\ backslash");
@@ -62,6 +63,7 @@ private Q_SLOTS:
         QCOMPARE(int(loaded.config().norm), int(pconv::NormKind::Instance));
         QCOMPARE(int(loaded.config().normalization), int(pconv::InputNormalization::ImageNet));
         QCOMPARE(loaded.config().fullResChannels, 5);
+        QVERIFY(loaded.config().scaleSkipsSeparately);
         QCOMPARE(loaded.metadata().at("trained_steps"), std::string("1234"));
         QCOMPARE(loaded.metadata().at("note"), std::string("two\nlines \\ backslash"));
         QCOMPARE(loaded.parameterCount(), model.parameterCount());

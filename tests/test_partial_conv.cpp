@@ -103,6 +103,33 @@ private Q_SLOTS:
         QVERIFY(torch::equal(newMask.to(torch::kFloat64), expectedMask));
     }
 
+    // Scaling groups separately: the sum of one partial conv per group, each over
+    // its own channels and mask, plus the bias once.
+    void separateGroupScalingIsASumOfPerGroupLayers() {
+        PartialConv2d layer(PartialConv2dOptions(5, 3, 3).mask_groups({2, 3}).scale_groups_separately(true));
+        const auto x = torch::randn({1, 5, 8, 10});
+        const auto groupMasks = randomBinaryMask({1, 2, 8, 10}, 0.5);
+        const auto [out, newMask] = layer->forward(x, groupMasks);
+        const auto weight = layer->conv->weight.detach();
+        const auto noBias = torch::zeros({3});
+        auto expected = layer->bias.detach().to(torch::kFloat64).view({1, -1, 1, 1}).expand({1, 3, 8, 10}).clone();
+        torch::Tensor expectedMask;
+        int64_t offset = 0;
+        const std::vector<int64_t> groupChannels{2, 3};
+        for (int64_t g = 0; g < 2; ++g) {
+            const int64_t channels = groupChannels[static_cast<size_t>(g)];
+            const auto groupMask = groupMasks.narrow(1, g, 1).expand({1, channels, 8, 10});
+            const auto [part, partMask] = naivePartialConv(x.narrow(1, offset, channels), groupMask, weight.narrow(1, offset, channels), noBias, 1);
+            expected += part;
+            expectedMask = expectedMask.defined() ? torch::max(expectedMask, partMask) : partMask;
+            offset += channels;
+        }
+        expected *= expectedMask;  // nothing valid in any group: 0
+        const double diff = (out.to(torch::kFloat64) - expected).abs().max().item<double>();
+        QVERIFY2(diff < 1e-5, qPrintable(QString("max difference %1").arg(diff)));
+        QVERIFY(torch::equal(newMask.to(torch::kFloat64), expectedMask));
+    }
+
     // A fully valid window must equal a plain convolution (the popular port's
     // division by sum(M) alone gives conv / 9 here).
     void fullyValidEqualsPlainConv() {

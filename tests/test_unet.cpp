@@ -13,11 +13,14 @@ using pconv::nn::PConvUNet;
 
 class TestUNet : public QObject {
     Q_OBJECT
-    // The paper's layout, and with a full-resolution stem feeding the last decoder layer.
+    // The paper's layout, with a full-resolution stem feeding the last decoder
+    // layer, and with that plus skips scaled separately.
     static void stemColumn() {
         QTest::addColumn<int>("fullResChannels");
-        QTest::newRow("paper") << 0;
-        QTest::newRow("stem") << 6;
+        QTest::addColumn<bool>("scaleSkipsSeparately");
+        QTest::newRow("paper") << 0 << false;
+        QTest::newRow("stem") << 6 << false;
+        QTest::newRow("stem_separate_scaling") << 6 << true;
     }
 
 private Q_SLOTS:
@@ -59,10 +62,12 @@ private Q_SLOTS:
     void holePixelsDoNotInfluenceOutput_data() { stemColumn(); }
     void holePixelsDoNotInfluenceOutput() {
         QFETCH(int, fullResChannels);
+        QFETCH(bool, scaleSkipsSeparately);
         ModelConfig config;
         config.depth = 4;
         config.width = 8;
         config.fullResChannels = fullResChannels;
+        config.scaleSkipsSeparately = scaleSkipsSeparately;
         PConvUNet net(config);
         net->eval();
         torch::NoGradGuard noGrad;
@@ -79,10 +84,12 @@ private Q_SLOTS:
     void inferencePathMatchesTrainingPath_data() { stemColumn(); }
     void inferencePathMatchesTrainingPath() {
         QFETCH(int, fullResChannels);
+        QFETCH(bool, scaleSkipsSeparately);
         ModelConfig config;
         config.depth = 4;
         config.width = 8;
         config.fullResChannels = fullResChannels;
+        config.scaleSkipsSeparately = scaleSkipsSeparately;
         config.norm = NormKind::None;  // train and eval modes differ only in the fast path then
         PConvUNet net(config);
         auto mask = torch::ones({2, 1, 64, 64});

@@ -20,6 +20,7 @@ int runInitModel(const Args& args) {
     parser.option("width", "W", "channels of the first level (the paper: 64)", "64");
     parser.option("norm", "KIND", "normalisation layers: batch, instance or none", "batch");
     parser.option("full-res-channels", "C", "channels of a full-resolution 5x5 stem feeding the last decoder layer (0 = none)", "0");
+    parser.flag("scale-skips-separately", "decoder layers renormalise upsampled and skip inputs each by its own mask coverage");
     parser.option("seed", "S", "random seed for the weights", "0");
     parser.flag("force", "overwrite FILE if it exists");
     if (!parser.parse(args)) {
@@ -33,6 +34,7 @@ int runInitModel(const Args& args) {
     if (!norm) throw parser.usageError("--norm must be batch, instance or none, got '" + parser.get("norm") + "'");
     config.norm = *norm;
     config.fullResChannels = parser.getInt("full-res-channels", 0, 1024);
+    config.scaleSkipsSeparately = parser.flagSet("scale-skips-separately");
     const std::string out = parser.get("out");
     std::error_code ec;
     if (std::filesystem::exists(out, ec) && !parser.flagSet("force"))

@@ -66,6 +66,9 @@ int runTrain(const Args& args) {
     parser.option("full-res-channels", "C",
                   "channels of a full-resolution 5x5 stem that feeds the last decoder layer (default 0: the paper's layout; "
                   "with --init, rebuilds the loaded model with this stem and keeps its other weights)");
+    parser.option("scale-skips-separately", "yes|no",
+                  "decoder layers renormalise upsampled and skip inputs each by its own mask coverage (default no: the paper's "
+                  "single ratio; with --init, rebuilds the loaded model so)");
     parser.option("valid-weight", "X", "weight of L_valid", "1");
     parser.option("hole-weight", "X", "weight of L_hole", "6");
     parser.option("perceptual-weight", "X", "weight of L_perceptual", "0.05");
@@ -123,6 +126,13 @@ int runTrain(const Args& args) {
         if (!o.resumeCheckpoint.empty()) throw parser.usageError("--full-res-channels cannot change a resumed run's architecture");
         o.model.fullResChannels = parser.getInt("full-res-channels", 0, 1024);
         if (!o.initModel.empty()) o.initFullResChannels = o.model.fullResChannels;
+    }
+    if (parser.has("scale-skips-separately")) {
+        if (!o.resumeCheckpoint.empty()) throw parser.usageError("--scale-skips-separately cannot change a resumed run's architecture");
+        const std::string value = parser.get("scale-skips-separately");
+        if (value != "yes" && value != "no") throw parser.usageError("--scale-skips-separately must be yes or no");
+        o.model.scaleSkipsSeparately = value == "yes";
+        if (!o.initModel.empty()) o.initScaleSkipsSeparately = o.model.scaleSkipsSeparately;
     }
     if (o.data.size % o.model.sizeMultiple() != 0 && o.resumeCheckpoint.empty() && o.initModel.empty())
         throw parser.usageError("--size " + std::to_string(o.data.size) + " must be a multiple of 2^depth = " +

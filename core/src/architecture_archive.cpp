@@ -20,6 +20,7 @@ void writeArchitecture(torch::serialize::OutputArchive& archive, const ModelConf
     archive.write("arch_norm", c10::IValue(toString(config.norm)));
     archive.write("arch_normalization", c10::IValue(toString(config.normalization)));
     archive.write("arch_full_res_channels", c10::IValue(static_cast<int64_t>(config.fullResChannels)));
+    archive.write("arch_scale_skips_separately", c10::IValue(static_cast<int64_t>(config.scaleSkipsSeparately ? 1 : 0)));
 }
 
 ModelConfig readArchitecture(torch::serialize::InputArchive& archive) {
@@ -34,10 +35,14 @@ ModelConfig readArchitecture(torch::serialize::InputArchive& archive) {
     if (!normalization) throw Error("unknown input normalization '" + normalizationText + "'");
     config.norm = *norm;
     config.normalization = *normalization;
-    c10::IValue stem;
-    if (archive.try_read("arch_full_res_channels", stem)) {
-        if (!stem.isInt()) throw Error("invalid 'arch_full_res_channels' entry");
-        config.fullResChannels = static_cast<int>(stem.toInt());
+    c10::IValue value;
+    if (archive.try_read("arch_full_res_channels", value)) {
+        if (!value.isInt()) throw Error("invalid 'arch_full_res_channels' entry");
+        config.fullResChannels = static_cast<int>(value.toInt());
+    }
+    if (archive.try_read("arch_scale_skips_separately", value)) {
+        if (!value.isInt()) throw Error("invalid 'arch_scale_skips_separately' entry");
+        config.scaleSkipsSeparately = value.toInt() != 0;
     }
     validate(config);
     return config;

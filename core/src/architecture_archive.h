@@ -11,7 +11,8 @@ namespace pconv {
 void writeArchitecture(torch::serialize::OutputArchive& archive, const ModelConfig& config);
 
 // Throws pconv::Error naming a missing or invalid entry. Files written before
-// the full-resolution stem existed have no entry for it: they have none.
+// the full-resolution stem and separate skip scaling existed have no entries for
+// them: they have neither.
 ModelConfig readArchitecture(torch::serialize::InputArchive& archive);
 
 } // namespace pconv

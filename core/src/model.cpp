@@ -20,7 +20,8 @@ namespace {
 
 constexpr const char* kFormatKey = "pconv_format";
 constexpr const char* kFormatName = "pconv-studio-model";
-// 2: an optional full-resolution stem (arch_full_res_channels).
+// 2: an optional full-resolution stem and separate skip scaling (arch_full_res_channels,
+// arch_scale_skips_separately).
 constexpr int64_t kFormatVersion = 2;
 
 // Metadata travels as "key=value" lines; newlines inside values are escaped.

@@ -60,7 +60,8 @@ std::string describe(const ModelConfig& config) {
     const std::string range = config.normalization == InputNormalization::ImageNet ? "ImageNet mean/std" : "input [-1, 1]";
     return "depth " + std::to_string(config.depth) + ", width " + std::to_string(config.width) + ", " + toString(config.norm) +
            " norm, " + range +
-           (config.fullResChannels > 0 ? ", full-resolution stem of " + std::to_string(config.fullResChannels) + " channels" : "");
+           (config.fullResChannels > 0 ? ", full-resolution stem of " + std::to_string(config.fullResChannels) + " channels" : "") +
+           (config.scaleSkipsSeparately ? ", skips scaled separately" : "");
 }
 
 } // namespace pconv

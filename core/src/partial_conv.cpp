@@ -58,12 +58,42 @@ std::pair<torch::Tensor, torch::Tensor> PartialConv2dImpl::forward(const torch::
     return forwardMasked(applyMask(x, mask), mask);
 }
 
+std::pair<torch::Tensor, torch::Tensor> PartialConv2dImpl::convolveGroupsSeparately(const torch::Tensor& maskedX,
+                                                                                    const torch::Tensor& mask) const {
+    const int64_t k = options_.kernel_size();
+    const auto convOptions = F::Conv2dFuncOptions().stride(options_.stride()).padding(k / 2);
+    torch::Tensor sum, anyValid;
+    int64_t offset = 0;
+    for (size_t g = 0; g < groups_.size(); ++g) {
+        torch::Tensor scale, valid;
+        {
+            torch::NoGradGuard noGrad;
+            const auto groupMask = mask.narrow(1, static_cast<int64_t>(g), 1);
+            const auto counts = F::conv2d(groupMask, torch::ones({1, 1, k, k}, mask.options()), convOptions).round_();
+            valid = counts > 0.5;
+            // k² / (valid pixels in the window) where it saw any, 0 elsewhere.
+            scale = counts.clamp_min(1.0).reciprocal_().mul_(static_cast<double>(k * k)).mul_(valid.to(counts.scalar_type()));
+            anyValid = anyValid.defined() ? anyValid.logical_or(valid) : valid;
+        }
+        const auto part = F::conv2d(maskedX.narrow(1, offset, groups_[g]), conv->weight.narrow(1, offset, groups_[g]), convOptions) * scale;
+        sum = sum.defined() ? sum + part : part;
+        offset += groups_[g];
+    }
+    return {sum, anyValid.to(maskedX.scalar_type())};
+}
+
 std::pair<torch::Tensor, torch::Tensor> PartialConv2dImpl::forwardMasked(const torch::Tensor& maskedX, const torch::Tensor& mask,
                                                                          bool zeroInvalid) {
     TORCH_CHECK(mask.dim() == 4 && mask.size(1) == static_cast<int64_t>(groups_.size()), "PartialConv2d: mask must be [N, ",
                 groups_.size(), ", H, W], got ", mask.sizes());
     TORCH_CHECK(maskedX.size(1) == options_.in_channels(), "PartialConv2d: expected ", options_.in_channels(), " input channels, got ",
                 maskedX.size(1));
+    if (options_.scale_groups_separately() && groups_.size() > 1) {
+        auto [out, newMask] = convolveGroupsSeparately(maskedX, mask);
+        if (bias.defined()) out = out + bias.view({1, -1, 1, 1});
+        if (zeroInvalid) out = out * newMask;
+        return {out, newMask};
+    }
     torch::Tensor scale, newMask;
     bool allValid = false;
     {

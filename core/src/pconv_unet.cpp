@@ -61,7 +61,9 @@ PConvUNetImpl::PConvUNetImpl(const ModelConfig& config) : config_(config) {
         const int64_t upChannels = channelsAt(level), skipChannels = level == 1 ? skipChannelsAtFullResolution() : channelsAt(level - 1);
         const int64_t outChannels = level == 1 ? 3 : channelsAt(level - 1);
         auto layer = PartialConv2d(
-            PartialConv2dOptions(upChannels + skipChannels, outChannels, 3).mask_groups({upChannels, skipChannels}));
+            PartialConv2dOptions(upChannels + skipChannels, outChannels, 3)
+                .mask_groups({upChannels, skipChannels})
+                .scale_groups_separately(config_.scaleSkipsSeparately));
         decoder_.push_back(register_module("dec" + std::to_string(level), layer));
         torch::nn::AnyModule norm;
         if (level > 1) norm = makeNorm(config_.norm, outChannels);

@@ -25,9 +25,13 @@ struct ModelConfig {
     // layout. Lets pixels beside a hole's edge be filled from full-resolution
     // detail instead of only from upsampled half-resolution features.
     int fullResChannels = 0;
+    // Decoder layers scale their upsampled and skip inputs each by its own
+    // sum(1)/sum(M) (PartialConv2dOptions::scale_groups_separately); false = the
+    // paper's single ratio over the concatenation.
+    bool scaleSkipsSeparately = false;
 
     // The paper's network: 8 levels, width 64, 32.9 M parameters, for 512 px.
-    static ModelConfig paper() { return ModelConfig{8, 64, NormKind::Batch, InputNormalization::MinusOneToOne, 0}; }
+    static ModelConfig paper() { return ModelConfig{8, 64, NormKind::Batch, InputNormalization::MinusOneToOne, 0, false}; }
 
     // Multiple the input size is padded to.
     int sizeMultiple() const { return 1 << depth; }

@@ -129,15 +129,15 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     } else if (!o.initModel.empty()) {
         loaded = PConvModel::load(o.initModel);
         note("Starting from the weights of " + o.initModel);
-        if (o.initFullResChannels && *o.initFullResChannels != loaded->config().fullResChannels) {
-            ModelConfig grown = loaded->config();
-            grown.fullResChannels = *o.initFullResChannels;
+        ModelConfig grown = loaded->config();
+        if (o.initFullResChannels) grown.fullResChannels = *o.initFullResChannels;
+        if (o.initScaleSkipsSeparately) grown.scaleSkipsSeparately = *o.initScaleSkipsSeparately;
+        if (grown.fullResChannels != loaded->config().fullResChannels || grown.scaleSkipsSeparately != loaded->config().scaleSkipsSeparately) {
             PConvModel rebuilt = PConvModel::create(grown, o.data.seed);
             const auto fresh = nn::copyOverlappingWeights(loaded->network(), rebuilt.network());
             std::string names;
             for (const auto& name : fresh) names += (names.empty() ? "" : ", ") + name;
-            note("Rebuilt with a full-resolution stem of " + std::to_string(grown.fullResChannels) +
-                 " channels; new or partly new weights: " + (names.empty() ? "none" : names));
+            note("Rebuilt as " + describe(grown) + "; new or partly new weights: " + (names.empty() ? "none" : names));
             loaded = std::move(rebuilt);
         }
     } else {

@@ -30,6 +30,11 @@ struct PartialConv2dOptions {
     TORCH_ARG(bool, bias) = true;
     // Channels covered by each mask channel, in order; empty = one group of all inputs.
     TORCH_ARG(std::vector<int64_t>, mask_groups) = {};
+    // Each group's part of W^T X scaled by its own sum(1)/sum(M) instead of one
+    // ratio over all groups. With one ratio, a decoder pixel whose upsampled
+    // features are valid but whose skip is a hole gets its features scaled by
+    // (C_up + C_skip) / C_up: a jump at every hole edge the layer must undo.
+    TORCH_ARG(bool, scale_groups_separately) = false;
 };
 
 class PartialConv2dImpl : public torch::nn::Module {
@@ -59,6 +64,8 @@ private:
     // Sum of valid input channel-pixels in every output window, [N, 1, H', W'].
     torch::Tensor validCount(const torch::Tensor& mask) const;
     torch::Tensor applyMask(const torch::Tensor& x, const torch::Tensor& mask) const;
+    // W^T X with each group scaled by its own ratio; also returns the new mask.
+    std::pair<torch::Tensor, torch::Tensor> convolveGroupsSeparately(const torch::Tensor& maskedX, const torch::Tensor& mask) const;
 
     PartialConv2dOptions options_;
     std::vector<int64_t> groups_;

@@ -44,9 +44,10 @@ struct TrainOptions {
     bool finetune = false;          // freeze the encoder's BatchNorm statistics (the paper's stage 2)
     std::string resumeCheckpoint;   // continue exactly where a checkpoint left off
     std::string initModel;          // start from this model file's weights
-    // With initModel: rebuild its network with a full-resolution stem of this many
-    // channels (0 = none), keeping every weight that still fits (warm start).
+    // With initModel: rebuild its network with these settings (the rest of its
+    // architecture kept), keeping every weight that still fits (warm start).
     std::optional<int> initFullResChannels;
+    std::optional<bool> initScaleSkipsSeparately;
     std::string vggFile;            // VGG16 weights for the perceptual and style terms (optional)
     ModelConfig model;              // architecture of a fresh model (ignored with resume / init)
     LossWeights lossWeights;
