@@ -15,6 +15,13 @@ class TestUNet : public QObject {
     Q_OBJECT
     // The paper's layout, with a full-resolution stem feeding the last decoder
     // layer, and with that plus skips scaled separately.
+    static ModelConfig tinyConfig(int fullResChannels) {
+        ModelConfig config;
+        config.depth = 3;
+        config.width = 4;
+        config.fullResChannels = fullResChannels;
+        return config;
+    }
     static void stemColumn() {
         QTest::addColumn<int>("fullResChannels");
         QTest::addColumn<bool>("scaleSkipsSeparately");
@@ -110,12 +117,7 @@ private Q_SLOTS:
 
     // The stem changes the last layer's input width and adds only its own weights.
     void stemAddsItsWeights() {
-        ModelConfig config;
-        config.depth = 3;
-        config.width = 4;
-        PConvUNet plain(config);
-        config.fullResChannels = 6;
-        PConvUNet stem(config);
+        PConvUNet plain(tinyConfig(0)), stem(tinyConfig(6));
         const int64_t added = 6 * 3 * 5 * 5 + 6 + 3 * (6 - 3) * 3 * 3;  // stem conv + bias, wider dec1
         QCOMPARE(pconv::nn::parameterCount(*stem) - pconv::nn::parameterCount(*plain), added);
         QCOMPARE(stem->skipChannelsAtFullResolution(), int64_t{6});
@@ -124,12 +126,7 @@ private Q_SLOTS:
     // Warm start: a grown net keeps every weight that still fits, so the layers
     // it shares with the old net compute the same thing.
     void copyOverlappingWeightsKeepsSharedLayers() {
-        ModelConfig config;
-        config.depth = 3;
-        config.width = 4;
-        PConvUNet from(config);
-        config.fullResChannels = 6;
-        PConvUNet to(config);
+        PConvUNet from(tinyConfig(0)), to(tinyConfig(6));
         const auto partial = pconv::nn::copyOverlappingWeights(*from, *to);
         QCOMPARE(partial, (std::vector<std::string>{"stem.bias", "stem.conv.weight", "dec1.conv.weight"}));
         const auto targets = to->named_parameters();
