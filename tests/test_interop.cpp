@@ -73,6 +73,31 @@ private Q_SLOTS:
                  qPrintable(out));
     }
 
+    // The architecture options beyond the paper (a full-resolution stem, skips
+    // scaled separately) export too, and the Python reference reproduces them.
+    void exportWithStemMatchesPython() {
+        ModelConfig config;
+        config.depth = 4;
+        config.width = 8;
+        config.fullResChannels = 5;
+        config.scaleSkipsSeparately = true;
+        const PConvModel model = PConvModel::create(config, 11);
+        const auto input = loadPickle(dir.filePath("input.pt")).toGenericDict();
+        const auto image = input.at(c10::IValue(std::string("image"))).toTensor();
+        const auto mask = input.at(c10::IValue(std::string("mask"))).toTensor();
+        torch::Tensor ours;
+        {
+            c10::InferenceMode inference;
+            ours = model.network().forward(image * mask, mask);
+        }
+        exportPytorchStateDict(model, dir.filePath("stem.pt").toStdString());
+        const auto bytes = torch::pickle_save(c10::IValue(ours.contiguous()));
+        std::ofstream(dir.filePath("stem_output.pt").toStdString(), std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        QString out;
+        QVERIFY2(python({kScript, "check-export", dir.filePath("stem.pt"), dir.filePath("input.pt"), dir.filePath("stem_output.pt")}, &out) == 0,
+                 qPrintable(out));
+    }
+
     void exportOfATrainedModelRoundTrips() {
         ModelConfig config;
         config.depth = 4;

@@ -121,6 +121,8 @@ void exportPytorchStateDict(const PConvModel& model, const std::string& path) {
     config.insert(c10::IValue(std::string("width")), c10::IValue(static_cast<int64_t>(model.config().width)));
     config.insert(c10::IValue(std::string("norm")), c10::IValue(toString(model.config().norm)));
     config.insert(c10::IValue(std::string("normalization")), c10::IValue(toString(model.config().normalization)));
+    config.insert(c10::IValue(std::string("full_res_channels")), c10::IValue(static_cast<int64_t>(model.config().fullResChannels)));
+    config.insert(c10::IValue(std::string("scale_skips_separately")), c10::IValue(model.config().scaleSkipsSeparately));
     c10::impl::GenericDict root(c10::StringType::get(), c10::AnyType::get());
     root.insert(c10::IValue(std::string("format")), c10::IValue(std::string("pconv-studio")));
     root.insert(c10::IValue(std::string("config")), c10::IValue(config));
