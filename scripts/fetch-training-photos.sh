@@ -6,7 +6,9 @@
 # Sources, and only these: lomiri-wallpapers-16.04, lomiri-wallpapers-20.04 and
 # ukui-wallpapers (licences: CC-BY-4.0, CC-BY-SA-3.0/4.0, CC0; see each package's
 # copyright file, copied next to the photos). Artwork (drawn or rendered images,
-# listed in ARTWORK below) is left out: the model is for photographs.
+# listed in ARTWORK below) is kept apart in data/artwork/ (beside $1): not photos,
+# so never held out or evaluated on, but its smooth gradients are used as extra
+# training images (`pconv train --extra-data`) in the default model's last stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DEST="${1:-data/photos}"
@@ -34,7 +36,11 @@ while IFS= read -r -d '' file; do
   name="$(basename "$file")"
   skip=0
   for art in "${ARTWORK[@]}"; do [[ "$name" == "$art" ]] && skip=1; done
-  ((skip)) && continue
+  if ((skip)); then
+    mkdir -p "$DEST/../artwork"
+    cp "$file" "$DEST/../artwork/$name"
+    continue
+  fi
   cp "$file" "$DEST/$name"
   count=$((count + 1))
 done < <(find "$work/extracted/usr/share/backgrounds" -type f \( -iname '*.jpg' -o -iname '*.jpeg' -o -iname '*.png' \) -print0)

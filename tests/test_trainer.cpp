@@ -90,6 +90,25 @@ private Q_SLOTS:
         writePhotos(photos, 5);
     }
 
+    // Extra training images (--extra-data) join the training set only: the
+    // validation split of the main folder stays what it was.
+    void extraImagesNeverChangeTheValidationSplit() {
+        TrainingDataOptions options;
+        options.photoFolder = photos.toStdString();
+        options.size = 32;
+        options.validationFraction = 0.2;
+        const auto without = TrainingPhotos::load(options);
+        const QString extra = dir.filePath("extra");
+        writePhotos(extra, 3);
+        options.extraFolder = extra.toStdString();
+        const auto with = TrainingPhotos::load(options);
+        QCOMPARE(with->validationPaths, without->validationPaths);
+        QCOMPARE(with->train.size(), without->train.size() + 3);
+        for (const auto& path : with->validationPaths) QVERIFY(QString::fromStdString(path).startsWith(photos));
+        options.extraFolder = dir.filePath("no-such-folder").toStdString();
+        QVERIFY_THROWS_EXCEPTION(pconv::FileError, TrainingPhotos::load(options));
+    }
+
     void samplesArePureAndEpochsVisitEveryPhoto() {
         TrainingDataOptions options;
         options.photoFolder = photos.toStdString();

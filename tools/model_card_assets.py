@@ -7,7 +7,11 @@ examples EVAL_OUT_DIR CASES OUT.png
     rows of masked input | Telea | Navier-Stokes | PConv | ground truth for the given
     comma-separated case names, from the files `pconv eval --out EVAL_OUT_DIR` writes
     (<case>_truth.png, <case>_mask.png, <case>_<method>.png).
+edge-distance EVAL_OUT_DIR
+    RMSE of PConv and Telea over hole pixels, binned by distance to the nearest valid pixel:
+    where in a hole each method wins (printed as a markdown table).
 """
+import glob
 import csv
 import sys
 
@@ -64,8 +68,32 @@ def examples(folder, cases, out_path, size=144):
     cv2.imwrite(out_path, np.vstack([header] + rows))
 
 
+def edge_distance(folder, methods=("pconv", "telea")):
+    edges = [0, 1, 2, 3, 5, 8, 12, 20, 10000]
+    squared = {m: np.zeros(len(edges) - 1) for m in methods}
+    count = np.zeros(len(edges) - 1)
+    for mask_path in sorted(glob.glob(f"{folder}/*_mask.png")):
+        case = mask_path[: -len("_mask.png")]
+        hole = cv2.imread(mask_path, cv2.IMREAD_GRAYSCALE) > 127
+        truth = cv2.imread(f"{case}_truth.png").astype(np.float64)
+        distance = cv2.distanceTransform(hole.astype(np.uint8), cv2.DIST_L2, 3)
+        bins = [hole & (distance > lo) & (distance <= hi) for lo, hi in zip(edges[:-1], edges[1:])]
+        count += [b.sum() for b in bins]
+        for m in methods:
+            error = ((cv2.imread(f"{case}_{m}.png").astype(np.float64) - truth) ** 2).mean(axis=2)
+            squared[m] += [error[b].sum() for b in bins]
+    print("| px from the hole's edge | pixels | " + " | ".join(f"RMSE {m}" for m in methods) + " |")
+    print("|---|---|" + "---|" * len(methods))
+    for i, (lo, hi) in enumerate(zip(edges[:-1], edges[1:])):
+        label = f"{lo}-{hi}" if hi < 10000 else f"> {lo}"
+        rmse = " | ".join(f"{np.sqrt(squared[m][i] / max(count[i], 1)):.2f}" for m in methods)
+        print(f"| {label} | {int(count[i])} | {rmse} |")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "loss-curve":
         loss_curve(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "edge-distance":
+        edge_distance(sys.argv[2])
     else:
         examples(sys.argv[2], sys.argv[3].split(","), sys.argv[4])

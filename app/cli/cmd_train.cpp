@@ -58,6 +58,7 @@ int runTrain(const Args& args) {
     parser.option("resume", "CKPT", "continue exactly from a checkpoint");
     parser.option("init", "MODEL", "start from a model file's weights (fine-tune any model)");
     parser.option("vgg", "FILE", "VGG16 weights for the perceptual and style terms (see docs/training.md)");
+    parser.option("extra-data", "DIR", "more training images (searched recursively), never held out for validation");
     parser.option("masks", "DIR", "use these hole masks (non-zero = hole) instead of generated ones");
     parser.option("hole-ratio", "LO:HI", "range of hole fractions for generated masks", "0.01:0.6");
     parser.option("depth", "D", "levels of a new model (7 for 256 px, 8 = the paper at 512)", "7");
@@ -100,6 +101,7 @@ int runTrain(const Args& args) {
     o.data.sampleFolder = parser.get("samples");
     if (parser.has("data") == parser.has("samples")) throw parser.usageError("give --data DIR (photos) or --samples DIR (masked samples)");
     o.data.maskFolder = parser.get("masks");
+    o.data.extraFolder = parser.get("extra-data");
     o.data.size = parser.getInt("size", 16, 4096);
     o.data.validationFraction = parser.getDouble("val-fraction", 0.0, 0.9);
     o.data.cacheLongSide = parser.getInt("cache-side", 64, 100000);

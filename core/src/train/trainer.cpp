@@ -170,7 +170,8 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     note("Reading photos from " + (o.data.sampleFolder.empty() ? o.data.photoFolder : o.data.sampleFolder));
     const auto photos = TrainingPhotos::load(o.data, {}, note);
     const auto maker = std::make_shared<const SampleMaker>(photos, o.data);
-    note(std::to_string(photos->train.size()) + " training photos, " + std::to_string(photos->validation.size()) +
+    note(std::to_string(photos->train.size()) + " training photos" + (o.data.extraFolder.empty() ? "" : " (with those of " + o.data.extraFolder + ")") +
+         ", " + std::to_string(photos->validation.size()) +
          " held out for validation" + (photos->masks.empty() ? "" : ", " + std::to_string(photos->masks.size()) + " masks"));
     for (const auto& path : photos->validationPaths) note("  validation: " + path);
 

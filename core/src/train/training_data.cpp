@@ -96,13 +96,22 @@ std::shared_ptr<const TrainingPhotos> TrainingPhotos::load(const TrainingDataOpt
     if (!fs::is_directory(folder, ec))
         throw FileError(folder, fromSamples ? "masked-sample folder does not exist" : "training photo folder does not exist");
     if (options.size < 16) throw InvalidArgument("training size must be at least 16 px");
-    const auto files = listImagesRecursive(folder);
+    auto files = listImagesRecursive(folder);
     if (files.empty()) throw FileError(folder, "no photos found (jpg, png, webp, bmp, tiff; searched recursively)");
+    const size_t mainCount = files.size();
+    if (!options.extraFolder.empty()) {
+        if (fromSamples) throw InvalidArgument("extra training images go with a photo folder, not with masked samples");
+        if (!fs::is_directory(options.extraFolder, ec)) throw FileError(options.extraFolder, "extra training folder does not exist");
+        const auto extra = listImagesRecursive(options.extraFolder);
+        if (extra.empty()) throw FileError(options.extraFolder, "no images found (jpg, png, webp, bmp, tiff; searched recursively)");
+        files.insert(files.end(), extra.begin(), extra.end());
+    }
 
     auto photos = std::make_shared<TrainingPhotos>();
     struct Loaded {
         std::string path;
         cv::Mat photo, holes;
+        bool extra = false;  // from extraFolder: training only
     };
     std::vector<Loaded> loaded;
     for (size_t i = 0; i < files.size(); ++i) {
@@ -121,20 +130,21 @@ std::shared_ptr<const TrainingPhotos> TrainingPhotos::load(const TrainingDataOpt
                 image = limitLongSide(image, options.cacheLongSide);
             }
             if (std::min(image.cols, image.rows) < 16) throw FileError(files[i], "too small to crop from");
-            loaded.push_back({files[i], std::move(image), std::move(holes)});
+            loaded.push_back({files[i], std::move(image), std::move(holes), i >= mainCount});
         } catch (const Error& e) {
             if (warn) warn(std::string("skipping ") + e.what());
         }
         if (progress) progress(static_cast<int>(i + 1), static_cast<int>(files.size()));
     }
-    if (loaded.empty()) throw FileError(folder, "none of the photos could be read");
-
-    // Validation: evenly spaced photos in sorted order, so the split is stable.
+    // Validation: evenly spaced photos of the main folder in sorted order, so the
+    // split is stable and extra images never change it.
+    const size_t mainLoaded = static_cast<size_t>(std::count_if(loaded.begin(), loaded.end(), [](const Loaded& l) { return !l.extra; }));
+    if (mainLoaded == 0) throw FileError(folder, "none of the photos could be read");
     size_t validationCount = 0;
-    if (loaded.size() >= 2 && options.validationFraction > 0)
-        validationCount = std::clamp<size_t>(static_cast<size_t>(std::lround(loaded.size() * options.validationFraction)), 1, loaded.size() - 1);
+    if (mainLoaded >= 2 && options.validationFraction > 0)
+        validationCount = std::clamp<size_t>(static_cast<size_t>(std::lround(mainLoaded * options.validationFraction)), 1, mainLoaded - 1);
     std::vector<bool> isValidation(loaded.size(), false);
-    for (size_t k = 0; k < validationCount; ++k) isValidation[(k * loaded.size()) / validationCount + loaded.size() / (2 * validationCount)] = true;
+    for (size_t k = 0; k < validationCount; ++k) isValidation[(k * mainLoaded) / validationCount + mainLoaded / (2 * validationCount)] = true;
     for (size_t i = 0; i < loaded.size(); ++i) {
         auto& paths = isValidation[i] ? photos->validationPaths : photos->trainPaths;
         auto& images = isValidation[i] ? photos->validation : photos->train;

@@ -18,6 +18,7 @@ namespace pconv {
 
 struct TrainingDataOptions {
     std::string photoFolder;           // searched recursively: jpg, jpeg, png, webp, bmp, tif(f)
+    std::string extraFolder;           // optional: more training images, never held out for validation
     std::string maskFolder;            // optional: hole masks (non-zero = hole) used instead of generated ones
     std::string sampleFolder;          // alternative to photoFolder: the seed's [photo | masked photo] samples,
                                        // each giving a photo and its own mask
