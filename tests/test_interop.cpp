@@ -40,6 +40,19 @@ class TestInterop : public QObject {
     Q_OBJECT
     QTemporaryDir dir;
 
+    // Exports `model` as <name>.pt, saves our output on input.pt beside it, and has
+    // the Python reference rebuild the net and compare (1e-4).
+    bool pythonReproducesExport(const PConvModel& model, const torch::Tensor& ours, const QString& name) {
+        exportPytorchStateDict(model, dir.filePath(name + ".pt").toStdString());
+        const auto bytes = torch::pickle_save(c10::IValue(ours.contiguous()));
+        std::ofstream(dir.filePath(name + "_output.pt").toStdString(), std::ios::binary)
+            .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        QString out;
+        const int code = python({kScript, "check-export", dir.filePath(name + ".pt"), dir.filePath("input.pt"), dir.filePath(name + "_output.pt")}, &out);
+        if (code != 0) qWarning("%s", qPrintable(out));
+        return code == 0;
+    }
+
 private Q_SLOTS:
     void initTestCase() {
         QString out;
@@ -65,12 +78,7 @@ private Q_SLOTS:
         QVERIFY2(diff < 1e-4, qPrintable(QString("max difference %1").arg(diff)));
 
         // Our export, rebuilt in Python, gives our output.
-        exportPytorchStateDict(model, dir.filePath("exported.pt").toStdString());
-        const auto bytes = torch::pickle_save(c10::IValue(ours.contiguous()));
-        std::ofstream(dir.filePath("cpp_output.pt").toStdString(), std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        QString out;
-        QVERIFY2(python({kScript, "check-export", dir.filePath("exported.pt"), dir.filePath("input.pt"), dir.filePath("cpp_output.pt")}, &out) == 0,
-                 qPrintable(out));
+        QVERIFY(pythonReproducesExport(model, ours, "exported"));
     }
 
     // The architecture options beyond the paper (a full-resolution stem, skips
@@ -90,12 +98,7 @@ private Q_SLOTS:
             c10::InferenceMode inference;
             ours = model.network().forward(image * mask, mask);
         }
-        exportPytorchStateDict(model, dir.filePath("stem.pt").toStdString());
-        const auto bytes = torch::pickle_save(c10::IValue(ours.contiguous()));
-        std::ofstream(dir.filePath("stem_output.pt").toStdString(), std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        QString out;
-        QVERIFY2(python({kScript, "check-export", dir.filePath("stem.pt"), dir.filePath("input.pt"), dir.filePath("stem_output.pt")}, &out) == 0,
-                 qPrintable(out));
+        QVERIFY(pythonReproducesExport(model, ours, "stem"));
     }
 
     void exportOfATrainedModelRoundTrips() {

@@ -84,6 +84,14 @@ class TestTrainer : public QObject {
     QTemporaryDir dir;
     QString photos;
 
+    TrainingDataOptions photoOptions() const {
+        TrainingDataOptions options;
+        options.photoFolder = photos.toStdString();
+        options.size = 32;
+        options.validationFraction = 0.2;
+        return options;
+    }
+
 private Q_SLOTS:
     void initTestCase() {
         photos = dir.filePath("photos");
@@ -93,10 +101,7 @@ private Q_SLOTS:
     // Extra training images (--extra-data) join the training set only: the
     // validation split of the main folder stays what it was.
     void extraImagesNeverChangeTheValidationSplit() {
-        TrainingDataOptions options;
-        options.photoFolder = photos.toStdString();
-        options.size = 32;
-        options.validationFraction = 0.2;
+        TrainingDataOptions options = photoOptions();
         const auto without = TrainingPhotos::load(options);
         const QString extra = dir.filePath("extra");
         writePhotos(extra, 3);
@@ -110,10 +115,7 @@ private Q_SLOTS:
     }
 
     void samplesArePureAndEpochsVisitEveryPhoto() {
-        TrainingDataOptions options;
-        options.photoFolder = photos.toStdString();
-        options.size = 32;
-        options.validationFraction = 0.2;
+        TrainingDataOptions options = photoOptions();
         const auto loaded = TrainingPhotos::load(options);
         QCOMPARE(int(loaded->train.size()), 4);
         QCOMPARE(int(loaded->validation.size()), 1);
