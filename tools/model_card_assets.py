@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Pictures for models/README.md (needs python3-opencv and numpy from Debian).
 
-loss-curve LOG.csv OUT.png
-    the total, hole and valid loss terms of a `pconv train` log, smoothed, against the step.
+loss-curve OUT.png LOG.csv[@LAST_STEP] [LOG.csv[@LAST_STEP] ...]
+    the total, hole and valid loss terms of `pconv train` logs, smoothed, against the step;
+    several logs are training stages drawn one after the other (each cut at LAST_STEP when
+    given: the step its successor started from), with a line where each stage begins.
 examples EVAL_OUT_DIR CASES OUT.png
     rows of masked input | Telea | Navier-Stokes | PConv | ground truth for the given
     comma-separated case names, from the files `pconv eval --out EVAL_OUT_DIR` writes
@@ -19,13 +21,20 @@ import cv2
 import numpy as np
 
 
-def loss_curve(log_path, out_path):
-    steps, series = [], {"total": [], "hole": [], "valid": [], "tv": []}
-    with open(log_path) as f:
-        for row in csv.DictReader(f):
-            steps.append(int(row["step"]))
-            for k in series:
-                series[k].append(float(row[k]))
+def loss_curve(out_path, stage_logs):
+    steps, series, stage_starts, offset = [], {"total": [], "hole": [], "valid": [], "tv": []}, [], 0
+    for stage in stage_logs:
+        path, _, last = stage.partition("@")
+        last_step = int(last) if last else None
+        stage_starts.append(offset)
+        with open(path) as f:
+            for row in csv.DictReader(f):
+                if last_step is not None and int(row["step"]) > last_step:
+                    break
+                steps.append(offset + int(row["step"]))
+                for k in series:
+                    series[k].append(float(row[k]))
+        offset = steps[-1]
     width, height, margin = 720, 360, 50
     img = np.full((height, width, 3), 255, np.uint8)
     top = max(max(v) for v in series.values()) * 1.05
@@ -42,6 +51,8 @@ def loss_curve(log_path, out_path):
         cv2.putText(img, f"{v:.2f}", (2, y(v) + 4), cv2.FONT_HERSHEY_SIMPLEX, 0.35, (0, 0, 0), 1)
         s = steps[-1] * i / 4
         cv2.putText(img, f"{int(s)}", (x(s) - 10, height - margin + 15), cv2.FONT_HERSHEY_SIMPLEX, 0.35, (0, 0, 0), 1)
+    for start in stage_starts[1:]:
+        cv2.line(img, (x(start), margin), (x(start), height - margin), (170, 170, 170), 1)
     colours = {"total": (40, 40, 200), "hole": (40, 160, 40), "valid": (200, 100, 30), "tv": (150, 50, 150)}
     for k, v in series.items():
         pts = np.array([[x(s), y(val)] for s, val in zip(steps, smooth(v))], np.int32)
@@ -92,7 +103,7 @@ def edge_distance(folder, methods=("pconv", "telea")):
 
 if __name__ == "__main__":
     if sys.argv[1] == "loss-curve":
-        loss_curve(sys.argv[2], sys.argv[3])
+        loss_curve(sys.argv[2], sys.argv[3:])
     elif sys.argv[1] == "edge-distance":
         edge_distance(sys.argv[2])
     else:
