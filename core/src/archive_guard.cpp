@@ -86,7 +86,8 @@ void checkTorchArchiveIsSafe(const std::string& path) {
         auto endsWith = [&](const std::string& suffix) {
             return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
         };
-        const bool code = endsWith(".py"), pickle = endsWith(".pkl");
+        // data.pkl, constants.pkl and the code's .debug_pkl source maps are all pickles.
+        const bool code = endsWith(".py"), pickle = endsWith("pkl");
         if (!code && !pickle) continue;
         const std::uint64_t cap = code ? kMaxCodeBytes : kMaxPickleBytes;
         if (method != 0 && method != 8) throw bad("entry '" + name + "' uses an unknown compression");

@@ -129,7 +129,9 @@ PConvModel PConvModel::load(const std::string& path) {
 void PConvModel::save(const std::string& path) const {
     torch::serialize::OutputArchive archive;
     archive.write(kFormatKey, c10::IValue(std::string(kFormatName)));
-    archive.write("pconv_format_version", c10::IValue(kFormatVersion));
+    // Version 1 readers can still load what has neither of version 2's options.
+    const bool needsVersion2 = state_->config.fullResChannels > 0 || state_->config.scaleSkipsSeparately;
+    archive.write("pconv_format_version", c10::IValue(needsVersion2 ? kFormatVersion : int64_t{1}));
     writeArchitecture(archive, state_->config);
     archive.write("metadata", c10::IValue(encodeMetadata(state_->metadata)));
     torch::serialize::OutputArchive weights;

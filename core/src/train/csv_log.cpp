@@ -30,7 +30,13 @@ CsvLog::CsvLog(std::string path, std::vector<std::string> terms, std::int64_t re
         }
     }
     contents_ = std::move(kept);
+    flush();
+}
+
+void CsvLog::flush() {
     writeFileAtomic(path_, std::vector<unsigned char>(contents_.begin(), contents_.end()));
+    dirty_ = false;
+    lastWrite_ = std::chrono::steady_clock::now();
 }
 
 void CsvLog::append(std::int64_t step, const std::vector<double>& losses, double learningRate, double seconds) {
@@ -40,7 +46,14 @@ void CsvLog::append(std::int64_t step, const std::vector<double>& losses, double
     for (double v : losses) row << "," << v;
     row << "," << learningRate << "," << seconds << "\n";
     contents_ += row.str();
-    writeFileAtomic(path_, std::vector<unsigned char>(contents_.begin(), contents_.end()));
+    dirty_ = true;
+    // Rewriting the whole file costs O(rows): bound how often, not how much.
+    if (std::chrono::steady_clock::now() - lastWrite_ < std::chrono::seconds(5)) return;
+    try {
+        flush();
+    } catch (const Error&) {
+        // A full disk for a moment: the next append or checkpoint tries again.
+    }
 }
 
 } // namespace pconv::train

@@ -5,7 +5,8 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/utils.h>
-#ifdef USE_C10D_NCCL  // defined by core/CMakeLists.txt when the LibTorch in use has CUDA
+#ifdef USE_C10D_NCCL  // defined by core/CMakeLists.txt when the LibTorch in use has CUDA and NCCL headers
+#include <c10/cuda/CUDAFunctions.h>
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
 
@@ -58,6 +59,8 @@ GradientSync::GradientSync(const ProcessGroupConfig& config) : config_(config), 
         impl_->store = c10::make_intrusive<c10d::TCPStore>(config.masterAddress, options);
 #ifdef USE_C10D_NCCL
         if (config.device.is_cuda()) {
+            // NCCL works on the current device: make it this rank's GPU, not GPU 0.
+            c10::cuda::set_device(config.device.index());
             // Without blocking waits NCCL never times out: a dead peer would hang the others.
             setenv("TORCH_NCCL_BLOCKING_WAIT", "1", 0);
             setenv("NCCL_BLOCKING_WAIT", "1", 0);

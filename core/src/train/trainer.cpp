@@ -281,6 +281,7 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
         checkRanksAgree();
         if (!leader) return;
         onCpu([&] { train::writeCheckpoint(result.checkpointPath, model, adam, state); });
+        if (log) log->flush();  // the log holds every row up to the checkpoint
         exportModel(result.modelPath);
         note("Saved checkpoint at step " + std::to_string(state.step));
     };

@@ -7,6 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <set>
 #include <cmath>
 #include <filesystem>
 #include <numeric>
@@ -104,7 +105,11 @@ std::shared_ptr<const TrainingPhotos> TrainingPhotos::load(const TrainingDataOpt
         if (!fs::is_directory(options.extraFolder, ec)) throw FileError(options.extraFolder, "extra training folder does not exist");
         const auto extra = listImagesRecursive(options.extraFolder);
         if (extra.empty()) throw FileError(options.extraFolder, "no images found (jpg, png, webp, bmp, tiff; searched recursively)");
-        files.insert(files.end(), extra.begin(), extra.end());
+        // An extra folder inside the photo folder must not turn validation photos into training ones.
+        std::set<fs::path> mainFiles;
+        for (const auto& file : files) mainFiles.insert(fs::weakly_canonical(file, ec));
+        for (const auto& file : extra)
+            if (!mainFiles.count(fs::weakly_canonical(file, ec))) files.push_back(file);
     }
 
     auto photos = std::make_shared<TrainingPhotos>();

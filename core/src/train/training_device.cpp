@@ -16,7 +16,11 @@ torch::Device chooseTrainingDevice(const std::string& request, int localRank) {
         return torch::kCPU;
     }
     const auto count = static_cast<int>(torch::cuda::device_count());
-    return {torch::kCUDA, static_cast<c10::DeviceIndex>(localRank % count)};
+    // NCCL refuses two ranks on one GPU: one process per GPU on each machine.
+    if (localRank >= count)
+        throw InvalidArgument("process " + std::to_string(localRank) + " on this machine has no GPU of its own (" + std::to_string(count) +
+                              " GPUs): start at most that many processes per machine, or use --device cpu");
+    return {torch::kCUDA, static_cast<c10::DeviceIndex>(localRank)};
 }
 
 void moveOptimizerState(torch::optim::Optimizer& optimizer, const torch::Device& device) {
