@@ -3,16 +3,18 @@
 #include "pconv/errors.h"
 
 namespace pconv {
-namespace {
 
-c10::IValue readEntry(torch::serialize::InputArchive& archive, const std::string& key, bool wantInt) {
+int64_t readIntEntry(torch::serialize::InputArchive& archive, const std::string& key) {
     c10::IValue value;
-    if (!archive.try_read(key, value) || (wantInt ? !value.isInt() : !value.isString()))
-        throw Error("missing or invalid '" + key + "' entry");
-    return value;
+    if (!archive.try_read(key, value) || !value.isInt()) throw Error("missing or invalid '" + key + "' entry");
+    return value.toInt();
 }
 
-} // namespace
+std::string readStringEntry(torch::serialize::InputArchive& archive, const std::string& key) {
+    c10::IValue value;
+    if (!archive.try_read(key, value) || !value.isString()) throw Error("missing or invalid '" + key + "' entry");
+    return value.toStringRef();
+}
 
 void writeArchitecture(torch::serialize::OutputArchive& archive, const ModelConfig& config) {
     archive.write("arch_depth", c10::IValue(static_cast<int64_t>(config.depth)));
@@ -25,10 +27,10 @@ void writeArchitecture(torch::serialize::OutputArchive& archive, const ModelConf
 
 ModelConfig readArchitecture(torch::serialize::InputArchive& archive) {
     ModelConfig config;
-    config.depth = static_cast<int>(readEntry(archive, "arch_depth", true).toInt());
-    config.width = static_cast<int>(readEntry(archive, "arch_width", true).toInt());
-    const std::string normText = readEntry(archive, "arch_norm", false).toStringRef();
-    const std::string normalizationText = readEntry(archive, "arch_normalization", false).toStringRef();
+    config.depth = static_cast<int>(readIntEntry(archive, "arch_depth"));
+    config.width = static_cast<int>(readIntEntry(archive, "arch_width"));
+    const std::string normText = readStringEntry(archive, "arch_norm");
+    const std::string normalizationText = readStringEntry(archive, "arch_normalization");
     const auto norm = parseNormKind(normText);
     const auto normalization = parseInputNormalization(normalizationText);
     if (!norm) throw Error("unknown norm '" + normText + "'");

@@ -8,6 +8,10 @@
 
 namespace pconv {
 
+// Typed reads of one entry; throw pconv::Error "missing or invalid '<key>' entry".
+int64_t readIntEntry(torch::serialize::InputArchive& archive, const std::string& key);
+std::string readStringEntry(torch::serialize::InputArchive& archive, const std::string& key);
+
 void writeArchitecture(torch::serialize::OutputArchive& archive, const ModelConfig& config);
 
 // Throws pconv::Error naming a missing or invalid entry. Files written before

@@ -56,18 +56,6 @@ std::map<std::string, std::string> decodeMetadata(const std::string& text) {
     return metadata;
 }
 
-int64_t readInt(torch::serialize::InputArchive& archive, const std::string& key) {
-    c10::IValue value;
-    if (!archive.try_read(key, value) || !value.isInt()) throw Error("missing or invalid '" + key + "' entry");
-    return value.toInt();
-}
-
-std::string readString(torch::serialize::InputArchive& archive, const std::string& key) {
-    c10::IValue value;
-    if (!archive.try_read(key, value) || !value.isString()) throw Error("missing or invalid '" + key + "' entry");
-    return value.toStringRef();
-}
-
 } // namespace
 
 struct PConvModel::State {
@@ -107,7 +95,7 @@ PConvModel PConvModel::load(const std::string& path) {
         c10::IValue format;
         if (!archive.try_read(kFormatKey, format) || !format.isString() || format.toStringRef() != kFormatName)
             throw Error("not a PConv Studio model file (no '" + std::string(kFormatKey) + "' entry)");
-        const int64_t version = readInt(archive, "pconv_format_version");
+        const int64_t version = readIntEntry(archive, "pconv_format_version");
         if (version > kFormatVersion)
             throw Error("model file format version " + std::to_string(version) + " is newer than this program supports (" +
                         std::to_string(kFormatVersion) + ")");
@@ -117,7 +105,7 @@ PConvModel PConvModel::load(const std::string& path) {
         torch::serialize::InputArchive weights;
         if (!archive.try_read("weights", weights)) throw Error("no 'weights' entry");
         nn::loadModuleChecked(*model.state_->network, weights);
-        model.state_->metadata = decodeMetadata(readString(archive, "metadata"));
+        model.state_->metadata = decodeMetadata(readStringEntry(archive, "metadata"));
         return model;
     } catch (const FileError&) {
         throw;

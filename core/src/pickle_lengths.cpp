@@ -49,29 +49,26 @@ std::optional<std::string> findPickleLengthProblem(const unsigned char* data, st
         const unsigned char op = data[at++];
         const std::size_t left = size - at;
         const OpcodeArgument arg = argumentOf(op);
-        std::ostringstream problem;
         switch (arg.kind) {
-        case Argument::Unknown:
+        case Argument::Unknown: {
+            std::ostringstream problem;
             problem << "unknown pickle opcode 0x" << std::hex << int(op) << " at byte " << std::dec << at - 1;
             return problem.str();
+        }
         case Argument::None:
             if (op == '.') return std::nullopt;  // STOP: the rest is not LibTorch's to read
             break;
         case Argument::Fixed:
             if (left < static_cast<std::size_t>(arg.bytes)) return std::string("pickle ends inside an opcode's argument");
-            if (op == 0x95 && littleEndian(data + at, 8) > left - 8) {
-                problem << "a pickle frame of " << littleEndian(data + at, 8) << " bytes with " << left - 8 << " left";
-                return problem.str();
-            }
+            if (op == 0x95 && littleEndian(data + at, 8) > left - 8)
+                return "a pickle frame of " + std::to_string(littleEndian(data + at, 8)) + " bytes with " + std::to_string(left - 8) + " left";
             at += static_cast<std::size_t>(arg.bytes);
             break;
         case Argument::Counted: {
             if (left < static_cast<std::size_t>(arg.bytes)) return std::string("pickle ends inside a length");
             const std::uint64_t length = littleEndian(data + at, arg.bytes);
-            if (length > left - static_cast<std::size_t>(arg.bytes)) {
-                problem << "a pickled value of " << length << " bytes with " << left - static_cast<std::size_t>(arg.bytes) << " left";
-                return problem.str();
-            }
+            if (length > left - static_cast<std::size_t>(arg.bytes))
+                return "a pickled value of " + std::to_string(length) + " bytes with " + std::to_string(left - static_cast<std::size_t>(arg.bytes)) + " left";
             at += static_cast<std::size_t>(arg.bytes) + static_cast<std::size_t>(length);
             break;
         }

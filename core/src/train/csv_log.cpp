@@ -35,7 +35,6 @@ CsvLog::CsvLog(std::string path, std::vector<std::string> terms, std::int64_t re
 
 void CsvLog::flush() {
     writeFileAtomic(path_, std::vector<unsigned char>(contents_.begin(), contents_.end()));
-    dirty_ = false;
     lastWrite_ = std::chrono::steady_clock::now();
 }
 
@@ -46,7 +45,6 @@ void CsvLog::append(std::int64_t step, const std::vector<double>& losses, double
     for (double v : losses) row << "," << v;
     row << "," << learningRate << "," << seconds << "\n";
     contents_ += row.str();
-    dirty_ = true;
     // Rewriting the whole file costs O(rows): bound how often, not how much.
     if (std::chrono::steady_clock::now() - lastWrite_ < std::chrono::seconds(5)) return;
     try {

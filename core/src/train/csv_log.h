@@ -23,7 +23,6 @@ public:
 private:
     std::string path_;
     std::string contents_;
-    bool dirty_ = false;
     std::chrono::steady_clock::time_point lastWrite_;
 };
 
