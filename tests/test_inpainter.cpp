@@ -189,6 +189,58 @@ private Q_SLOTS:
         QVERIFY(cv::norm(fromPainted, painted, cv::NORM_INF, holes) > 0);
     }
 
+    // The self-ensemble's fill is the mean of single-pass fills of the mirrored
+    // photo, mirrored back (to 8-bit rounding); a random net is not mirror-symmetric,
+    // so the ensemble really differs from one pass.
+    void mirrorViewsAverageMirroredFills() {
+        ModelConfig config;
+        config.depth = 3;
+        config.width = 4;
+        const PConvModel model = PConvModel::create(config, 5);
+        const cv::Mat image = randomImage(40, 72, CV_8UC3, 8);
+        const cv::Mat holes = someHoles(40, 72);
+        const auto single = makePConvInpainter(model, {1});
+        auto mirroredFill = [&](int flipCode) {
+            if (flipCode == 2) return single->inpaint(image, holes);
+            cv::Mat img, hol, out;
+            cv::flip(image, img, flipCode);
+            cv::flip(holes, hol, flipCode);
+            cv::flip(single->inpaint(img, hol), out, flipCode);
+            return out;
+        };
+        cv::Mat one, leftRight, upDown, both;
+        mirroredFill(2).convertTo(one, CV_32FC3);
+        mirroredFill(1).convertTo(leftRight, CV_32FC3);
+        mirroredFill(0).convertTo(upDown, CV_32FC3);
+        mirroredFill(-1).convertTo(both, CV_32FC3);
+
+        cv::Mat two, four;
+        makePConvInpainter(model, {2})->inpaint(image, holes).convertTo(two, CV_32FC3);
+        makePConvInpainter(model, {4})->inpaint(image, holes).convertTo(four, CV_32FC3);
+        // Single fills are clipped to 0..255 before they are averaged, the ensemble's
+        // sum only after: compare where no single fill hit either end.
+        cv::Mat unclipped = cv::Mat::ones(image.size(), CV_8UC1);
+        for (const cv::Mat& fill : {one, leftRight, upDown, both}) {
+            cv::Mat inside;
+            cv::inRange(fill, cv::Scalar::all(0.5), cv::Scalar::all(254.5), inside);
+            unclipped &= inside;
+        }
+        QVERIFY(cv::countNonZero(unclipped & holes) > 100);
+        QVERIFY(cv::norm(two, (one + leftRight) / 2, cv::NORM_INF, unclipped) <= 1.0);
+        QVERIFY(cv::norm(four, (one + leftRight + upDown + both) / 4, cv::NORM_INF, unclipped) <= 1.0);
+        QVERIFY(cv::norm(two, one, cv::NORM_INF) > 2.0);
+        QVERIFY(cv::norm(four, two, cv::NORM_INF) > 2.0);
+    }
+
+    void mirrorViewsMustBeOneTwoOrFour() {
+        ModelConfig config;
+        config.depth = 2;
+        config.width = 4;
+        for (int views : {0, 3, 5, -1})
+            QVERIFY_THROWS_EXCEPTION(InvalidArgument, makePConvInpainter(PConvModel::create(config, 1), {views}));
+        QVERIFY(makePConvInpainter(PConvModel::create(config, 1), {4}) != nullptr);
+    }
+
     void methodNamesRoundTrip() {
         for (Method m : {Method::PConv, Method::Telea, Method::NavierStokes}) QCOMPARE(int(*parseMethod(toString(m))), int(m));
         QVERIFY(!parseMethod("lama").has_value());

@@ -23,7 +23,7 @@ void InpaintWorker::process(quint64 generation, const InpaintJob& job) {
                 model_ = PConvModel::load(job.modelPath.toStdString());
                 modelPath_ = job.modelPath;
             }
-            inpainter = makePConvInpainter(*model_);
+            inpainter = makePConvInpainter(*model_, PConvInpaintOptions{job.mirrorViews});
         } else {
             inpainter = makeClassicalInpainter(job.method, job.radius);
         }

@@ -246,6 +246,7 @@ void MainWindow::createActions() {
     toolsMenu->addAction(tr("&Inpaint"), this, &MainWindow::inpaint)->setShortcut(QKeySequence("Ctrl+Return"));
     toolsMenu->addAction(tr("&Cancel Inpainting"), this, &MainWindow::cancelInpaint)->setShortcut(QKeySequence("Esc"));
     toolsMenu->addAction(tr("&Big-Photo Settings…"), this, &MainWindow::editHdSettings);
+    addMirrorViewsMenu(toolsMenu);
     toolsMenu->addSeparator();
     toolsMenu->addAction(tr("&Generate Masks…"), this, [this] {
         BatchMaskDialog dialog(this);
@@ -597,6 +598,30 @@ HdOptions MainWindow::hdOptions() const {
     return hd;
 }
 
+// The PConv self-ensemble: more views, smoother fills, proportionally slower.
+void MainWindow::addMirrorViewsMenu(QMenu* toolsMenu) {
+    QMenu* menu = toolsMenu->addMenu(tr("PConv &Mirror Views"));
+    menu->setToolTipsVisible(true);
+    auto* group = new QActionGroup(menu);
+    const int current = mirrorViews();
+    const std::pair<int, QString> choices[] = {{1, tr("&1: One Pass (Fastest)")},
+                                               {2, tr("&2: Add the Left-Right Mirror (Default)")},
+                                               {4, tr("&4: Add the Up-Down Mirrors (Slowest)")}};
+    for (const auto& [views, label] : choices) {
+        QAction* action = menu->addAction(label);
+        action->setCheckable(true);
+        action->setChecked(views == current);
+        action->setToolTip(tr("The network fills %1 mirrored cop%2 of the photo and averages them").arg(views).arg(views == 1 ? "y" : "ies"));
+        group->addAction(action);
+        connect(action, &QAction::triggered, this, [views] { QSettings().setValue("inpaint/mirrorViews", views); });
+    }
+}
+
+int MainWindow::mirrorViews() const {
+    const int views = QSettings().value("inpaint/mirrorViews", 2).toInt();
+    return (views == 1 || views == 4) ? views : 2;
+}
+
 void MainWindow::editHdSettings() {
     QSettings settings;
     QDialog dialog(this);
@@ -644,6 +669,7 @@ void MainWindow::inpaint() {
     job.method = static_cast<Method>(methodCombo_->currentData().toInt());
     job.modelPath = modelPath();
     job.hd = hdOptions();
+    job.mirrorViews = mirrorViews();
     if (job.method == Method::PConv && job.modelPath.isEmpty()) {
         showError(tr("No model"), tr("No PConv model is chosen. Pick one in the model list, or use Telea or Navier-Stokes."));
         return;

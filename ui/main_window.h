@@ -13,6 +13,7 @@ class QAction;
 class QComboBox;
 class QDockWidget;
 class QLabel;
+class QMenu;
 class QProgressBar;
 class QPushButton;
 class QSlider;
@@ -88,6 +89,8 @@ private:
     void onMaskChanged();
     void onResult(const cv::Mat& result, double seconds);
     HdOptions hdOptions() const;
+    int mirrorViews() const;
+    void addMirrorViewsMenu(QMenu* toolsMenu);
     void chooseModelFile();
     void fitView();
     void editHdSettings();  // trigger size, crop margin, resize limit  // fit the photo into the smallest of the three panes

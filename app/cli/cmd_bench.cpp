@@ -39,6 +39,7 @@ int runBench(const Args& args) {
     parser.option("photo", "FILE", "--mode hd: photo scaled to 4000x3000 (12 MP) with one 60 px stroke", "docs/images/demo-photo.jpg");
     parser.option("model", "FILE", "--mode hd: model (default: the shipped one)");
     parser.option("write-case", "DIR", "--mode hd: also write the 12 MP image and mask there (for timing pconv inpaint)");
+    addMirrorViewsOption(parser);
     parser.flag("json", "print one JSON line instead of a table");
     if (!parser.parse(args)) {
         std::cout << parser.help();
@@ -70,7 +71,7 @@ int runBench(const Args& args) {
             writeImageAtomic(parser.get("write-case") + "/photo12mp.jpg", photo, 92);
             writeImageAtomic(parser.get("write-case") + "/stroke60.png", holes);
         }
-        const auto inpainter = makePConvInpainter(PConvModel::load(modelPath));
+        const auto inpainter = makePConvInpainter(PConvModel::load(modelPath), pconvOptionsFromArgs(parser));
         std::vector<double> times;
         for (int i = 0; i <= parser.getInt("reps", 1, 100000); ++i) {
             const auto start = std::chrono::steady_clock::now();
@@ -80,7 +81,7 @@ int runBench(const Args& args) {
         std::sort(times.begin(), times.end());
         const double ms = times[times.size() / 2];
         if (parser.flagSet("json")) std::printf("{\"hd_crop_ms\": %.1f, \"peak_rss_mb\": %.1f}\n", ms, peakRssMb());
-        else std::printf("12 MP photo, one 60 px stroke, crop strategy, in memory: %.1f ms (median)\n", ms);
+        else std::printf("12 MP photo, one 60 px stroke, crop strategy, %s mirror view(s), in memory: %.1f ms (median)\n", parser.get("mirror-views").c_str(), ms);
         return 0;
     }
     if (parser.get("mode") != "forward") throw parser.usageError("--mode must be forward, train or hd");

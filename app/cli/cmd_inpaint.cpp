@@ -38,8 +38,10 @@ std::unique_ptr<Inpainter> makeInpainterFromArgs(const ArgParser& parser) {
     const auto method = parseMethod(parser.get("method"));
     if (!method) throw parser.usageError("--method must be pconv, telea or ns, got '" + parser.get("method") + "'");
     if (*method != Method::PConv) return makeClassicalInpainter(*method, parser.getDouble("radius", 0.1, 1000));
+    const PConvInpaintOptions options = pconvOptionsFromArgs(parser);
     return makePConvInpainter(PConvModel::load(modelPathOrDefault(
-        parser, "--method pconv needs --model FILE: no default model was found (models/default.pconv); or use --method telea or ns")));
+                                  parser, "--method pconv needs --model FILE: no default model was found (models/default.pconv); or use --method telea or ns")),
+                              options);
 }
 
 HdOptions hdOptionsFromArgs(const ArgParser& parser) {
@@ -120,6 +122,7 @@ int runInpaint(const Args& args) {
                   true);
     parser.option("method", "NAME", "pconv (the network), telea or ns (OpenCV)", "pconv");
     parser.option("model", "FILE", "PConv model file for --method pconv (default: the shipped models/default.pconv)");
+    addMirrorViewsOption(parser);
     parser.option("radius", "R", "neighbourhood radius in px for telea and ns", "3");
     parser.option("quality", "Q", "JPEG/WebP quality 1-100 when the output is .jpg or .webp", "95");
     parser.option("hd-strategy", "NAME", "big images: crop (around each hole), resize (work smaller), original", "crop");

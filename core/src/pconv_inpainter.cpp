@@ -10,6 +10,7 @@
 #include <opencv2/core.hpp>
 
 #include <cstdlib>
+#include <vector>
 #include <torch/torch.h>
 
 namespace pconv {
@@ -38,9 +39,24 @@ void checkMemory(const ModelConfig& config, int height, int width) {
                               " MB): use the crop or resize strategy (--hd-strategy crop), or set PCONV_MEMORY_LIMIT_MB");
 }
 
+// The flips of the NCHW tensors for each view (the first is the input as it is).
+std::vector<std::vector<int64_t>> mirrorDims(int views) {
+    std::vector<std::vector<int64_t>> dims{{}};
+    if (views >= 2) dims.push_back({3});
+    if (views >= 4) {
+        dims.push_back({2});
+        dims.push_back({2, 3});
+    }
+    return dims;
+}
+
+torch::Tensor mirrored(const torch::Tensor& t, const std::vector<int64_t>& dims) { return dims.empty() ? t : torch::flip(t, dims); }
+
 class PConvInpainter : public Inpainter {
 public:
-    explicit PConvInpainter(PConvModel model) : model_(std::move(model)) {}
+    PConvInpainter(PConvModel model, PConvInpaintOptions options) : model_(std::move(model)), options_(options) {
+        checkMirrorViews(options_.mirrorViews);
+    }
     Method method() const override { return Method::PConv; }
 
 protected:
@@ -58,17 +74,31 @@ protected:
         auto& network = model_.network();
         const auto input = nn::channelsLast(nn::normalizeImage(nn::rgbFloatToTensor(rgb), config.normalization));
         const auto valid = nn::holeMaskToValidTensor(paddedHoles);
-        const auto output = network.forward(input * valid, valid);
+        const auto masked = input * valid;
+        torch::Tensor sum;
+        for (const auto& dims : mirrorDims(options_.mirrorViews)) {
+            const auto view = mirrored(network.forward(mirrored(masked, dims), mirrored(valid, dims)), dims);
+            sum = sum.defined() ? sum + view : view;
+        }
+        const auto output = options_.mirrorViews == 1 ? sum : sum / options_.mirrorViews;
         const cv::Mat predicted = nn::tensorToRgbFloat(output, config.normalization)(cv::Rect(0, 0, image.cols, image.rows));
         return nn::rgbFloatToLike(predicted.clone(), image);
     }
 
 private:
     PConvModel model_;
+    PConvInpaintOptions options_;
 };
 
 } // namespace
 
-std::unique_ptr<Inpainter> makePConvInpainter(PConvModel model) { return std::make_unique<PConvInpainter>(std::move(model)); }
+void checkMirrorViews(int views) {
+    if (views != 1 && views != 2 && views != 4)
+        throw InvalidArgument("mirror views must be 1, 2 or 4, not " + std::to_string(views));
+}
+
+std::unique_ptr<Inpainter> makePConvInpainter(PConvModel model, PConvInpaintOptions options) {
+    return std::make_unique<PConvInpainter>(std::move(model), options);
+}
 
 } // namespace pconv

@@ -37,8 +37,18 @@ protected:
 // Telea or Navier-Stokes (cv::inpaint) with the given neighbourhood radius.
 std::unique_ptr<Inpainter> makeClassicalInpainter(Method method, double radius = 3.0);
 
+// A self-ensemble: the network also fills mirrored copies of the input, and the
+// fills, mirrored back, are averaged. Each view costs one more pass; the average
+// is smoother and scores higher (models/README.md has the measurements).
+struct PConvInpaintOptions {
+    int mirrorViews = 2;  // 1: one pass; 2: + left-right mirror; 4: + the up-down mirrors of both
+};
+
+// Throws InvalidArgument unless views is 1, 2 or 4.
+void checkMirrorViews(int views);
+
 // The PConv network: pads to a multiple of 2^depth (reflect), runs, crops back.
-std::unique_ptr<Inpainter> makePConvInpainter(PConvModel model);
+std::unique_ptr<Inpainter> makePConvInpainter(PConvModel model, PConvInpaintOptions options = {});
 
 // Throws InvalidArgument unless image and holes fit inpaint()'s contract.
 void checkInpaintInputs(const cv::Mat& image, const cv::Mat& holes);
