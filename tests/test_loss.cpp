@@ -1,6 +1,10 @@
 // Each term of the paper's loss against values worked out by hand on tiny tensors.
 #include "pconv/errors.h"
+#include "pconv/metrics.h"
 #include "pconv/nn/inpainting_loss.h"
+#include "pconv/nn/tensor_image.h"
+
+#include <opencv2/core.hpp>
 
 #include <torch/serialize.h>
 #include <torch/torch.h>
@@ -13,6 +17,8 @@ using namespace pconv;
 using namespace pconv::nn;
 
 namespace {
+
+torch::Tensor toTensor01(const cv::Mat& bgr8) { return rgbFloatToTensor(toRgbFloat(bgr8)); }
 
 // A torch.save()-compatible state_dict with random VGG16 conv weights.
 void writeRandomVgg(const QString& path, bool dropOne = false, bool wrongShape = false) {
@@ -85,6 +91,47 @@ private Q_SLOTS:
         custom.tv = 0;
         const auto c = InpaintingLoss(custom, nullptr)(output, target, valid);
         QVERIFY(std::abs(c.total.item<float>() - (c.valid.item<float>() + 2 * c.hole.item<float>())) < 1e-6);
+    }
+
+    // The optional SSIM term is 1 - the evaluation's SSIM: same windows, borders and constants.
+    void ssimLossMatchesTheMetric() {
+        cv::RNG rng(7);
+        for (const cv::Size size : {cv::Size(32, 24), cv::Size(7, 40)}) {
+            cv::Mat a(size, CV_8UC3), noise(size, CV_8UC3);
+            rng.fill(a, cv::RNG::UNIFORM, 0, 256);
+            rng.fill(noise, cv::RNG::NORMAL, 0, 25);
+            cv::Mat b = a + noise;  // saturating: still a related image
+            const auto ta = toTensor01(a), tb = toTensor01(b);
+            const double expected = 1.0 - pconv::ssim(a, b);
+            const double got = ssimLoss(ta, tb).item<double>();
+            QVERIFY2(std::abs(got - expected) < 1e-4, qPrintable(QString("%1x%2: %3 vs %4").arg(size.width).arg(size.height).arg(got).arg(expected)));
+            QVERIFY(std::abs(ssimLoss(ta, ta).item<double>()) < 1e-6);
+        }
+        // Below the window's radius (5 px) the border is the edge pixel repeated: still 0 for equal images.
+        const auto tiny = torch::rand({1, 3, 3, 3});
+        QVERIFY(std::abs(ssimLoss(tiny, tiny).item<double>()) < 1e-6);
+        QVERIFY(ssimLoss(tiny, 1 - tiny).item<double>() > 0.1);
+    }
+
+    void ssimTermIsWeightedAndOnlyMovesHoles() {
+        const auto target = torch::rand({1, 3, 16, 16});
+        const auto output = torch::rand({1, 3, 16, 16}).requires_grad_(true);
+        auto valid = torch::ones({1, 1, 16, 16});
+        valid.slice(2, 4, 9).slice(3, 4, 9).zero_();
+        QCOMPARE(InpaintingLoss(LossWeights{}, nullptr)(output, target, valid).ssim.item<float>(), 0.f);  // off by default
+
+        LossWeights weights;
+        weights.ssim = 3;
+        const auto t = InpaintingLoss(weights, nullptr)(output, target, valid);
+        const auto comp = valid * target + (1 - valid) * output;
+        QVERIFY(std::abs(t.ssim.item<float>() - ssimLoss(comp, target).item<float>()) < 1e-6);
+        const float expected = t.valid.item<float>() + 6 * t.hole.item<float>() + 0.1f * t.tv.item<float>() + 3 * t.ssim.item<float>();
+        QVERIFY(std::abs(t.total.item<float>() - expected) < 1e-6);
+
+        // Through the composite, the SSIM term reaches hole pixels only.
+        const auto g = torch::autograd::grad({t.ssim}, {output})[0];
+        QVERIFY((g * valid).abs().max().item<float>() == 0.f);
+        QVERIFY((g * (1 - valid)).abs().max().item<float>() > 0.f);
     }
 
     void perceptualAndStyleWithVgg() {

@@ -160,6 +160,23 @@ private Q_SLOTS:
         half.steps = 4;
         const TrainResult first = Trainer(half).run();
         QCOMPARE(checkpointStep(first.checkpointPath), 4);
+        // The first half's log as an older version wrote it (no ssim column): resuming
+        // must rewrite its rows in the current columns, not leave them shifted.
+        QFile oldLog(dir.filePath("halves/log.csv"));
+        QVERIFY(oldLog.open(QIODevice::ReadOnly));
+        QStringList oldRows = QString(oldLog.readAll()).trimmed().split('\n');
+        oldLog.close();
+        const int ssimColumn = int(oldRows[0].split(',').indexOf("ssim"));
+        QVERIFY(ssimColumn > 0);
+        for (auto& row : oldRows) {
+            QStringList fields = row.split(',');
+            fields.removeAt(ssimColumn);
+            row = fields.join(',');
+        }
+        QVERIFY(oldLog.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        oldLog.write((oldRows.join('\n') + '\n').toUtf8());
+        oldLog.close();
+
         half.steps = 8;
         half.resumeCheckpoint = first.checkpointPath;
         const TrainResult second = Trainer(half).run();
@@ -174,8 +191,13 @@ private Q_SLOTS:
         QVERIFY(log.open(QIODevice::ReadOnly));
         const QStringList lines = QString(log.readAll()).trimmed().split('\n');
         QCOMPARE(lines.size(), 9);
-        QVERIFY(lines[0].startsWith("step,valid,hole,perceptual,style_out,style_comp,tv,total,lr,seconds"));
+        QVERIFY(lines[0].startsWith("step,valid,hole,perceptual,style_out,style_comp,tv,ssim,total,lr,seconds"));
         QVERIFY(lines[8].startsWith("8,"));
+        for (const auto& line : lines) QCOMPARE(line.split(',').size(), 11);
+        // The old rows: ssim 0, and the total still in its own column (the paper loss is a sum of positive terms).
+        const QStringList row1 = lines[1].split(',');
+        QCOMPARE(row1[7], QString("0"));
+        QVERIFY(row1[8].toDouble() > row1[2].toDouble());
     }
 
     void pauseAndStopFromAnotherThread() {

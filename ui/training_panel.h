@@ -59,7 +59,7 @@ private:
     void onFinished(bool stopped, qint64 step, const QString& modelPath);
     void setRunning(bool running);
     void saveSettings() const;
-    void showLossTerms(bool withVgg);
+    void showLossTerms(bool withVgg, bool withSsim);
 
     TrainingRunner* runner_;
     QLineEdit *dataFolder_, *outFolder_, *vggFile_, *initModel_;

@@ -31,7 +31,8 @@ std::string lossSummary(const StepReport& r) {
     s << std::setprecision(4) << "loss " << r.losses.back() << " (";
     bool first = true;
     for (size_t i = 0; i + 1 < names.size(); ++i) {
-        if (r.losses[i] == 0 && (names[i] == "perceptual" || names[i] == "style_out" || names[i] == "style_comp")) continue;
+        const bool optionalTerm = names[i] == "perceptual" || names[i] == "style_out" || names[i] == "style_comp" || names[i] == "ssim";
+        if (r.losses[i] == 0 && optionalTerm) continue;
         s << (first ? "" : " ") << names[i] << " " << r.losses[i];
         first = false;
     }
@@ -75,6 +76,7 @@ int runTrain(const Args& args) {
     parser.option("perceptual-weight", "X", "weight of L_perceptual", "0.05");
     parser.option("style-weight", "X", "weight of L_style_out and L_style_comp", "120");
     parser.option("tv-weight", "X", "weight of L_tv", "0.1");
+    parser.option("ssim-weight", "X", "weight of 1 - SSIM(I_comp, I_gt), not in the paper (0 = off)", "0");
     parser.option("val-fraction", "F", "fraction of photos held out for validation", "0.1");
     parser.option("validate-every", "N", "steps between validation runs (0 = never)", "500");
     parser.option("checkpoint-every", "N", "steps between checkpoints", "500");
@@ -144,6 +146,7 @@ int runTrain(const Args& args) {
     o.lossWeights.perceptual = parser.getDouble("perceptual-weight", 0, 1e6);
     o.lossWeights.style = parser.getDouble("style-weight", 0, 1e6);
     o.lossWeights.tv = parser.getDouble("tv-weight", 0, 1e6);
+    o.lossWeights.ssim = parser.getDouble("ssim-weight", 0, 1e6);
     o.validateEvery = parser.getInt("validate-every", 0, 100'000'000);
     o.checkpointEvery = parser.getInt("checkpoint-every", 1, 100'000'000);
     o.logEvery = parser.getInt("log-every", 1, 100'000'000);

@@ -164,8 +164,9 @@ void writeFileAtomic(const std::string& path, const std::vector<unsigned char>& 
     }
     fs::rename(temp, target, ec);
     if (ec) {
+        const std::string reason = ec.message();  // before remove() reuses ec
         fs::remove(temp, ec);
-        throw FileError(path, "cannot move the written file into place: " + ec.message());
+        throw FileError(path, "cannot move the written file into place: " + reason);
     }
 }
 

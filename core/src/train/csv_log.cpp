@@ -3,11 +3,36 @@
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 namespace pconv::train {
+namespace {
+
+std::vector<std::string> splitCommas(const std::string& line) {
+    std::vector<std::string> fields;
+    std::istringstream in(line);
+    std::string field;
+    while (std::getline(in, field, ',')) fields.push_back(field);
+    return fields;
+}
+
+// A row written under an older header (a log from before a loss term was added)
+// in the new header's columns; a column the old log lacked reads 0.
+std::string reorderColumns(const std::string& row, const std::string& oldHeader, const std::string& newHeader) {
+    const auto oldNames = splitCommas(oldHeader), values = splitCommas(row);
+    std::string out;
+    for (const auto& name : splitCommas(newHeader)) {
+        const auto at = std::find(oldNames.begin(), oldNames.end(), name);
+        const auto index = static_cast<size_t>(at - oldNames.begin());
+        out += (out.empty() ? "" : ",") + (at != oldNames.end() && index < values.size() ? values[index] : std::string("0"));
+    }
+    return out;
+}
+
+} // namespace
 
 CsvLog::CsvLog(std::string path, std::vector<std::string> terms, std::int64_t resumeStep) : path_(std::move(path)) {
     std::string header = "step";
@@ -19,11 +44,12 @@ CsvLog::CsvLog(std::string path, std::vector<std::string> terms, std::int64_t re
     std::error_code ec;
     if (resumeStep > 0 && std::filesystem::exists(path_, ec)) {
         std::ifstream in(path_);
-        std::string line;
-        std::getline(in, line);  // old header
+        std::string oldHeader, line;
+        std::getline(in, oldHeader);
         while (std::getline(in, line)) {
             try {
-                if (!line.empty() && std::stoll(line.substr(0, line.find(','))) <= resumeStep) kept += line + "\n";
+                if (line.empty() || std::stoll(line.substr(0, line.find(','))) > resumeStep) continue;
+                kept += (oldHeader == header ? line : reorderColumns(line, oldHeader, header)) + "\n";
             } catch (const std::exception&) {
                 // a torn last line from a crash: drop it
             }

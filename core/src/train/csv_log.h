@@ -3,7 +3,8 @@
 // seconds). The file is only ever replaced whole, atomically (temporary file,
 // then rename), so a crash never leaves a torn row: at every checkpoint (flush)
 // and, for people watching it live, at most every few seconds in between. On
-// resume, rows past the checkpoint's step are dropped so the log matches the weights.
+// resume, rows past the checkpoint's step are dropped so the log matches the weights, and
+// rows of an older log (fewer loss terms) are rewritten in the current columns.
 #include <chrono>
 #include <cstdint>
 #include <string>

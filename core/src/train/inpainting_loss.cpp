@@ -1,7 +1,10 @@
 #include "pconv/nn/inpainting_loss.h"
 
+#include <torch/nn/functional/conv.h>
 #include <torch/nn/functional/pooling.h>
 #include <torch/utils.h>
+
+#include <cmath>
 
 namespace F = torch::nn::functional;
 
@@ -31,6 +34,47 @@ torch::Tensor holeTotalVariation(const torch::Tensor& image, const torch::Tensor
     return (dx.sum() + dy.sum()) / static_cast<double>(image.numel());
 }
 
+namespace {
+
+constexpr int kSsimWindow = 11;
+constexpr double kSsimSigma = 1.5;
+
+// Mirrors `radius` pixels on both sides of dimension `dim`, edge pixel repeated
+// (OpenCV's BORDER_REFLECT, which the SSIM metric's blur uses).
+torch::Tensor mirrorPad(const torch::Tensor& x, int64_t dim, int64_t radius) {
+    const int64_t size = x.size(dim);
+    if (size < radius) {  // tiny images: the edge pixel repeated
+        std::vector<int64_t> repeats(static_cast<size_t>(x.dim()), 1);
+        repeats[static_cast<size_t>(dim)] = radius;
+        return torch::cat({x.narrow(dim, 0, 1).repeat(repeats), x, x.narrow(dim, size - 1, 1).repeat(repeats)}, dim);
+    }
+    return torch::cat({x.narrow(dim, 0, radius).flip({dim}), x, x.narrow(dim, size - radius, radius).flip({dim})}, dim);
+}
+
+// Separable Gaussian blur of every channel on its own.
+torch::Tensor gaussianBlur(const torch::Tensor& x) {
+    auto taps = torch::arange(kSsimWindow, x.options()) - (kSsimWindow / 2);
+    taps = torch::exp(-(taps * taps) / (2 * kSsimSigma * kSsimSigma));
+    taps = taps / taps.sum();
+    const int64_t channels = x.size(1), radius = kSsimWindow / 2;
+    const auto rows = taps.view({1, 1, 1, kSsimWindow}).expand({channels, 1, 1, kSsimWindow}).contiguous();
+    const auto cols = taps.view({1, 1, kSsimWindow, 1}).expand({channels, 1, kSsimWindow, 1}).contiguous();
+    const auto along = F::conv2d(mirrorPad(x, 3, radius), rows, F::Conv2dFuncOptions().groups(channels));
+    return F::conv2d(mirrorPad(along, 2, radius), cols, F::Conv2dFuncOptions().groups(channels));
+}
+
+} // namespace
+
+torch::Tensor ssimLoss(const torch::Tensor& image, const torch::Tensor& target) {
+    const double c1 = std::pow(0.01, 2), c2 = std::pow(0.03, 2);
+    const auto muX = gaussianBlur(image), muY = gaussianBlur(target);
+    const auto muX2 = muX * muX, muY2 = muY * muY, muXY = muX * muY;
+    const auto sigmaX2 = gaussianBlur(image * image) - muX2, sigmaY2 = gaussianBlur(target * target) - muY2;
+    const auto sigmaXY = gaussianBlur(image * target) - muXY;
+    const auto map = ((2 * muXY + c1) * (2 * sigmaXY + c2)) / ((muX2 + muY2 + c1) * (sigmaX2 + sigmaY2 + c2));
+    return 1.0 - map.mean();
+}
+
 InpaintingLoss::InpaintingLoss(LossWeights weights, Vgg16Features vgg) : weights_(weights), vgg_(std::move(vgg)) {}
 
 LossTerms InpaintingLoss::operator()(const torch::Tensor& output, const torch::Tensor& target, const torch::Tensor& valid) const {
@@ -43,6 +87,7 @@ LossTerms InpaintingLoss::operator()(const torch::Tensor& output, const torch::T
 
     const auto zero = torch::zeros({}, output.options());
     terms.perceptual = terms.styleOut = terms.styleComp = zero;
+    terms.ssim = weights_.ssim != 0 ? ssimLoss(composite, target) : zero;
     if (usesVgg() && (weights_.perceptual != 0 || weights_.style != 0)) {
         std::vector<torch::Tensor> targetFeatures;
         {
@@ -59,7 +104,8 @@ LossTerms InpaintingLoss::operator()(const torch::Tensor& output, const torch::T
         }
     }
     terms.total = weights_.valid * terms.valid + weights_.hole * terms.hole + weights_.perceptual * terms.perceptual +
-                  weights_.style * (terms.styleOut + terms.styleComp) + weights_.tv * terms.tv;
+                  weights_.style * (terms.styleOut + terms.styleComp) + weights_.tv * terms.tv +
+                  weights_.ssim * terms.ssim;
     return terms;
 }
 

@@ -33,7 +33,7 @@ namespace fs = std::filesystem;
 
 namespace pconv {
 
-std::vector<std::string> lossTermNames() { return {"valid", "hole", "perceptual", "style_out", "style_comp", "tv", "total"}; }
+std::vector<std::string> lossTermNames() { return {"valid", "hole", "perceptual", "style_out", "style_comp", "tv", "ssim", "total"}; }
 
 namespace {
 
@@ -41,7 +41,7 @@ using Clock = std::chrono::steady_clock;
 
 std::vector<double> lossValues(const nn::LossTerms& t) {
     return {t.valid.item<double>(),   t.hole.item<double>(),      t.perceptual.item<double>(), t.styleOut.item<double>(),
-            t.styleComp.item<double>(), t.tv.item<double>(), t.total.item<double>()};
+            t.styleComp.item<double>(), t.tv.item<double>(),   t.ssim.item<double>(),       t.total.item<double>()};
 }
 
 void validateOptions(const TrainOptions& o) {

@@ -4,6 +4,7 @@
 // on images in [0, 1]; perceptual and style terms on VGG16 pool1-3 features of
 // I_out and I_comp (Gram matrices normalised by C*H*W); TV over P, the 1-pixel
 // dilation of the holes, on I_comp. Without VGG weights the two VGG terms are 0.
+// An optional SSIM term (weight 0 by default) is not the paper's.
 #include "pconv/nn/vgg16_features.h"
 #include "pconv/train/loss_weights.h"
 
@@ -12,7 +13,7 @@
 namespace pconv::nn {
 
 struct LossTerms {
-    torch::Tensor valid, hole, perceptual, styleOut, styleComp, tv, total;
+    torch::Tensor valid, hole, perceptual, styleOut, styleComp, tv, ssim, total;
 };
 
 // Mean absolute error over the pixels where `weight` is 1 (divided by all elements, as the paper's N_Igt).
@@ -24,6 +25,10 @@ torch::Tensor gramMatrix(const torch::Tensor& features);
 // Total variation of `image` over neighbouring pixel pairs that both lie in the
 // 1-pixel dilation of the holes (valid: [N, 1, H, W], 1 = valid), divided by image.numel().
 torch::Tensor holeTotalVariation(const torch::Tensor& image, const torch::Tensor& valid);
+
+// 1 - mean SSIM of two [N, C, H, W] images in [0, 1], per channel, with the metric's
+// 11x11 Gaussian windows (sigma 1.5) and mirrored borders, so that it is 1 - pconv::ssim().
+torch::Tensor ssimLoss(const torch::Tensor& image, const torch::Tensor& target);
 
 class InpaintingLoss {
 public:

@@ -9,6 +9,9 @@ struct LossWeights {
     double perceptual = 0.05;
     double style = 120.0;  // applied to both L_style_out and L_style_comp
     double tv = 0.1;
+    // Not in the paper: 1 - SSIM of I_comp against I_gt (the evaluation's SSIM, 11x11
+    // Gaussian windows), for runs that target the SSIM metric. 0 = off.
+    double ssim = 0.0;
 };
 
 } // namespace pconv

@@ -63,7 +63,7 @@ struct TrainOptions {
 };
 
 // Loss terms in a fixed order, for logs and curves.
-std::vector<std::string> lossTermNames();  // valid, hole, perceptual, style_out, style_comp, tv, total
+std::vector<std::string> lossTermNames();  // valid, hole, perceptual, style_out, style_comp, tv, ssim, total
 
 struct StepReport {
     std::int64_t step = 0, totalSteps = 0;
