@@ -19,15 +19,25 @@ std::vector<std::string> splitCommas(const std::string& line) {
     return fields;
 }
 
-// A row written under an older header (a log from before a loss term was added)
-// in the new header's columns; a column the old log lacked reads 0.
-std::string reorderColumns(const std::string& row, const std::string& oldHeader, const std::string& newHeader) {
-    const auto oldNames = splitCommas(oldHeader), values = splitCommas(row);
-    std::string out;
+// For each column of the new header, its index in the old one (a log from before a
+// loss term was added), or -1 where the old log lacked it.
+std::vector<int> oldColumnIndices(const std::string& oldHeader, const std::string& newHeader) {
+    const auto oldNames = splitCommas(oldHeader);
+    std::vector<int> indices;
     for (const auto& name : splitCommas(newHeader)) {
         const auto at = std::find(oldNames.begin(), oldNames.end(), name);
-        const auto index = static_cast<size_t>(at - oldNames.begin());
-        out += (out.empty() ? "" : ",") + (at != oldNames.end() && index < values.size() ? values[index] : std::string("0"));
+        indices.push_back(at == oldNames.end() ? -1 : static_cast<int>(at - oldNames.begin()));
+    }
+    return indices;
+}
+
+// An old row in the new columns; a missing value reads 0.
+std::string reorderColumns(const std::string& row, const std::vector<int>& oldIndices) {
+    const auto values = splitCommas(row);
+    std::string out;
+    for (const int index : oldIndices) {
+        const bool present = index >= 0 && static_cast<size_t>(index) < values.size();
+        out += (out.empty() ? "" : ",") + (present ? values[static_cast<size_t>(index)] : std::string("0"));
     }
     return out;
 }
@@ -46,10 +56,11 @@ CsvLog::CsvLog(std::string path, std::vector<std::string> terms, std::int64_t re
         std::ifstream in(path_);
         std::string oldHeader, line;
         std::getline(in, oldHeader);
+        const auto oldIndices = oldColumnIndices(oldHeader, header);
         while (std::getline(in, line)) {
             try {
                 if (line.empty() || std::stoll(line.substr(0, line.find(','))) > resumeStep) continue;
-                kept += (oldHeader == header ? line : reorderColumns(line, oldHeader, header)) + "\n";
+                kept += (oldHeader == header ? line : reorderColumns(line, oldIndices)) + "\n";
             } catch (const std::exception&) {
                 // a torn last line from a crash: drop it
             }

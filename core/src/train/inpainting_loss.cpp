@@ -51,7 +51,7 @@ torch::Tensor mirrorPad(const torch::Tensor& x, int64_t dim, int64_t radius) {
     return torch::cat({x.narrow(dim, 0, radius).flip({dim}), x, x.narrow(dim, size - radius, radius).flip({dim})}, dim);
 }
 
-// Separable Gaussian blur of every channel on its own.
+// Separable Gaussian blur of every channel on its own (one pair of grouped convolutions).
 torch::Tensor gaussianBlur(const torch::Tensor& x) {
     auto taps = torch::arange(kSsimWindow, x.options()) - (kSsimWindow / 2);
     taps = torch::exp(-(taps * taps) / (2 * kSsimSigma * kSsimSigma));
@@ -67,10 +67,11 @@ torch::Tensor gaussianBlur(const torch::Tensor& x) {
 
 torch::Tensor ssimLoss(const torch::Tensor& image, const torch::Tensor& target) {
     const double c1 = std::pow(0.01, 2), c2 = std::pow(0.03, 2);
-    const auto muX = gaussianBlur(image), muY = gaussianBlur(target);
+    // The five local means in one blur: x, y, x^2, y^2, xy stacked along the channels.
+    const auto means = gaussianBlur(torch::cat({image, target, image * image, target * target, image * target}, 1)).chunk(5, 1);
+    const auto &muX = means[0], &muY = means[1];
     const auto muX2 = muX * muX, muY2 = muY * muY, muXY = muX * muY;
-    const auto sigmaX2 = gaussianBlur(image * image) - muX2, sigmaY2 = gaussianBlur(target * target) - muY2;
-    const auto sigmaXY = gaussianBlur(image * target) - muXY;
+    const auto sigmaX2 = means[2] - muX2, sigmaY2 = means[3] - muY2, sigmaXY = means[4] - muXY;
     const auto map = ((2 * muXY + c1) * (2 * sigmaXY + c2)) / ((muX2 + muY2 + c1) * (sigmaX2 + sigmaY2 + c2));
     return 1.0 - map.mean();
 }
