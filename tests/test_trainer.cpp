@@ -98,6 +98,23 @@ private Q_SLOTS:
         writePhotos(photos, 5);
     }
 
+    // Logs and curves show an optional term only when the run weights it (VGG terms also need VGG weights).
+    void optionalLossTermsCountOnlyWhenWeighted() {
+        LossWeights weights;  // the paper's weights, SSIM off
+        for (const auto& name : lossTermNames()) {
+            const bool optional = name == "perceptual" || name == "style_out" || name == "style_comp" || name == "ssim";
+            QCOMPARE(lossTermUsed(name, weights, false), !optional);
+        }
+        QVERIFY(lossTermUsed("perceptual", weights, true));
+        QVERIFY(lossTermUsed("style_comp", weights, true));
+        QVERIFY(!lossTermUsed("ssim", weights, true));
+        weights.ssim = 1;
+        weights.style = 0;
+        QVERIFY(lossTermUsed("ssim", weights, false));
+        QVERIFY(!lossTermUsed("style_out", weights, true));
+        QVERIFY(lossTermUsed("perceptual", weights, true));
+    }
+
     // Extra training images (--extra-data) join the training set only: the
     // validation split of the main folder stays what it was.
     void extraImagesNeverChangeTheValidationSplit() {

@@ -211,19 +211,16 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
         eta_->setText(tr("Failed: %1").arg(message));
         setRunning(false);
     });
-    showLossTerms(!vggFile_->text().isEmpty(), false);
+    showLossTerms(LossWeights{}, !vggFile_->text().isEmpty());
     setRunning(false);
 }
 
 TrainingPanel::~TrainingPanel() = default;
 
-void TrainingPanel::showLossTerms(bool withVgg, bool withSsim) {
-    // Perceptual and style curves only when VGG weights make those terms count; SSIM only when weighted.
+void TrainingPanel::showLossTerms(const LossWeights& weights, bool withVgg) {
     const auto names = lossTermNames();
     for (int i = 0; i < lossSeries_.size(); ++i) {
-        const QString name = QString::fromStdString(names[static_cast<size_t>(i)]);
-        const bool vggTerm = name == "perceptual" || name.startsWith("style");
-        lossSeries_[i]->setVisible((!vggTerm || withVgg) && (name != "ssim" || withSsim));
+        lossSeries_[i]->setVisible(lossTermUsed(names[static_cast<size_t>(i)], weights, withVgg));
         for (QLegendMarker* marker : lossChart_->legend()->markers(lossSeries_[i])) marker->setVisible(lossSeries_[i]->isVisible());
     }
 }
@@ -290,7 +287,7 @@ void TrainingPanel::startTraining() {
         return;
     }
     saveSettings();
-    showLossTerms(!o.vggFile.empty(), o.lossWeights.ssim != 0);
+    showLossTerms(o.lossWeights, !o.vggFile.empty());
     for (auto* series : lossSeries_) series->clear();
     psnrSeries_->clear();
     lossMax_ = 0;

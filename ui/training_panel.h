@@ -4,6 +4,8 @@
 // fine-tuning; Start, Pause, Stop; live loss and validation-PSNR curves, a preview
 // strip (masked input | output | ground truth) and the ETA. "Use this model" hands
 // the trained model to the editor.
+#include "pconv/train/loss_weights.h"
+
 #include <QWidget>
 
 class QCheckBox;
@@ -59,7 +61,7 @@ private:
     void onFinished(bool stopped, qint64 step, const QString& modelPath);
     void setRunning(bool running);
     void saveSettings() const;
-    void showLossTerms(bool withVgg, bool withSsim);
+    void showLossTerms(const LossWeights& weights, bool withVgg);
 
     TrainingRunner* runner_;
     QLineEdit *dataFolder_, *outFolder_, *vggFile_, *initModel_;

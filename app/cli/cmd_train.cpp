@@ -25,14 +25,13 @@ void onInterrupt(int) {
     if (activeTrainer) activeTrainer->requestStop();
 }
 
-std::string lossSummary(const StepReport& r) {
+std::string lossSummary(const StepReport& r, const TrainOptions& o) {
     const auto names = lossTermNames();
     std::ostringstream s;
     s << std::setprecision(4) << "loss " << r.losses.back() << " (";
     bool first = true;
     for (size_t i = 0; i + 1 < names.size(); ++i) {
-        const bool optionalTerm = names[i] == "perceptual" || names[i] == "style_out" || names[i] == "style_comp" || names[i] == "ssim";
-        if (r.losses[i] == 0 && optionalTerm) continue;
+        if (!lossTermUsed(names[i], o.lossWeights, !o.vggFile.empty())) continue;
         s << (first ? "" : " ") << names[i] << " " << r.losses[i];
         first = false;
     }
@@ -195,7 +194,7 @@ int runTrain(const Args& args) {
         const double fraction = static_cast<double>(r.step) / static_cast<double>(r.totalSteps);
         std::ostringstream line;
         line << "step " << r.step << "/" << r.totalSteps << " " << std::fixed << std::setprecision(1) << 100 * fraction << "%  "
-             << std::setprecision(2) << r.secondsPerStep << " s/step  ETA " << formatDuration(r.etaSeconds) << "  " << lossSummary(r);
+             << std::setprecision(2) << r.secondsPerStep << " s/step  ETA " << formatDuration(r.etaSeconds) << "  " << lossSummary(r, o);
         if (tty) {
             const int width = 24, filled = static_cast<int>(fraction * width);
             std::cerr << "\r\033[K[" << std::string(filled, '=') << std::string(width - filled, ' ') << "] " << line.str() << std::flush;

@@ -35,6 +35,13 @@ namespace pconv {
 
 std::vector<std::string> lossTermNames() { return {"valid", "hole", "perceptual", "style_out", "style_comp", "tv", "ssim", "total"}; }
 
+bool lossTermUsed(const std::string& name, const LossWeights& weights, bool withVgg) {
+    if (name == "perceptual") return withVgg && weights.perceptual != 0;
+    if (name == "style_out" || name == "style_comp") return withVgg && weights.style != 0;
+    if (name == "ssim") return weights.ssim != 0;
+    return true;
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
