@@ -2,6 +2,7 @@
 // worker, import/export masks, save without clobbering, the batch mask dialog,
 // and the Training panel on a tiny run.
 #include "batch_mask_dialog.h"
+#include "image_convert.h"
 #include "inpaint_runner.h"
 #include "main_window.h"
 #include "mask_canvas.h"
@@ -14,6 +15,7 @@
 
 #include <QtTest>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -123,6 +125,48 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(QDir(MainWindow::autosaveFolder()).filePath("mask.png")));
         MainWindow third;
         QVERIFY(!third.recoverAutosavedMask(false));
+    }
+
+    // Paste an image, inpaint, copy the result out; then the mask carries over to the next photo.
+    void clipboardAndPreviousMask() {
+        MainWindow window;
+        window.setMethod(Method::Telea);
+        QGuiApplication::clipboard()->clear();
+        QVERIFY(!window.pasteImage());  // nothing there: an error, no photo
+        QVERIFY(window.photo().empty());
+        QVERIFY(!window.reusePreviousMask());
+
+        QImage pasted(40, 30, QImage::Format_RGB888);
+        for (int y = 0; y < 30; ++y)
+            for (int x = 0; x < 40; ++x) pasted.setPixelColor(x, y, QColor(x * 6, y * 8, 200));
+        QGuiApplication::clipboard()->setImage(pasted);
+        QVERIFY(window.pasteImage());
+        QCOMPARE(window.photo().type(), CV_8UC3);
+        QCOMPARE(window.photo().cols, 40);
+        QCOMPARE(window.photo().at<cv::Vec3b>(10, 20), cv::Vec3b(200, 80, 120));  // BGR of (120, 80, 200)
+
+        window.canvas()->setBrushSize(5);
+        window.canvas()->beginStroke({5, 15}, false);
+        window.canvas()->extendStroke({35, 15});
+        window.canvas()->endStroke();
+        QVERIFY(!window.copyResult());  // no result yet
+        QSignalSpy ready(window.runner(), &InpaintRunner::resultReady);
+        window.inpaint();
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 30000);
+        QVERIFY(window.copyResult());
+        const cv::Mat copied = fromQImage(QGuiApplication::clipboard()->image());
+        QCOMPARE(copied.size(), window.result().size());
+        QCOMPARE(cv::norm(copied, window.result(), cv::NORM_INF), 0.0);
+
+        // A photo of another size gets the pasted image's mask, scaled, as one undo step.
+        QVERIFY(window.openImage(dir.filePath("photo.png")));  // 200 x 120
+        QCOMPARE(window.canvas()->mask().pixelColor(100, 60).red(), 0);
+        QVERIFY(window.reusePreviousMask());
+        QCOMPARE(window.undoStack()->count(), 1);
+        QCOMPARE(window.canvas()->mask().pixelColor(100, 60).red(), 255);  // (20, 15) scaled by 5 and 4
+        QCOMPARE(window.canvas()->mask().pixelColor(100, 20).red(), 0);
+        window.undoStack()->undo();
+        QCOMPARE(window.canvas()->mask().pixelColor(100, 60).red(), 0);
     }
 
     void randomMaskIsUndoable() {

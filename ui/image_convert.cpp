@@ -21,6 +21,26 @@ QImage toDisplayImage(const cv::Mat& image) {
     }
 }
 
+cv::Mat fromQImage(const QImage& image) {
+    if (image.isNull()) return {};
+    const auto view = [](const QImage& converted, int type) {
+        return cv::Mat(converted.height(), converted.width(), type, const_cast<uchar*>(converted.constBits()),
+                       static_cast<size_t>(converted.bytesPerLine()));
+    };
+    cv::Mat out;
+    if (image.hasAlphaChannel()) {
+        const QImage rgba = image.convertToFormat(QImage::Format_RGBA8888);
+        cv::cvtColor(view(rgba, CV_8UC4), out, cv::COLOR_RGBA2BGRA);
+    } else if (image.isGrayscale()) {
+        const QImage gray = image.convertToFormat(QImage::Format_Grayscale8);
+        out = view(gray, CV_8UC1).clone();
+    } else {
+        const QImage rgb = image.convertToFormat(QImage::Format_RGB888);
+        cv::cvtColor(view(rgb, CV_8UC3), out, cv::COLOR_RGB2BGR);
+    }
+    return out;
+}
+
 QImage maskToQImage(const cv::Mat& holes) {
     CV_Assert(holes.type() == CV_8UC1);
     return QImage(holes.data, holes.cols, holes.rows, static_cast<int>(holes.step), QImage::Format_Grayscale8).copy();

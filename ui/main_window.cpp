@@ -18,6 +18,7 @@
 
 #include <QActionGroup>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QColorDialog>
 #include <QComboBox>
@@ -44,6 +45,8 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QUndoStack>
+
+#include <opencv2/imgproc.hpp>
 
 #include <cmath>
 
@@ -151,6 +154,9 @@ void MainWindow::createActions() {
     saveAsAction_->setShortcut(QKeySequence("Ctrl+Shift+S"));
     useResultAction_ = file->addAction(tr("&Use Result as New Image"), this, &MainWindow::useResultAsImage);
     useResultAction_->setShortcut(QKeySequence("Ctrl+U"));
+    copyResultAction_ = file->addAction(tr("&Copy Result"), this, &MainWindow::copyResult);
+    copyResultAction_->setShortcut(QKeySequence::Copy);
+    file->addAction(tr("&Paste Image"), this, &MainWindow::pasteImage)->setShortcut(QKeySequence::Paste);
     file->addSeparator();
     importMaskAction_ = file->addAction(tr("&Import Mask…"), this, [this] {
         QSettings settings;
@@ -161,7 +167,7 @@ void MainWindow::createActions() {
     exportMaskAction_ = file->addAction(tr("&Export Mask…"), this, [this] {
         QSettings settings;
         const QString suggested = QDir(settings.value("folders/mask", QFileInfo(photoPath_).absolutePath()).toString())
-                                      .filePath(QFileInfo(photoPath_).completeBaseName() + "_mask.png");
+                                      .filePath(photoBaseName() + "_mask.png");
         const QString path = QFileDialog::getSaveFileName(this, tr("Export Mask"), suggested, tr("PNG (*.png)"));
         if (!path.isEmpty()) exportMask(path);
     });
@@ -227,6 +233,8 @@ void MainWindow::createActions() {
     shrinkAction_->setShortcut(QKeySequence("Ctrl+Shift+G"));
     randomAction_ = edit->addAction(tr("&Random Mask"), this, &MainWindow::randomMask);
     randomAction_->setShortcut(QKeySequence("R"));
+    reuseMaskAction_ = edit->addAction(tr("Reuse &Previous Mask"), this, &MainWindow::reusePreviousMask);
+    reuseMaskAction_->setShortcut(QKeySequence("Ctrl+Shift+M"));
     randomAction_->setToolTip(tr("Fill the mask with random strokes (the training mask generator)"));
 
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
@@ -260,7 +268,8 @@ void MainWindow::createActions() {
                                     "[ / ]: smaller / bigger brush\nCtrl+wheel: zoom · wheel: scroll · Space+drag or middle button: pan\n"
                                     "Ctrl+0: fit · Ctrl+1: 100%\nCtrl+Z / Ctrl+Shift+Z: undo / redo\nR: random mask\n"
                                     "Ctrl+Return: inpaint · Esc: cancel\nC: compare before/after (drag the split line)\n"
-                                    "Ctrl+S: save result · Ctrl+U: use result as new image"));
+                                    "Ctrl+S: save result · Ctrl+U: use result as new image\n"
+                                    "Ctrl+V: paste an image · Ctrl+C: copy the result"));
     });
     help->addAction(tr("&About"), this, [this] {
         QMessageBox::about(this, tr("About PConv Studio"),
@@ -457,9 +466,56 @@ bool MainWindow::openImage(const QString& path) {
         showError(tr("Cannot open photo"), QString::fromStdString(firstLine(e.what())));
         return false;
     }
+    const QFileInfo file(path);
+    setPhoto(image, file.absoluteFilePath(), file.fileName());
+    QSettings().setValue("folders/open", file.absolutePath());
+    addRecentFile(photoPath_);
+    return true;
+}
+
+bool MainWindow::pasteImage() {
+    const QImage pasted = QGuiApplication::clipboard()->image();
+    if (pasted.isNull()) {
+        showError(tr("Cannot paste"), tr("The clipboard holds no image."));
+        return false;
+    }
+    if (!confirmDiscard(tr("paste another image"))) return false;
+    setPhoto(fromQImage(pasted), QString(), tr("Pasted image"));
+    return true;
+}
+
+bool MainWindow::copyResult() {
+    if (result_.empty()) {
+        showError(tr("Cannot copy"), tr("There is no result to copy yet."));
+        return false;
+    }
+    QGuiApplication::clipboard()->setImage(toDisplayImage(result_));
+    statusBar()->showMessage(tr("Result copied to the clipboard"), 4000);
+    return true;
+}
+
+void MainWindow::rememberMask() {
+    if (photo_.empty() || canvas_->mask().isNull()) return;
+    const cv::Mat holes = qImageToMask(canvas_->mask());
+    if (cv::countNonZero(holes) > 0) previousMask_ = holes;
+}
+
+bool MainWindow::reusePreviousMask() {
+    if (photo_.empty() || previousMask_.empty()) {
+        showError(tr("Cannot reuse the mask"), tr("No earlier photo had a mask in this session."));
+        return false;
+    }
+    cv::Mat holes = previousMask_;
+    if (holes.size() != photo_.size()) cv::resize(previousMask_, holes, photo_.size(), 0, 0, cv::INTER_NEAREST);
+    canvas_->replaceMask(maskToQImage(holes), tr("Reuse previous mask"));
+    return true;
+}
+
+void MainWindow::setPhoto(const cv::Mat& image, const QString& path, const QString& title) {
+    rememberMask();
     runner_->invalidate();
     photo_ = image;
-    photoPath_ = QFileInfo(path).absoluteFilePath();
+    photoPath_ = path;
     result_ = cv::Mat();
     lastSavedResultPath_.clear();
     resultSaved_ = true;
@@ -472,13 +528,12 @@ bool MainWindow::openImage(const QString& path) {
     view_->setImageSize(display.size());
     fitView();
     maskDirty_ = false;
-    setWindowTitle(tr("%1 — PConv Studio").arg(QFileInfo(path).fileName()));
-    QSettings().setValue("folders/open", QFileInfo(path).absolutePath());
-    addRecentFile(photoPath_);
+    setWindowTitle(tr("%1 — PConv Studio").arg(title));
     updateStatus();
     updateActions();
-    return true;
 }
+
+QString MainWindow::photoBaseName() const { return photoPath_.isEmpty() ? QStringLiteral("pasted") : QFileInfo(photoPath_).completeBaseName(); }
 
 bool MainWindow::importMask(const QString& path) {
     if (photo_.empty()) return false;
@@ -530,12 +585,14 @@ void MainWindow::saveResultAs() {
     if (result_.empty()) return;
     QSettings settings;
     const QFileInfo original(photoPath_);
-    const QString folder = settings.value("folders/save", original.absolutePath()).toString();
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save Result"), QDir(folder).filePath(original.completeBaseName() + "_inpainted.png"),
+    const QString defaultFolder =
+        photoPath_.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::PicturesLocation) : original.absolutePath();
+    const QString folder = settings.value("folders/save", defaultFolder).toString();
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Result"), QDir(folder).filePath(photoBaseName() + "_inpainted.png"),
                                                       tr("PNG (*.png);;JPEG (*.jpg *.jpeg);;WebP (*.webp);;TIFF (*.tif *.tiff)"));
     if (path.isEmpty()) return;
     // Never over the original without asking.
-    if (QFileInfo(path).absoluteFilePath() == photoPath_ &&
+    if (!photoPath_.isEmpty() && QFileInfo(path).absoluteFilePath() == photoPath_ &&
         QMessageBox::warning(this, tr("Overwrite the original?"),
                              tr("%1 is the photo you opened. Replace the original with the result?").arg(original.fileName()),
                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
@@ -556,6 +613,7 @@ void MainWindow::useResultAsImage() {
         QMessageBox::question(this, tr("Use result"), tr("Keep editing the result? The result has not been saved; it stays available as the new image."),
                               QMessageBox::Ok | QMessageBox::Cancel) != QMessageBox::Ok)
         return;
+    rememberMask();
     runner_->invalidate();
     photo_ = result_;
     result_ = cv::Mat();
@@ -715,7 +773,8 @@ void MainWindow::updateActions() {
     const bool hasPhoto = !photo_.empty(), hasResult = !result_.empty(), busy = runner_->isBusy();
     for (QAction* a : {importMaskAction_, exportMaskAction_, clearAction_, invertAction_, growAction_, shrinkAction_, randomAction_})
         a->setEnabled(hasPhoto);
-    for (QAction* a : {saveAction_, saveAsAction_, useResultAction_}) a->setEnabled(hasResult);
+    for (QAction* a : {saveAction_, saveAsAction_, useResultAction_, copyResultAction_}) a->setEnabled(hasResult);
+    reuseMaskAction_->setEnabled(hasPhoto && !previousMask_.empty());
     inpaintButton_->setEnabled(hasPhoto && !busy);
     cancelButton_->setEnabled(busy);
 }
@@ -832,13 +891,21 @@ bool MainWindow::recoverAutosavedMask(bool askUser) {
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+    if (event->mimeData()->hasUrls() || event->mimeData()->hasImage()) event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
-    const auto urls = event->mimeData()->urls();
-    if (urls.isEmpty() || !urls.first().isLocalFile()) return;
-    if (confirmDiscard(tr("open another photo"))) openImage(urls.first().toLocalFile());
+    const QMimeData* data = event->mimeData();
+    const auto urls = data->urls();
+    if (!urls.isEmpty() && urls.first().isLocalFile()) {
+        if (confirmDiscard(tr("open another photo"))) openImage(urls.first().toLocalFile());
+    } else if (data->hasImage()) {  // an image dragged from a browser or another editor
+        const QImage dropped = qvariant_cast<QImage>(data->imageData());
+        if (dropped.isNull() || !confirmDiscard(tr("open another image"))) return;
+        setPhoto(fromQImage(dropped), QString(), tr("Dropped image"));
+    } else {
+        return;
+    }
     event->acceptProposedAction();
 }
 

@@ -41,6 +41,14 @@ public:
     bool importMask(const QString& path);
     bool exportMask(const QString& path);
     bool saveResult(const QString& path, int jpegQuality = 95);
+    // Clipboard: paste an image as the photo (it has no file: Save Result suggests "pasted_…"),
+    // copy the result out. Both show an error and return false when there is nothing to take.
+    bool pasteImage();
+    bool copyResult();
+    // Puts the last photo's mask (the one before the latest Open, Paste or Use Result) on this
+    // photo, scaled with nearest neighbours when the sizes differ: the same blemish or watermark
+    // on a series of photos is brushed once. Undoable.
+    bool reusePreviousMask();
 
     // For tests and scripting.
     MaskCanvas* canvas() const { return canvas_; }
@@ -95,6 +103,10 @@ private:
     void fitView();
     void editHdSettings();  // trigger size, crop margin, resize limit  // fit the photo into the smallest of the three panes
     void saveResultAs();
+    // Shows a new photo (opened, pasted) with an empty mask and no result.
+    void setPhoto(const cv::Mat& image, const QString& path, const QString& title);
+    void rememberMask();                // keeps a non-empty mask for reusePreviousMask()
+    QString photoBaseName() const;      // the photo's file name without extension, or "pasted"
 
     ViewState* view_;
     MaskCanvas* canvas_;
@@ -115,8 +127,10 @@ private:
     QAction *openAction_, *saveAction_, *saveAsAction_, *importMaskAction_, *exportMaskAction_, *useResultAction_;
     QAction *undoAction_, *redoAction_, *clearAction_, *invertAction_, *growAction_, *shrinkAction_, *randomAction_;
     QAction *brushAction_, *eraserAction_, *compareAction_, *fitAction_, *actualAction_;
+    QAction *copyResultAction_, *reuseMaskAction_;
 
     cv::Mat photo_, result_;
+    cv::Mat previousMask_;  // CV_8UC1, 255 = hole; empty until a photo with holes is left
     QString photoPath_, lastSavedResultPath_;
     void clearAutosave();
     QTimer* autosaveTimer_ = nullptr;
