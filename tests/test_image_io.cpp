@@ -35,6 +35,33 @@ std::string jpegWithOrientation(const cv::Mat& image, int orientation) {
     return jpeg.substr(0, 2) + app1 + jpeg.substr(2);
 }
 
+std::string le16(unsigned v) { return {static_cast<char>(v & 0xFF), static_cast<char>(v >> 8 & 0xFF)}; }
+std::string le32(unsigned v) { return le16(v & 0xFFFF) + le16(v >> 16); }
+
+std::string segment(char marker, const std::string& payload) {
+    const size_t length = payload.size() + 2;
+    return std::string("\xFF", 1) + marker + static_cast<char>(length >> 8) + static_cast<char>(length & 0xFF) + payload;
+}
+
+const std::string kThumbnail(16, '\xAB');
+const std::string kIccSegment = segment('\xE2', std::string("ICC_PROFILE\0\x01\x01", 14) + "fake profile bytes");
+
+// A camera JPEG: little-endian EXIF with Orientation `orientation`, Make "TestCam" and a
+// thumbnail in IFD1, then an ICC profile segment. ifd0Offset moves IFD0 (out of bounds = broken EXIF).
+std::string cameraJpeg(const cv::Mat& image, int orientation, unsigned ifd0Offset = 8) {
+    std::string tiff = std::string("II\x2A\0", 4) + le32(ifd0Offset);
+    tiff += le16(2) + le16(0x0112) + le16(3) + le32(1) + le16(static_cast<unsigned>(orientation)) + le16(0);  // IFD0 at 8
+    tiff += le16(0x010F) + le16(2) + le32(8) + le32(38);                                                      // Make -> 38
+    tiff += le32(46);                                                                                         // IFD1 at 46
+    tiff += std::string("TestCam\0", 8);
+    tiff += le16(2) + le16(0x0201) + le16(4) + le32(1) + le32(76) + le16(0x0202) + le16(4) + le32(1) + le32(16) + le32(0);
+    tiff += kThumbnail;
+    const std::string jpeg = encode(image, ".jpg");
+    return jpeg.substr(0, 2) + segment('\xE1', std::string("Exif\0\0", 6) + tiff) + kIccSegment + jpeg.substr(2);
+}
+
+bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+
 } // namespace
 
 class TestImageIo : public QObject {
@@ -85,6 +112,47 @@ private Q_SLOTS:
         // After a clockwise turn the red left edge is at the top.
         QVERIFY(read.at<cv::Vec3b>(1, 10)[2] > 200 && read.at<cv::Vec3b>(1, 10)[0] < 60);
         QVERIFY(read.at<cv::Vec3b>(38, 10)[0] > 200);
+        // Carried to a result, the (big-endian) EXIF says upright: no second turn.
+        writeImageAtomic(path("rotated-result.jpg").toStdString(), read, 95, readPhotoMetadata(path("rotated.jpg").toStdString()));
+        QCOMPARE(readImage(path("rotated-result.jpg").toStdString()).size(), read.size());
+        QVERIFY(readBytes(path("rotated-result.jpg")).find("Exif") != std::string::npos);
+    }
+
+    // A JPEG result keeps the photo's EXIF and colour profile, upright and without the old thumbnail.
+    void jpegResultKeepsMetadata() {
+        cv::Mat image(20, 40, CV_8UC3, cv::Scalar(255, 255, 255));
+        image.colRange(0, 8).setTo(cv::Scalar(0, 0, 255));
+        writeBytes(path("camera.jpg"), cameraJpeg(image, 6));
+        const cv::Mat upright = readImage(path("camera.jpg").toStdString());
+        QCOMPARE(upright.rows, 40);
+        const PhotoMetadata metadata = readPhotoMetadata(path("camera.jpg").toStdString());
+        QCOMPARE(metadata.jpegSegments.size(), size_t(2));
+
+        writeImageAtomic(path("result.jpg").toStdString(), upright, 95, metadata);
+        const std::string written = readBytes(path("result.jpg"));
+        QVERIFY(contains(written, "TestCam"));
+        QVERIFY(contains(written, kIccSegment));
+        QVERIFY(!contains(written, kThumbnail));
+        // Orientation 1: the upright pixels are not turned a second time.
+        const cv::Mat reread = readImage(path("result.jpg").toStdString());
+        QCOMPARE(reread.rows, 40);
+        QCOMPARE(reread.cols, 20);
+        QVERIFY(reread.at<cv::Vec3b>(1, 10)[2] > 200 && reread.at<cv::Vec3b>(1, 10)[0] < 60);
+        QCOMPARE(readPhotoMetadata(path("result.jpg").toStdString()).jpegSegments.size(), size_t(2));
+
+        // PNG cannot carry these segments: nothing is added.
+        writeImageAtomic(path("result.png").toStdString(), upright, 95, metadata);
+        QVERIFY(!contains(readBytes(path("result.png")), "TestCam"));
+        QVERIFY(readPhotoMetadata(path("result.png").toStdString()).empty());
+
+        // Broken EXIF (IFD0 outside the segment) is left out; the profile still comes along.
+        writeBytes(path("broken-exif.jpg"), cameraJpeg(image, 6, 5000));
+        const PhotoMetadata partial = readPhotoMetadata(path("broken-exif.jpg").toStdString());
+        QCOMPARE(partial.jpegSegments.size(), size_t(1));
+        writeImageAtomic(path("result2.jpg").toStdString(), upright, 95, partial);
+        QVERIFY(contains(readBytes(path("result2.jpg")), kIccSegment));
+        QVERIFY(!contains(readBytes(path("result2.jpg")), "TestCam"));
+        QVERIFY_THROWS_EXCEPTION(FileError, readPhotoMetadata(path("missing.jpg").toStdString()));
     }
 
     void errors() {

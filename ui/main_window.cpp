@@ -468,6 +468,11 @@ bool MainWindow::openImage(const QString& path) {
     }
     const QFileInfo file(path);
     setPhoto(image, file.absoluteFilePath(), file.fileName());
+    try {
+        photoMetadata_ = readPhotoMetadata(path.toStdString());
+    } catch (const std::exception&) {
+        // Gone since readImage() read it: the result is saved without the photo's EXIF.
+    }
     QSettings().setValue("folders/open", file.absolutePath());
     addRecentFile(photoPath_);
     return true;
@@ -516,6 +521,7 @@ void MainWindow::setPhoto(const cv::Mat& image, const QString& path, const QStri
     runner_->invalidate();
     photo_ = image;
     photoPath_ = path;
+    photoMetadata_ = {};
     result_ = cv::Mat();
     lastSavedResultPath_.clear();
     resultSaved_ = true;
@@ -568,7 +574,7 @@ bool MainWindow::exportMask(const QString& path) {
 bool MainWindow::saveResult(const QString& path, int jpegQuality) {
     if (result_.empty()) return false;
     try {
-        writeImageAtomic(path.toStdString(), result_, jpegQuality);
+        writeImageAtomic(path.toStdString(), result_, jpegQuality, photoMetadata_);
     } catch (const std::exception& e) {
         showError(tr("Cannot save result"), QString::fromStdString(firstLine(e.what())));
         return false;

@@ -4,6 +4,7 @@
 // the Training panel. Widgets call core; no inpainting logic lives here.
 #include "pconv/hd_strategy.h"
 #include "pconv/inpainter.h"
+#include "pconv/photo_metadata.h"
 
 #include <QMainWindow>
 #include <QString>
@@ -130,6 +131,7 @@ private:
     QAction *copyResultAction_, *reuseMaskAction_;
 
     cv::Mat photo_, result_;
+    PhotoMetadata photoMetadata_;  // the opened JPEG's EXIF and colour profile, kept in a JPEG result
     cv::Mat previousMask_;  // CV_8UC1, 255 = hole; empty until a photo with holes is left
     QString photoPath_, lastSavedResultPath_;
     void clearAutosave();

@@ -63,7 +63,8 @@ void inpaintOne(const Inpainter& inpainter, const HdOptions& hd, const std::stri
                                       imagePath + "' is " + std::to_string(image.cols) + "x" + std::to_string(image.rows) +
                                       " (sizes must match)");
     checkInpaintInputs(image, holes);
-    writeImageAtomic(outputPath, *inpaintLarge(inpainter, image, holes, hd), quality);
+    // A JPEG result keeps the photo's EXIF and colour profile.
+    writeImageAtomic(outputPath, *inpaintLarge(inpainter, image, holes, hd), quality, readPhotoMetadata(imagePath));
 }
 
 int inpaintFolder(const Inpainter& inpainter, const HdOptions& hd, const ArgParser& parser) {

@@ -1,5 +1,6 @@
 #include "pconv/image_io.h"
 
+#include "jpeg_segments.h"
 #include "pconv/errors.h"
 
 #include <opencv2/imgcodecs.hpp>
@@ -33,10 +34,6 @@ std::vector<unsigned char> readAllBytes(const std::string& path) {
     return bytes;
 }
 
-bool isJpeg(const std::vector<unsigned char>& bytes) {
-    return bytes.size() > 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF;
-}
-
 // Width and height from a PNG or JPEG header, so an absurd size is refused before
 // any pixel memory is allocated. {0, 0} when the format is not recognised.
 std::pair<std::int64_t, std::int64_t> headerSize(const std::vector<unsigned char>& b) {
@@ -45,20 +42,10 @@ std::pair<std::int64_t, std::int64_t> headerSize(const std::vector<unsigned char
     static const unsigned char png[] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
     if (b.size() >= 24 && std::equal(std::begin(png), std::end(png), b.begin()) && b[12] == 'I' && b[13] == 'H' && b[14] == 'D' && b[15] == 'R')
         return {be32(16), be32(20)};
-    if (isJpeg(b)) {
-        // Walk the marker segments to the first start-of-frame.
-        size_t i = 2;
-        while (i + 9 < b.size()) {
-            if (b[i] != 0xFF) return {0, 0};
-            const unsigned char marker = b[i + 1];
-            if (marker == 0xFF) {
-                ++i;
-                continue;
-            }
-            const bool startOfFrame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-            if (startOfFrame) return {be16(i + 7), be16(i + 5)};
-            i += 2 + static_cast<size_t>(be16(i + 2));
-        }
+    for (const auto& segment : jpegHeaderSegments(b)) {
+        const unsigned char m = segment.marker;
+        const bool startOfFrame = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
+        if (startOfFrame && segment.size >= 9) return {be16(segment.offset + 7), be16(segment.offset + 5)};
     }
     return {0, 0};
 }
@@ -170,7 +157,9 @@ void writeFileAtomic(const std::string& path, const std::vector<unsigned char>& 
     }
 }
 
-void writeImageAtomic(const std::string& path, const cv::Mat& image, int jpegQuality) {
+PhotoMetadata readPhotoMetadata(const std::string& path) { return jpegMetadata(readAllBytes(path)); }
+
+void writeImageAtomic(const std::string& path, const cv::Mat& image, int jpegQuality, const PhotoMetadata& metadata) {
     if (image.empty()) throw FileError(path, "refusing to write an empty image");
     std::string ext = fs::path(path).extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -189,7 +178,7 @@ void writeImageAtomic(const std::string& path, const cv::Mat& image, int jpegQua
     } catch (const cv::Exception& e) {
         throw FileError(path, "cannot encode image as " + ext + ": " + firstLine(e.what()));
     }
-    writeFileAtomic(path, bytes);
+    writeFileAtomic(path, ext == ".jpg" || ext == ".jpeg" ? withMetadata(bytes, metadata) : bytes);
 }
 
 cv::Mat attachAlpha(const cv::Mat& colour, const cv::Mat& alphaSource) {

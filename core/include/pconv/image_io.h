@@ -1,5 +1,7 @@
 #pragma once
 // Reading images and masks from disk with clear errors, and atomic writes.
+#include "pconv/photo_metadata.h"
+
 #include <opencv2/core.hpp>
 
 #include <cstdint>
@@ -29,10 +31,15 @@ cv::Mat readMask(const std::string& path, std::int64_t maxPixels = maxImagePixel
 // Converts any 1/3/4-channel 8/16-bit mask to CV_8UC1 with 255 = hole.
 cv::Mat binarizeMask(const cv::Mat& mask);
 
+// The EXIF and ICC profile of a JPEG photo (see photo_metadata.h); empty for other formats.
+// Throws FileError like readImage() when the file cannot be read.
+PhotoMetadata readPhotoMetadata(const std::string& path);
+
 // Encodes by the path's extension (png, jpg, webp, tiff, bmp ...) and writes to a
 // temporary file beside the target, then renames it into place: a crash never
 // leaves a half-written file under the final name. jpegQuality is 1..100.
-void writeImageAtomic(const std::string& path, const cv::Mat& image, int jpegQuality = 95);
+// A JPEG gets `metadata` (the source photo's EXIF and colour profile); other formats drop it.
+void writeImageAtomic(const std::string& path, const cv::Mat& image, int jpegQuality = 95, const PhotoMetadata& metadata = {});
 
 // Writes bytes to a temporary file beside path, flushes it and renames it into place.
 void writeFileAtomic(const std::string& path, const std::vector<unsigned char>& bytes);
