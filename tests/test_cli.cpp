@@ -66,7 +66,7 @@ private Q_SLOTS:
         const Run top = runPconv({"--help"});
         QCOMPARE(top.exitCode, 0);
         QVERIFY(top.out.contains("inpaint") && top.out.contains("masks"));
-        for (const char* command : {"inpaint", "masks", "init-model", "info"}) {
+        for (const char* command : {"inpaint", "masks", "init-model", "info", "average"}) {
             const Run run = runPconv({command, "--help"});
             QCOMPARE(run.exitCode, 0);
             QVERIFY2(run.out.contains("Usage: pconv " + QString(command)), qPrintable(run.out));
@@ -163,6 +163,16 @@ private Q_SLOTS:
         run = runPconv({"info", path("tiny.pconv")});  // the file alone, as people type it
         QCOMPARE(run.exitCode, 0);
         QVERIFY(run.out.contains("depth 4, width 8"));
+
+        // Weight averaging: two models of one architecture, or a clear error.
+        QCOMPARE(runPconv({"init-model", "--out", path("tiny2.pconv"), "--depth", "4", "--width", "8", "--seed", "4"}).exitCode, 0);
+        QCOMPARE(runPconv({"init-model", "--out", path("wide.pconv"), "--depth", "4", "--width", "16"}).exitCode, 0);
+        expectError({"average", "--model", path("tiny.pconv"), "--out", path("avg.pconv")}, 2, "at least two models");
+        expectError({"average", "--model", path("tiny.pconv"), "--model", path("wide.pconv"), "--out", path("avg.pconv")}, 1, "wide.pconv");
+        QVERIFY(!QFile::exists(path("avg.pconv")));
+        run = runPconv({"average", "--model", path("tiny.pconv"), "--model", path("tiny2.pconv"), "--out", path("avg.pconv")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY(runPconv({"info", path("avg.pconv")}).out.contains("averaged_models: 2"));
 
         run = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("pconv.png"), "--model",
                      path("tiny.pconv"), "--threads", "1"});

@@ -2,6 +2,7 @@
 // a file can be wrong.
 #include "pconv/errors.h"
 #include "pconv/model.h"
+#include "pconv/model_average.h"
 #include "pconv/nn/pconv_unet.h"
 #include "pconv/train/trainer.h"
 
@@ -80,6 +81,35 @@ private Q_SLOTS:
         const auto pa = a.network().parameters(), pb = b.network().parameters(), pc = c.network().parameters();
         QVERIFY(torch::equal(pa[0], pb[0]));
         QVERIFY(!torch::equal(pa[0], pc[0]));
+    }
+
+    // Weight averaging: every weight and BatchNorm statistic is the mean of the models'.
+    void averageIsTheElementwiseMean() {
+        PConvModel a = PConvModel::create(smallConfig(), 1), b = PConvModel::create(smallConfig(), 2);
+        {
+            torch::NoGradGuard noGrad;
+            for (auto& buffer : b.network().named_buffers())
+                if (buffer.key().find("running_var") != std::string::npos) buffer.value().fill_(3.0);
+        }
+        b.setMetadata("trained_steps", "42");
+        const PConvModel mean = pconv::averageModels({a, b});
+        const auto pa = a.network().named_parameters(), pb = b.network().named_parameters(), pm = mean.network().named_parameters();
+        QCOMPARE(pm.size(), pa.size());
+        for (const auto& item : pm) QVERIFY(torch::allclose(item.value(), (pa[item.key()] + pb[item.key()]) / 2, 1e-6, 1e-7));
+        int checked = 0;
+        for (const auto& buffer : mean.network().named_buffers())
+            if (buffer.key().find("running_var") != std::string::npos) {
+                QVERIFY(torch::allclose(buffer.value(), torch::full_like(buffer.value(), 2.0)));  // (1 + 3) / 2
+                ++checked;
+            }
+        QVERIFY(checked > 0);
+        QCOMPARE(mean.metadata().at("trained_steps"), std::string("42"));
+        QCOMPARE(mean.metadata().at("averaged_models"), std::string("2"));
+
+        ModelConfig wider = smallConfig();
+        wider.width = 8;
+        QVERIFY_THROWS_EXCEPTION(pconv::InvalidArgument, pconv::averageModels({a, PConvModel::create(wider, 1)}));
+        QVERIFY_THROWS_EXCEPTION(pconv::InvalidArgument, pconv::averageModels({}));
     }
 
     void batchNormStatisticsAreSaved() {

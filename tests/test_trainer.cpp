@@ -152,6 +152,8 @@ private Q_SLOTS:
     void fewStepsLowerTheLoss() {
         TrainOptions o = tinyOptions(photos, dir.filePath("learn"));
         o.steps = 60;
+        o.checkpointEvery = 25;
+        o.keepSnapshots = true;
         std::vector<double> totals;
         TrainCallbacks callbacks;
         callbacks.onStep = [&](const StepReport& r) { totals.push_back(r.losses.back()); };
@@ -166,6 +168,11 @@ private Q_SLOTS:
         const PConvModel model = PConvModel::load(result.modelPath);
         QCOMPARE(model.metadata().at("trained_steps"), std::string("60"));
         QCOMPARE(model.config().width, 8);
+        // Each checkpoint's model is kept as a snapshot (25, 50 and the final 60).
+        for (const char* step : {"25", "50", "60"}) {
+            const auto snapshot = PConvModel::load(dir.filePath(QString("learn/snapshots/model-%1.pconv").arg(step)).toStdString());
+            QCOMPARE(snapshot.metadata().at("trained_steps"), std::string(step));
+        }
     }
 
     void resumeIsExact() {

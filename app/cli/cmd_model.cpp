@@ -1,15 +1,17 @@
-// `pconv init-model` and `pconv info`.
+// `pconv init-model`, `pconv info` and `pconv average`: model files themselves.
 #include "arg_parser.h"
 #include "commands.h"
 
 #include "pconv/errors.h"
 #include "pconv/interop.h"
 #include "pconv/model.h"
+#include "pconv/model_average.h"
 #include "pconv/train/trainer.h"
 
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 
 namespace pconv::cli {
 
@@ -84,6 +86,38 @@ int runInfo(const Args& args) {
         std::cout << "Metadata:\n";
         for (const auto& [key, value] : model.metadata()) std::cout << "  " << key << ": " << value << "\n";
     }
+    return 0;
+}
+
+int runAverage(const Args& args) {
+    ArgParser parser("pconv average",
+                     "Average the weights of models of one architecture (stochastic weight averaging): typically the\n"
+                     "snapshots of one fine-tuning run, whose mean often fills better than any one of them.");
+    parser.repeatableOption("model", "FILE", "a model to average; repeat it, at least twice (file names must not contain commas)");
+    parser.option("out", "FILE", "averaged model to write", std::nullopt, true);
+    parser.flag("force", "overwrite FILE if it exists");
+    if (!parser.parse(args)) {
+        std::cout << parser.help();
+        return 0;
+    }
+    std::vector<std::string> paths;
+    std::stringstream list(parser.has("model") ? parser.get("model") : "");
+    for (std::string path; std::getline(list, path, ',');)
+        if (!path.empty()) paths.push_back(path);
+    if (paths.size() < 2) throw parser.usageError("give at least two models to average (--model A --model B ...)");
+    const std::string out = parser.get("out");
+    std::error_code ec;
+    if (std::filesystem::exists(out, ec) && !parser.flagSet("force")) throw FileError(out, "already exists; pass --force to overwrite it");
+    std::vector<PConvModel> models;
+    for (const auto& path : paths) {
+        models.push_back(PConvModel::load(path));
+        const std::string first = describe(models.front().config()), here = describe(models.back().config());
+        if (here != first)
+            throw FileError(path, "is a " + here + " model but " + paths.front() + " is a " + first + " one; only models of one architecture can be averaged");
+    }
+    PConvModel average = averageModels(models);
+    average.save(out);
+    std::cout << "Wrote " << out << ": the mean of " << models.size() << " models, " << describe(average.config()) << "\n";
     return 0;
 }
 

@@ -80,6 +80,7 @@ int runTrain(const Args& args) {
     parser.option("validate-every", "N", "steps between validation runs (0 = never)", "500");
     parser.option("checkpoint-every", "N", "steps between checkpoints", "500");
     parser.option("log-every", "N", "steps between log rows", "10");
+    parser.flag("keep-snapshots", "also keep the model of every checkpoint as <out>/snapshots/model-<step>.pconv (average them with pconv average)");
     parser.option("log", "FILE.csv", "CSV log (default: <out>/log.csv)");
     parser.option("cache-side", "PX", "photos are kept in memory downscaled to this long side", "2048");
     parser.option("loader-threads", "N", "threads preparing batches ahead of the optimiser", "1");
@@ -148,6 +149,7 @@ int runTrain(const Args& args) {
     o.lossWeights.ssim = parser.getDouble("ssim-weight", 0, 1e6);
     o.validateEvery = parser.getInt("validate-every", 0, 100'000'000);
     o.checkpointEvery = parser.getInt("checkpoint-every", 1, 100'000'000);
+    o.keepSnapshots = parser.flagSet("keep-snapshots");
     o.logEvery = parser.getInt("log-every", 1, 100'000'000);
     o.logCsv = parser.get("log");
     o.loaderThreads = parser.getInt("loader-threads", 0, 64);

@@ -290,6 +290,11 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
         onCpu([&] { train::writeCheckpoint(result.checkpointPath, model, adam, state); });
         if (log) log->flush();  // the log holds every row up to the checkpoint
         exportModel(result.modelPath);
+        if (o.keepSnapshots) {
+            const fs::path snapshots = fs::path(o.outFolder) / "snapshots";
+            fs::create_directories(snapshots);
+            exportModel((snapshots / ("model-" + std::to_string(state.step) + ".pconv")).string());
+        }
         note("Saved checkpoint at step " + std::to_string(state.step));
     };
 

@@ -58,6 +58,7 @@ struct TrainOptions {
     int logEvery = 10;
     int validateEvery = 500;
     int checkpointEvery = 500;
+    bool keepSnapshots = false;     // also keep each checkpoint's model as snapshots/model-<step>.pconv (for pconv average)
     int previewEvery = 100;
     DataParallelOptions parallel;   // each rank trains on its own share of every step's samples
 };
