@@ -170,7 +170,7 @@ private Q_SLOTS:
         expectError({"average", "--model", path("tiny.pconv"), "--out", path("avg.pconv")}, 2, "at least two models");
         expectError({"average", "--model", path("tiny.pconv"), "--model", path("wide.pconv"), "--out", path("avg.pconv")}, 1, "wide.pconv");
         QVERIFY(!QFile::exists(path("avg.pconv")));
-        run = runPconv({"average", "--model", path("tiny.pconv"), "--model", path("tiny2.pconv"), "--out", path("avg.pconv")});
+        run = runPconv({"average", "--out", path("avg.pconv"), path("tiny.pconv"), path("tiny2.pconv")});  // as a glob gives them
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
         QVERIFY(runPconv({"info", path("avg.pconv")}).out.contains("averaged_models: 2"));
 

@@ -96,7 +96,22 @@ int runAverage(const Args& args) {
     parser.repeatableOption("model", "FILE", "a model to average; repeat it, at least twice (file names must not contain commas)");
     parser.option("out", "FILE", "averaged model to write", std::nullopt, true);
     parser.flag("force", "overwrite FILE if it exists");
-    if (!parser.parse(args)) {
+    parser.epilog("Models may also be given alone, so that a glob works: pconv average --out mean.pconv runs/mine/snapshots/*.pconv");
+    // Bare arguments are models: `pconv average --out mean.pconv snapshots/*.pconv`.
+    Args withOptions;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const bool takesValue = (args[i] == "--out" || args[i] == "--model") && i + 1 < args.size();
+        if (takesValue) {
+            withOptions.push_back(args[i]);
+            withOptions.push_back(args[++i]);
+        } else if (!args[i].empty() && args[i][0] != '-') {
+            withOptions.push_back("--model");
+            withOptions.push_back(args[i]);
+        } else {
+            withOptions.push_back(args[i]);
+        }
+    }
+    if (!parser.parse(withOptions)) {
         std::cout << parser.help();
         return 0;
     }
