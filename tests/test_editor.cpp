@@ -97,7 +97,20 @@ private Q_SLOTS:
         QVERIFY(!window.importMask(dir.filePath("small.png")));
 
         // Use the result as the new image; the mask starts empty.
+        const cv::Mat original = window.photo().clone();
+        const int stepsBefore = window.undoStack()->count();
         window.useResultAsImage();
+        QCOMPARE(cv::norm(window.photo(), result, cv::NORM_INF), 0.0);
+        QCOMPARE(canvas->mask().pixelColor(100, 60).red(), 0);
+        QVERIFY(window.result().empty());
+        // One undo step brings back the photo, its mask and the result; redo goes forward again.
+        QCOMPARE(window.undoStack()->count(), stepsBefore + 1);
+        window.undoStack()->undo();
+        QCOMPARE(cv::norm(window.photo(), original, cv::NORM_INF), 0.0);
+        QCOMPARE(canvas->mask().pixelColor(100, 60).red(), 255);
+        QCOMPARE(cv::norm(window.result(), result, cv::NORM_INF), 0.0);
+        QVERIFY(!window.resultPane()->image().isNull());
+        window.undoStack()->redo();
         QCOMPARE(cv::norm(window.photo(), result, cv::NORM_INF), 0.0);
         QCOMPARE(canvas->mask().pixelColor(100, 60).red(), 0);
         window.close();

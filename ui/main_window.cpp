@@ -3,6 +3,7 @@
 #include "batch_mask_dialog.h"
 #include "image_convert.h"
 #include "image_pane.h"
+#include "image_state_command.h"
 #include "inpaint_runner.h"
 #include "mask_canvas.h"
 #include "result_pane.h"
@@ -620,16 +621,24 @@ void MainWindow::useResultAsImage() {
                               QMessageBox::Ok | QMessageBox::Cancel) != QMessageBox::Ok)
         return;
     rememberMask();
+    ImageState before{photo_, result_, canvas_->mask(), resultSaved_};
+    ImageState after{result_, cv::Mat(), QImage(), true};
+    // Undoable: Ctrl+Z brings back the photo, its mask and the result.
+    undoStack_->push(new ImageStateCommand(std::move(before), std::move(after), [this](const ImageState& state) { applyImageState(state); },
+                                           tr("Use result as new image")));
+}
+
+void MainWindow::applyImageState(const ImageState& state) {
     runner_->invalidate();
-    photo_ = result_;
-    result_ = cv::Mat();
+    photo_ = state.photo;
+    result_ = state.result;
+    resultSaved_ = state.resultSaved;
     const QImage display = toDisplayImage(photo_);
-    undoStack_->clear();
     canvas_->setPhoto(display);
-    resultPane_->setImage(QImage());
+    if (!state.mask.isNull()) canvas_->writeMaskRegion(state.mask.rect(), state.mask);
+    resultPane_->setImage(result_.empty() ? QImage() : toDisplayImage(result_));
     resultPane_->setOriginal(display);
-    resultSaved_ = true;
-    maskDirty_ = false;
+    maskDirty_ = !state.mask.isNull();  // a restored mask may not have been exported: ask before discarding it
     updateStatus();
     updateActions();
 }

@@ -25,6 +25,7 @@ class QUndoStack;
 namespace pconv::ui {
 
 class InpaintRunner;
+struct ImageState;
 class ImagePane;
 class MaskCanvas;
 class ResultPane;
@@ -106,6 +107,7 @@ private:
     void saveResultAs();
     // Shows a new photo (opened, pasted) with an empty mask and no result.
     void setPhoto(const cv::Mat& image, const QString& path, const QString& title);
+    void applyImageState(const ImageState& state);  // Use Result as New Image, and its undo
     void rememberMask();                // keeps a non-empty mask for reusePreviousMask()
     QString photoBaseName() const;      // the photo's file name without extension, or "pasted"
 
