@@ -113,7 +113,28 @@ private Q_SLOTS:
         window.undoStack()->redo();
         QCOMPARE(cv::norm(window.photo(), result, cv::NORM_INF), 0.0);
         QCOMPARE(canvas->mask().pixelColor(100, 60).red(), 0);
+        // With no new result, Save writes the edited image.
+        QVERIFY(window.saveResult(dir.filePath("edited.png")));
+        QCOMPARE(cv::norm(readImage(dir.filePath("edited.png").toStdString()), result, cv::NORM_INF), 0.0);
         window.close();
+    }
+
+    // An unsaved result used as the new image is still unsaved work: quitting asks.
+    void unsavedEditedImageIsNotLostSilently() {
+        MainWindow window;
+        window.setMethod(Method::Telea);
+        QVERIFY(window.openImage(dir.filePath("photo.png")));
+        window.canvas()->setBrushSize(7);
+        window.canvas()->beginStroke({20, 20}, false);
+        window.canvas()->endStroke();
+        QSignalSpy ready(window.runner(), &InpaintRunner::resultReady);
+        window.inpaint();
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 30000);
+        window.useResultAsImage();
+        QVERIFY(window.result().empty());
+        QVERIFY(window.hasUnsavedWork());
+        QVERIFY(window.saveResult(dir.filePath("edited2.png")));
+        QVERIFY(!window.hasUnsavedWork());
     }
 
     void autosavedMaskSurvivesACrash() {

@@ -13,7 +13,8 @@ namespace pconv::ui {
 struct ImageState {
     cv::Mat photo, result;  // cv::Mat shares pixels: holding both states costs no copies
     QImage mask;            // Grayscale8, 255 = hole
-    bool resultSaved = true;
+    bool resultSaved = true;   // the result, or the edited photo when there is no result, is saved
+    bool photoEdited = false;  // the photo is an earlier result, not the file that was opened
 };
 
 class ImageStateCommand : public QUndoCommand {

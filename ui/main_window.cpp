@@ -491,11 +491,11 @@ bool MainWindow::pasteImage() {
 }
 
 bool MainWindow::copyResult() {
-    if (result_.empty()) {
+    if (output().empty()) {
         showError(tr("Cannot copy"), tr("There is no result to copy yet."));
         return false;
     }
-    QGuiApplication::clipboard()->setImage(toDisplayImage(result_));
+    QGuiApplication::clipboard()->setImage(toDisplayImage(output()));
     statusBar()->showMessage(tr("Result copied to the clipboard"), 4000);
     return true;
 }
@@ -524,6 +524,7 @@ void MainWindow::setPhoto(const cv::Mat& image, const QString& path, const QStri
     photoPath_ = path;
     photoMetadata_ = {};
     result_ = cv::Mat();
+    photoEdited_ = false;
     lastSavedResultPath_.clear();
     resultSaved_ = true;
     const QImage display = toDisplayImage(photo_);
@@ -538,6 +539,11 @@ void MainWindow::setPhoto(const cv::Mat& image, const QString& path, const QStri
     setWindowTitle(tr("%1 — PConv Studio").arg(title));
     updateStatus();
     updateActions();
+}
+
+const cv::Mat& MainWindow::output() const {
+    static const cv::Mat none;
+    return !result_.empty() ? result_ : photoEdited_ ? photo_ : none;
 }
 
 QString MainWindow::photoBaseName() const { return photoPath_.isEmpty() ? QStringLiteral("pasted") : QFileInfo(photoPath_).completeBaseName(); }
@@ -573,9 +579,9 @@ bool MainWindow::exportMask(const QString& path) {
 }
 
 bool MainWindow::saveResult(const QString& path, int jpegQuality) {
-    if (result_.empty()) return false;
+    if (output().empty()) return false;
     try {
-        writeImageAtomic(path.toStdString(), result_, jpegQuality, photoMetadata_);
+        writeImageAtomic(path.toStdString(), output(), jpegQuality, photoMetadata_);
     } catch (const std::exception& e) {
         showError(tr("Cannot save result"), QString::fromStdString(firstLine(e.what())));
         return false;
@@ -589,7 +595,7 @@ bool MainWindow::saveResult(const QString& path, int jpegQuality) {
 }
 
 void MainWindow::saveResultAs() {
-    if (result_.empty()) return;
+    if (output().empty()) return;
     QSettings settings;
     const QFileInfo original(photoPath_);
     const QString defaultFolder =
@@ -616,13 +622,10 @@ void MainWindow::saveResultAs() {
 
 void MainWindow::useResultAsImage() {
     if (result_.empty()) return;
-    if (!resultSaved_ &&
-        QMessageBox::question(this, tr("Use result"), tr("Keep editing the result? The result has not been saved; it stays available as the new image."),
-                              QMessageBox::Ok | QMessageBox::Cancel) != QMessageBox::Ok)
-        return;
     rememberMask();
-    ImageState before{photo_, result_, canvas_->mask(), resultSaved_};
-    ImageState after{result_, cv::Mat(), QImage(), true};
+    // An unsaved result stays unsaved as the edited image: Save writes it, quitting asks first.
+    ImageState before{photo_, result_, canvas_->mask(), resultSaved_, photoEdited_};
+    ImageState after{result_, cv::Mat(), QImage(), resultSaved_, true};
     // Undoable: Ctrl+Z brings back the photo, its mask and the result.
     undoStack_->push(new ImageStateCommand(std::move(before), std::move(after), [this](const ImageState& state) { applyImageState(state); },
                                            tr("Use result as new image")));
@@ -633,6 +636,7 @@ void MainWindow::applyImageState(const ImageState& state) {
     photo_ = state.photo;
     result_ = state.result;
     resultSaved_ = state.resultSaved;
+    photoEdited_ = state.photoEdited;
     const QImage display = toDisplayImage(photo_);
     canvas_->setPhoto(display);
     if (!state.mask.isNull()) canvas_->writeMaskRegion(state.mask.rect(), state.mask);
@@ -785,10 +789,11 @@ void MainWindow::updateStatus() {
 }
 
 void MainWindow::updateActions() {
-    const bool hasPhoto = !photo_.empty(), hasResult = !result_.empty(), busy = runner_->isBusy();
+    const bool hasPhoto = !photo_.empty(), hasResult = !output().empty(), busy = runner_->isBusy();
     for (QAction* a : {importMaskAction_, exportMaskAction_, clearAction_, invertAction_, growAction_, shrinkAction_, randomAction_})
         a->setEnabled(hasPhoto);
-    for (QAction* a : {saveAction_, saveAsAction_, useResultAction_, copyResultAction_}) a->setEnabled(hasResult);
+    for (QAction* a : {saveAction_, saveAsAction_, copyResultAction_}) a->setEnabled(hasResult);
+    useResultAction_->setEnabled(!result_.empty());
     reuseMaskAction_->setEnabled(hasPhoto && !previousMask_.empty());
     inpaintButton_->setEnabled(hasPhoto && !busy);
     cancelButton_->setEnabled(busy);
@@ -815,10 +820,16 @@ void MainWindow::rebuildRecentMenu() {
     recentMenu_->setEnabled(!recent.isEmpty());
 }
 
-bool MainWindow::confirmDiscard(const QString& what) {
-    const bool unsavedResult = !result_.empty() && !resultSaved_;
+bool MainWindow::hasUnsavedResult() const { return !output().empty() && !resultSaved_; }
+
+bool MainWindow::hasUnsavedWork() const {
     const bool unsavedMask = maskDirty_ && !canvas_->mask().isNull() && holeRatio(qImageToMask(canvas_->mask())) > 0;
-    if (!unsavedResult && !unsavedMask) return true;
+    return hasUnsavedResult() || unsavedMask;
+}
+
+bool MainWindow::confirmDiscard(const QString& what) {
+    if (!hasUnsavedWork()) return true;
+    const bool unsavedResult = hasUnsavedResult();
     if (qEnvironmentVariableIsSet("PCONV_NO_DIALOGS")) return true;  // headless automation: nobody to ask
     const QString text = unsavedResult ? tr("The result has not been saved.") : tr("The mask has not been exported.");
     QMessageBox box(QMessageBox::Warning, tr("Unsaved work"), text + " " + tr("Discard it to %1?").arg(what),

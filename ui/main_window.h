@@ -52,6 +52,9 @@ public:
     // on a series of photos is brushed once. Undoable.
     bool reusePreviousMask();
 
+    // A result (or an edited image) not yet saved, or a painted mask not yet exported.
+    bool hasUnsavedWork() const;
+
     // For tests and scripting.
     MaskCanvas* canvas() const { return canvas_; }
     ResultPane* resultPane() const { return resultPane_; }
@@ -95,6 +98,7 @@ private:
     void addRecentFile(const QString& path);
     void rebuildRecentMenu();
     bool confirmDiscard(const QString& what);
+    bool hasUnsavedResult() const;
     void showError(const QString& title, const QString& message);
     void onMaskChanged();
     void onResult(const cv::Mat& result, double seconds);
@@ -109,7 +113,9 @@ private:
     void setPhoto(const cv::Mat& image, const QString& path, const QString& title);
     void applyImageState(const ImageState& state);  // Use Result as New Image, and its undo
     void rememberMask();                // keeps a non-empty mask for reusePreviousMask()
-    QString photoBaseName() const;      // the photo's file name without extension, or "pasted"
+    QString photoBaseName() const;
+    // What Save and Copy write: the result, else the photo when it is an earlier result; else empty.
+    const cv::Mat& output() const;      // the photo's file name without extension, or "pasted"
 
     ViewState* view_;
     MaskCanvas* canvas_;
@@ -138,7 +144,8 @@ private:
     QString photoPath_, lastSavedResultPath_;
     void clearAutosave();
     QTimer* autosaveTimer_ = nullptr;
-    bool resultSaved_ = true;
+    bool resultSaved_ = true;   // output() is saved (or there is none)
+    bool photoEdited_ = false;  // photo_ is an earlier result (Use Result as New Image)
     bool maskDirty_ = false;
     int jpegQuality_ = 95;
     int growPixels_ = 5;
