@@ -304,8 +304,17 @@ void MainWindow::createToolBar() {
         brushSpin_->setValue(size);
     });
     bar->addAction(randomAction_);
-    bar->addAction(undoAction_);
-    bar->addAction(redoAction_);
+    // Fixed-width Undo / Redo buttons: the menu's actions carry the step's name
+    // ("Undo Use result as new image"), which would stretch the toolbar; here it is the tooltip.
+    for (const bool undo : {true, false}) {
+        QAction* button = bar->addAction(QIcon::fromTheme(undo ? "edit-undo" : "edit-redo"), undo ? tr("Undo") : tr("Redo"), undoStack_,
+                                         undo ? &QUndoStack::undo : &QUndoStack::redo);
+        button->setEnabled(false);
+        connect(undoStack_, undo ? &QUndoStack::canUndoChanged : &QUndoStack::canRedoChanged, button, &QAction::setEnabled);
+        connect(undoStack_, undo ? &QUndoStack::undoTextChanged : &QUndoStack::redoTextChanged, button, [button, undo](const QString& step) {
+            button->setToolTip((undo ? tr("Undo %1") : tr("Redo %1")).arg(step));
+        });
+    }
     bar->addSeparator();
 
     methodCombo_ = new QComboBox(this);
