@@ -150,6 +150,9 @@ private Q_SLOTS:
             // The window goes away without closing (as in a crash).
         }
         MainWindow next;
+        // Nobody to ask (PCONV_NO_DIALOGS, as in these tests): no modal question, the mask stays for later.
+        QVERIFY(!next.recoverAutosavedMask(true));
+        QVERIFY(QFile::exists(QDir(MainWindow::autosaveFolder()).filePath("mask.png")));
         QVERIFY(next.recoverAutosavedMask(false));
         QCOMPARE(next.photo().cols, 200);
         QCOMPARE(next.canvas()->mask().pixelColor(60, 30).red(), 255);

@@ -900,6 +900,8 @@ void MainWindow::clearAutosave() {
 }
 
 bool MainWindow::recoverAutosavedMask(bool askUser) {
+    // Headless automation cannot answer: leave the mask for the next interactive start.
+    if (askUser && qEnvironmentVariableIsSet("PCONV_NO_DIALOGS")) return false;
     const QDir dir(autosaveFolder());
     QFile photoFile(dir.filePath("photo.txt"));
     if (!QFile::exists(dir.filePath("mask.png")) || !photoFile.open(QIODevice::ReadOnly)) return false;
