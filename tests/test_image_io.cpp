@@ -123,9 +123,10 @@ private Q_SLOTS:
         cv::Mat image(20, 40, CV_8UC3, cv::Scalar(255, 255, 255));
         image.colRange(0, 8).setTo(cv::Scalar(0, 0, 255));
         writeBytes(path("camera.jpg"), cameraJpeg(image, 6));
-        const cv::Mat upright = readImage(path("camera.jpg").toStdString());
+        const Photo camera = readPhoto(path("camera.jpg").toStdString());  // pixels and metadata in one read
+        const cv::Mat& upright = camera.image;
         QCOMPARE(upright.rows, 40);
-        const PhotoMetadata metadata = readPhotoMetadata(path("camera.jpg").toStdString());
+        const PhotoMetadata& metadata = camera.metadata;
         QCOMPARE(metadata.jpegSegments.size(), size_t(2));
 
         writeImageAtomic(path("result.jpg").toStdString(), upright, 95, metadata);

@@ -469,20 +469,16 @@ void MainWindow::chooseModelFile() {
 }
 
 bool MainWindow::openImage(const QString& path) {
-    cv::Mat image;
+    Photo photo;
     try {
-        image = readImage(path.toStdString());
+        photo = readPhoto(path.toStdString());
     } catch (const std::exception& e) {
         showError(tr("Cannot open photo"), QString::fromStdString(firstLine(e.what())));
         return false;
     }
     const QFileInfo file(path);
-    setPhoto(image, file.absoluteFilePath(), file.fileName());
-    try {
-        photoMetadata_ = readPhotoMetadata(path.toStdString());
-    } catch (const std::exception&) {
-        // Gone since readImage() read it: the result is saved without the photo's EXIF.
-    }
+    setPhoto(photo.image, file.absoluteFilePath(), file.fileName());
+    photoMetadata_ = std::move(photo.metadata);  // after setPhoto(), which clears it
     QSettings().setValue("folders/open", file.absolutePath());
     addRecentFile(photoPath_);
     return true;

@@ -57,14 +57,15 @@ HdOptions hdOptionsFromArgs(const ArgParser& parser) {
 
 void inpaintOne(const Inpainter& inpainter, const HdOptions& hd, const std::string& imagePath, const cv::Mat& holes, const std::string& maskPath,
                 const std::string& outputPath, int quality) {
-    const cv::Mat image = readImage(imagePath);
+    const Photo photo = readPhoto(imagePath);
+    const cv::Mat& image = photo.image;
     if (holes.size() != image.size())
         throw FileError(maskPath, "mask is " + std::to_string(holes.cols) + "x" + std::to_string(holes.rows) + " but image '" +
                                       imagePath + "' is " + std::to_string(image.cols) + "x" + std::to_string(image.rows) +
                                       " (sizes must match)");
     checkInpaintInputs(image, holes);
     // A JPEG result keeps the photo's EXIF and colour profile.
-    writeImageAtomic(outputPath, *inpaintLarge(inpainter, image, holes, hd), quality, readPhotoMetadata(imagePath));
+    writeImageAtomic(outputPath, *inpaintLarge(inpainter, image, holes, hd), quality, photo.metadata);
 }
 
 int inpaintFolder(const Inpainter& inpainter, const HdOptions& hd, const ArgParser& parser) {

@@ -86,6 +86,18 @@ cv::Mat decode(const std::string& path, const std::vector<unsigned char>& bytes,
     return image;
 }
 
+// A decoded photo of a depth and channel count the rest of the program handles.
+cv::Mat decodePhoto(const std::string& path, const std::vector<unsigned char>& bytes, std::int64_t maxPixels) {
+    cv::Mat image = decode(path, bytes, maxPixels);
+    const int depth = image.depth();
+    if (depth != CV_8U && depth != CV_16U)
+        throw FileError(path, "unsupported pixel depth (only 8-bit and 16-bit images are supported)");
+    const int channels = image.channels();
+    if (channels != 1 && channels != 3 && channels != 4)
+        throw FileError(path, "unsupported channel count " + std::to_string(channels) + " (expected 1, 3 or 4)");
+    return image;
+}
+
 } // namespace
 
 std::int64_t maxImagePixels() {
@@ -96,15 +108,11 @@ std::int64_t maxImagePixels() {
     return kDefaultMaxImagePixels;
 }
 
-cv::Mat readImage(const std::string& path, std::int64_t maxPixels) {
-    cv::Mat image = decode(path, readAllBytes(path), maxPixels);
-    const int depth = image.depth();
-    if (depth != CV_8U && depth != CV_16U)
-        throw FileError(path, "unsupported pixel depth (only 8-bit and 16-bit images are supported)");
-    const int channels = image.channels();
-    if (channels != 1 && channels != 3 && channels != 4)
-        throw FileError(path, "unsupported channel count " + std::to_string(channels) + " (expected 1, 3 or 4)");
-    return image;
+cv::Mat readImage(const std::string& path, std::int64_t maxPixels) { return decodePhoto(path, readAllBytes(path), maxPixels); }
+
+Photo readPhoto(const std::string& path, std::int64_t maxPixels) {
+    const auto bytes = readAllBytes(path);
+    return {decodePhoto(path, bytes, maxPixels), jpegMetadata(bytes)};
 }
 
 cv::Mat binarizeMask(const cv::Mat& mask) {

@@ -35,6 +35,13 @@ cv::Mat binarizeMask(const cv::Mat& mask);
 // Throws FileError like readImage() when the file cannot be read.
 PhotoMetadata readPhotoMetadata(const std::string& path);
 
+// readImage() and readPhotoMetadata() from one read of the file: a photo whose result keeps its metadata.
+struct Photo {
+    cv::Mat image;
+    PhotoMetadata metadata;
+};
+Photo readPhoto(const std::string& path, std::int64_t maxPixels = maxImagePixels());
+
 // Encodes by the path's extension (png, jpg, webp, tiff, bmp ...) and writes to a
 // temporary file beside the target, then renames it into place: a crash never
 // leaves a half-written file under the final name. jpegQuality is 1..100.
