@@ -71,6 +71,14 @@ std::string ArgParser::get(const std::string& name) const {
     return it == values_.end() ? std::string() : it->second;
 }
 
+std::vector<std::string> ArgParser::getList(const std::string& name) const {
+    std::vector<std::string> items;
+    if (!has(name)) return items;
+    std::stringstream joined(get(name));
+    for (std::string item; std::getline(joined, item, ',');) items.push_back(item);
+    return items;
+}
+
 int ArgParser::getInt(const std::string& name, int min, int max) const {
     const std::string text = get(name);
     try {

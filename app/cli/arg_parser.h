@@ -33,6 +33,8 @@ public:
 
     bool has(const std::string& name) const;
     std::string get(const std::string& name) const;
+    // A repeatable option's values, each occurrence also split at commas; empty when not given.
+    std::vector<std::string> getList(const std::string& name) const;
     int getInt(const std::string& name, int min, int max) const;
     double getDouble(const std::string& name, double min, double max) const;
     std::uint64_t getSeed(const std::string& name) const;

@@ -40,10 +40,8 @@ int runEval(const Args& args) {
     setThreadCount(parser.getInt("threads", 0, 1024));
 
     std::vector<NamedInpainter> methods;
-    std::stringstream names(parser.get("method"));
-    std::string name;
     std::string modelNote;
-    while (std::getline(names, name, ',')) {
+    for (const std::string& name : parser.getList("method")) {
         const auto method = parseMethod(name);
         if (!method) throw parser.usageError("--method must be pconv, telea or ns, got '" + name + "'");
         if (*method == Method::PConv) {

@@ -11,7 +11,6 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
-#include <sstream>
 
 namespace pconv::cli {
 
@@ -116,8 +115,7 @@ int runAverage(const Args& args) {
         return 0;
     }
     std::vector<std::string> paths;
-    std::stringstream list(parser.has("model") ? parser.get("model") : "");
-    for (std::string path; std::getline(list, path, ',');)
+    for (const std::string& path : parser.getList("model"))
         if (!path.empty()) paths.push_back(path);
     if (paths.size() < 2) throw parser.usageError("give at least two models to average (--model A --model B ...)");
     const std::string out = parser.get("out");
