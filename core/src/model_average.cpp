@@ -6,6 +6,16 @@
 #include <torch/utils.h>
 
 namespace pconv {
+namespace {
+
+// Parameters and buffers (BatchNorm statistics) by name: everything a model file holds.
+torch::OrderedDict<std::string, torch::Tensor> namedTensors(const PConvModel& model) {
+    auto tensors = model.network().named_parameters(true);
+    for (const auto& item : model.network().named_buffers(true)) tensors.insert(item.key(), item.value());
+    return tensors;
+}
+
+} // namespace
 
 PConvModel averageModels(const std::vector<PConvModel>& models) {
     if (models.empty()) throw InvalidArgument("no models to average");
@@ -16,15 +26,9 @@ PConvModel averageModels(const std::vector<PConvModel>& models) {
 
     PConvModel average = PConvModel::create(models.front().config());
     torch::NoGradGuard noGrad;
-    auto target = average.network().named_parameters(true);
-    auto targetBuffers = average.network().named_buffers(true);
-    for (const auto& item : targetBuffers) target.insert(item.key(), item.value());
+    auto target = namedTensors(average);
     std::vector<torch::OrderedDict<std::string, torch::Tensor>> sources;
-    for (const auto& m : models) {
-        auto tensors = m.network().named_parameters(true);
-        for (const auto& item : m.network().named_buffers(true)) tensors.insert(item.key(), item.value());
-        sources.push_back(std::move(tensors));
-    }
+    for (const auto& m : models) sources.push_back(namedTensors(m));
     for (auto& item : target) {
         torch::Tensor& out = item.value();
         if (!out.is_floating_point()) {
