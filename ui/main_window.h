@@ -113,9 +113,9 @@ private:
     void setPhoto(const cv::Mat& image, const QString& path, const QString& title);
     void applyImageState(const ImageState& state);  // Use Result as New Image, and its undo
     void rememberMask();                // keeps a non-empty mask for reusePreviousMask()
-    QString photoBaseName() const;
+    QString photoBaseName() const;      // the photo's file name without extension, or "pasted"
     // What Save and Copy write: the result, else the photo when it is an earlier result; else empty.
-    const cv::Mat& output() const;      // the photo's file name without extension, or "pasted"
+    const cv::Mat& output() const;
 
     ViewState* view_;
     MaskCanvas* canvas_;
