@@ -134,6 +134,25 @@ private Q_SLOTS:
         QVERIFY((g * (1 - valid)).abs().max().item<float>() > 0.f);
     }
 
+    void holeL2TermIsWeightedAndOnlyMovesHoles() {
+        const auto target = torch::zeros({1, 3, 8, 8});
+        auto valid = torch::ones({1, 1, 8, 8});
+        valid.slice(2, 0, 4).zero_();  // the top half is a hole
+        const auto output = torch::full({1, 3, 8, 8}, 0.5).requires_grad_(true);
+        QCOMPARE(InpaintingLoss(LossWeights{}, nullptr)(output, target, valid).holeL2.item<float>(), 0.f);  // off by default
+
+        LossWeights weights;
+        weights.holeL2 = 40;
+        const auto t = InpaintingLoss(weights, nullptr)(output, target, valid);
+        // Half the elements are hole, each off by 0.5: 0.5 * 0.25.
+        QVERIFY(std::abs(t.holeL2.item<float>() - 0.125f) < 1e-6);
+        const float expected = t.valid.item<float>() + 6 * t.hole.item<float>() + 0.1f * t.tv.item<float>() + 40 * t.holeL2.item<float>();
+        QVERIFY(std::abs(t.total.item<float>() - expected) < 1e-5);
+        const auto g = torch::autograd::grad({t.holeL2}, {output})[0];
+        QVERIFY((g * valid).abs().max().item<float>() == 0.f);
+        QVERIFY(g.slice(2, 0, 4).abs().min().item<float>() > 0.f);  // every hole pixel is pulled
+    }
+
     void perceptualAndStyleWithVgg() {
         writeRandomVgg(dir.filePath("vgg.pth"));
         Vgg16Features vgg;

@@ -14,6 +14,10 @@ torch::Tensor maskedL1(const torch::Tensor& a, const torch::Tensor& b, const tor
     return ((a - b) * weight).abs().mean();
 }
 
+torch::Tensor maskedL2(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& weight) {
+    return ((a - b) * weight).square().mean();
+}
+
 torch::Tensor gramMatrix(const torch::Tensor& features) {
     const int64_t n = features.size(0), c = features.size(1), hw = features.size(2) * features.size(3);
     const auto flat = features.reshape({n, c, hw});
@@ -89,6 +93,7 @@ LossTerms InpaintingLoss::operator()(const torch::Tensor& output, const torch::T
     const auto zero = torch::zeros({}, output.options());
     terms.perceptual = terms.styleOut = terms.styleComp = zero;
     terms.ssim = weights_.ssim != 0 ? ssimLoss(composite, target) : zero;
+    terms.holeL2 = weights_.holeL2 != 0 ? maskedL2(output, target, hole) : zero;
     if (usesVgg() && (weights_.perceptual != 0 || weights_.style != 0)) {
         std::vector<torch::Tensor> targetFeatures;
         {
@@ -106,7 +111,7 @@ LossTerms InpaintingLoss::operator()(const torch::Tensor& output, const torch::T
     }
     terms.total = weights_.valid * terms.valid + weights_.hole * terms.hole + weights_.perceptual * terms.perceptual +
                   weights_.style * (terms.styleOut + terms.styleComp) + weights_.tv * terms.tv +
-                  weights_.ssim * terms.ssim;
+                  weights_.ssim * terms.ssim + weights_.holeL2 * terms.holeL2;
     return terms;
 }
 

@@ -33,12 +33,13 @@ namespace fs = std::filesystem;
 
 namespace pconv {
 
-std::vector<std::string> lossTermNames() { return {"valid", "hole", "perceptual", "style_out", "style_comp", "tv", "ssim", "total"}; }
+std::vector<std::string> lossTermNames() { return {"valid", "hole", "perceptual", "style_out", "style_comp", "tv", "ssim", "hole_l2", "total"}; }
 
 bool lossTermUsed(const std::string& name, const LossWeights& weights, bool withVgg) {
     if (name == "perceptual") return withVgg && weights.perceptual != 0;
     if (name == "style_out" || name == "style_comp") return withVgg && weights.style != 0;
     if (name == "ssim") return weights.ssim != 0;
+    if (name == "hole_l2") return weights.holeL2 != 0;
     return true;
 }
 
@@ -48,7 +49,8 @@ using Clock = std::chrono::steady_clock;
 
 std::vector<double> lossValues(const nn::LossTerms& t) {
     return {t.valid.item<double>(),   t.hole.item<double>(),      t.perceptual.item<double>(), t.styleOut.item<double>(),
-            t.styleComp.item<double>(), t.tv.item<double>(),   t.ssim.item<double>(),       t.total.item<double>()};
+            t.styleComp.item<double>(), t.tv.item<double>(),   t.ssim.item<double>(),       t.holeL2.item<double>(),
+            t.total.item<double>()};
 }
 
 void validateOptions(const TrainOptions& o) {

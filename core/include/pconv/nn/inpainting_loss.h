@@ -4,7 +4,7 @@
 // on images in [0, 1]; perceptual and style terms on VGG16 pool1-3 features of
 // I_out and I_comp (Gram matrices normalised by C*H*W); TV over P, the 1-pixel
 // dilation of the holes, on I_comp. Without VGG weights the two VGG terms are 0.
-// An optional SSIM term (weight 0 by default) is not the paper's.
+// Optional SSIM and hole-L2 terms (weight 0 by default) are not the paper's.
 #include "pconv/nn/vgg16_features.h"
 #include "pconv/train/loss_weights.h"
 
@@ -13,11 +13,14 @@
 namespace pconv::nn {
 
 struct LossTerms {
-    torch::Tensor valid, hole, perceptual, styleOut, styleComp, tv, ssim, total;
+    torch::Tensor valid, hole, perceptual, styleOut, styleComp, tv, ssim, holeL2, total;
 };
 
 // Mean absolute error over the pixels where `weight` is 1 (divided by all elements, as the paper's N_Igt).
 torch::Tensor maskedL1(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& weight);
+
+// Mean squared error over the pixels where `weight` is 1 (divided by all elements, like maskedL1).
+torch::Tensor maskedL2(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& weight);
 
 // Gram matrix per sample: [N, C, H, W] -> [N, C, C], divided by C*H*W.
 torch::Tensor gramMatrix(const torch::Tensor& features);

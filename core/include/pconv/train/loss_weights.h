@@ -12,6 +12,10 @@ struct LossWeights {
     // Not in the paper: 1 - SSIM of I_comp against I_gt (the evaluation's SSIM, 11x11
     // Gaussian windows), for runs that target the SSIM metric. 0 = off.
     double ssim = 0.0;
+    // Not in the paper: mean squared error over the hole pixels (of [0, 1] images), the
+    // error PSNR measures. L1 is minimised by the median of what a hole could hold, L2 by
+    // the mean, which is what scores best in PSNR where the content is uncertain. 0 = off.
+    double holeL2 = 0.0;
 };
 
 } // namespace pconv
