@@ -83,7 +83,7 @@ private Q_SLOTS:
         expectError({"masks", "--count", "2", "--min-units", "1", "--max-units", "2", "--out-masks", path("m"), "--hole-ratio", "0.7:0.1"},
                     2, "--hole-ratio");
         expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.png"), "--mirror-views", "3"}, 2,
-                    "--mirror-views must be 1, 2 or 4");
+                    "--mirror-views must be 1, 2, 4 or 8");
         const Run noModel = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.png")},
                                      path("no-such-default.pconv"));
         QCOMPARE(noModel.exitCode, 2);

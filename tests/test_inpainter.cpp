@@ -200,27 +200,36 @@ private Q_SLOTS:
         const cv::Mat image = randomImage(40, 72, CV_8UC3, 8);
         const cv::Mat holes = someHoles(40, 72);
         const auto single = makePConvInpainter(model, {1});
-        auto mirroredFill = [&](int flipCode) {
-            if (flipCode == 2) return single->inpaint(image, holes);
-            cv::Mat img, hol, out;
-            cv::flip(image, img, flipCode);
-            cv::flip(holes, hol, flipCode);
-            cv::flip(single->inpaint(img, hol), out, flipCode);
-            return out;
+        // flipCode 2: no flip (cv::flip's codes are 0, 1 and -1); 40x72 stays a multiple of 8 transposed.
+        auto mirroredFill = [&](int flipCode, bool transposed) {
+            cv::Mat img = image.clone(), hol = holes.clone(), out;
+            if (transposed) {
+                cv::transpose(image, img);
+                cv::transpose(holes, hol);
+            }
+            if (flipCode != 2) {
+                cv::flip(img, img, flipCode);
+                cv::flip(hol, hol, flipCode);
+            }
+            out = single->inpaint(img, hol);
+            if (flipCode != 2) cv::flip(out, out, flipCode);
+            if (transposed) cv::transpose(out, out);
+            cv::Mat asFloat;
+            out.convertTo(asFloat, CV_32FC3);
+            return asFloat;
         };
-        cv::Mat one, leftRight, upDown, both;
-        mirroredFill(2).convertTo(one, CV_32FC3);
-        mirroredFill(1).convertTo(leftRight, CV_32FC3);
-        mirroredFill(0).convertTo(upDown, CV_32FC3);
-        mirroredFill(-1).convertTo(both, CV_32FC3);
+        const cv::Mat one = mirroredFill(2, false), leftRight = mirroredFill(1, false), upDown = mirroredFill(0, false),
+                      both = mirroredFill(-1, false);
+        const cv::Mat transposed[] = {mirroredFill(2, true), mirroredFill(1, true), mirroredFill(0, true), mirroredFill(-1, true)};
 
-        cv::Mat two, four;
+        cv::Mat two, four, eight;
         makePConvInpainter(model, {2})->inpaint(image, holes).convertTo(two, CV_32FC3);
         makePConvInpainter(model, {4})->inpaint(image, holes).convertTo(four, CV_32FC3);
+        makePConvInpainter(model, {8})->inpaint(image, holes).convertTo(eight, CV_32FC3);
         // Single fills are clipped to 0..255 before they are averaged, the ensemble's
         // sum only after: compare where no single fill hit either end.
         cv::Mat unclipped = cv::Mat::ones(image.size(), CV_8UC1);
-        for (const cv::Mat& fill : {one, leftRight, upDown, both}) {
+        for (const cv::Mat& fill : {one, leftRight, upDown, both, transposed[0], transposed[1], transposed[2], transposed[3]}) {
             cv::Mat inside;
             cv::inRange(fill, cv::Scalar::all(0.5), cv::Scalar::all(254.5), inside);
             unclipped &= inside;
@@ -228,17 +237,21 @@ private Q_SLOTS:
         QVERIFY(cv::countNonZero(unclipped & holes) > 100);
         QVERIFY(cv::norm(two, (one + leftRight) / 2, cv::NORM_INF, unclipped) <= 1.0);
         QVERIFY(cv::norm(four, (one + leftRight + upDown + both) / 4, cv::NORM_INF, unclipped) <= 1.0);
+        const cv::Mat transposedSum = transposed[0] + transposed[1] + transposed[2] + transposed[3];
+        QVERIFY(cv::norm(eight, (one + leftRight + upDown + both + transposedSum) / 8, cv::NORM_INF, unclipped) <= 1.0);
         QVERIFY(cv::norm(two, one, cv::NORM_INF) > 2.0);
         QVERIFY(cv::norm(four, two, cv::NORM_INF) > 2.0);
+        QVERIFY(cv::norm(eight, four, cv::NORM_INF) > 2.0);
     }
 
-    void mirrorViewsMustBeOneTwoOrFour() {
+    void mirrorViewsMustBeOneTwoFourOrEight() {
         ModelConfig config;
         config.depth = 2;
         config.width = 4;
-        for (int views : {0, 3, 5, -1})
+        for (int views : {0, 3, 5, 6, 16, -1})
             QVERIFY_THROWS_EXCEPTION(InvalidArgument, makePConvInpainter(PConvModel::create(config, 1), {views}));
         QVERIFY(makePConvInpainter(PConvModel::create(config, 1), {4}) != nullptr);
+        QVERIFY(makePConvInpainter(PConvModel::create(config, 1), {8}) != nullptr);
     }
 
     void methodNamesRoundTrip() {

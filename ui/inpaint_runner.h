@@ -25,7 +25,7 @@ struct InpaintJob {
     QString modelPath;    // for Method::PConv
     HdOptions hd;
     double radius = 3.0;  // Telea / NS
-    int mirrorViews = 2;  // PConv self-ensemble: 1, 2 or 4
+    int mirrorViews = 2;  // PConv self-ensemble: 1, 2, 4 or 8
 };
 
 // Lives in the worker thread; loads each model once and keeps it.

@@ -688,7 +688,8 @@ void MainWindow::addMirrorViewsMenu(QMenu* toolsMenu) {
     const int current = mirrorViews();
     const std::pair<int, QString> choices[] = {{1, tr("&1: One Pass (Fastest)")},
                                                {2, tr("&2: Add the Left-Right Mirror (Default)")},
-                                               {4, tr("&4: Add the Up-Down Mirrors (Slowest)")}};
+                                               {4, tr("&4: Add the Up-Down Mirrors")},
+                                               {8, tr("&8: Add the Transposed Copies (Slowest)")}};
     for (const auto& [views, label] : choices) {
         QAction* action = menu->addAction(label);
         action->setCheckable(true);
@@ -701,7 +702,7 @@ void MainWindow::addMirrorViewsMenu(QMenu* toolsMenu) {
 
 int MainWindow::mirrorViews() const {
     const int views = QSettings().value("inpaint/mirrorViews", 2).toInt();
-    return (views == 1 || views == 4) ? views : 2;
+    return (views == 1 || views == 4 || views == 8) ? views : 2;
 }
 
 void MainWindow::editHdSettings() {

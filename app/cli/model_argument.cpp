@@ -13,13 +13,14 @@ std::string modelPathOrDefault(const ArgParser& parser, const std::string& ifMis
 
 void addMirrorViewsOption(ArgParser& parser) {
     parser.option("mirror-views", "N",
-                  "PConv: average the fills of N mirrored copies (1 = one pass, fastest; 2 = + left-right; 4 = + up-down; each view is one more pass)",
+                  "PConv: average the fills of N mirrored copies (1 = one pass, fastest; 2 = + left-right; 4 = + up-down; 8 = + the transposes of those; each view is one more pass)",
                   "2");
 }
 
 PConvInpaintOptions pconvOptionsFromArgs(const ArgParser& parser) {
     const std::string views = parser.get("mirror-views");
-    if (views != "1" && views != "2" && views != "4") throw parser.usageError("--mirror-views must be 1, 2 or 4, got '" + views + "'");
+    if (views != "1" && views != "2" && views != "4" && views != "8")
+        throw parser.usageError("--mirror-views must be 1, 2, 4 or 8, got '" + views + "'");
     return PConvInpaintOptions{std::stoi(views)};
 }
 

@@ -39,18 +39,30 @@ void checkMemory(const ModelConfig& config, int height, int width) {
                               " MB): use the crop or resize strategy (--hd-strategy crop), or set PCONV_MEMORY_LIMIT_MB");
 }
 
-// The flips of the NCHW tensors for each view (the first is the input as it is).
-std::vector<std::vector<int64_t>> mirrorDims(int views) {
-    std::vector<std::vector<int64_t>> dims{{}};
-    if (views >= 2) dims.push_back({3});
-    if (views >= 4) {
-        dims.push_back({2});
-        dims.push_back({2, 3});
-    }
-    return dims;
-}
+// One view of the NCHW input: optionally transposed (rows for columns), then flipped
+// along `flipDims`. The views are the symmetries of a rectangle's pixel grid.
+struct View {
+    bool transposed = false;
+    std::vector<int64_t> flipDims;
 
-torch::Tensor mirrored(const torch::Tensor& t, const std::vector<int64_t>& dims) { return dims.empty() ? t : torch::flip(t, dims); }
+    torch::Tensor apply(torch::Tensor t) const {
+        if (transposed) t = nn::channelsLast(t.transpose(2, 3));
+        return flipDims.empty() ? t : torch::flip(t, flipDims);
+    }
+    torch::Tensor undo(torch::Tensor t) const {
+        if (!flipDims.empty()) t = torch::flip(t, flipDims);
+        return transposed ? t.transpose(2, 3) : t;
+    }
+};
+
+// The first is the input as it is; then the left-right mirror; then the up-down
+// mirrors of both; then the transposes of those four.
+std::vector<View> viewsFor(int count) {
+    const std::vector<std::vector<int64_t>> flips{{}, {3}, {2}, {2, 3}};
+    std::vector<View> views;
+    for (int i = 0; i < count; ++i) views.push_back(View{i >= 4, flips[static_cast<size_t>(i % 4)]});
+    return views;
+}
 
 class PConvInpainter : public Inpainter {
 public:
@@ -76,9 +88,9 @@ protected:
         const auto valid = nn::holeMaskToValidTensor(paddedHoles);
         const auto masked = input * valid;
         torch::Tensor sum;
-        for (const auto& dims : mirrorDims(options_.mirrorViews)) {
-            const auto view = mirrored(network.forward(mirrored(masked, dims), mirrored(valid, dims)), dims);
-            sum = sum.defined() ? sum + view : view;
+        for (const auto& view : viewsFor(options_.mirrorViews)) {
+            const auto filled = view.undo(network.forward(view.apply(masked), view.apply(valid)));
+            sum = sum.defined() ? sum + filled : filled;
         }
         const auto output = options_.mirrorViews == 1 ? sum : sum / options_.mirrorViews;
         const cv::Mat predicted = nn::tensorToRgbFloat(output, config.normalization)(cv::Rect(0, 0, image.cols, image.rows));
@@ -93,8 +105,8 @@ private:
 } // namespace
 
 void checkMirrorViews(int views) {
-    if (views != 1 && views != 2 && views != 4)
-        throw InvalidArgument("mirror views must be 1, 2 or 4, not " + std::to_string(views));
+    if (views != 1 && views != 2 && views != 4 && views != 8)
+        throw InvalidArgument("mirror views must be 1, 2, 4 or 8, not " + std::to_string(views));
 }
 
 std::unique_ptr<Inpainter> makePConvInpainter(PConvModel model, PConvInpaintOptions options) {

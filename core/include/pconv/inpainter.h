@@ -41,10 +41,12 @@ std::unique_ptr<Inpainter> makeClassicalInpainter(Method method, double radius =
 // fills, mirrored back, are averaged. Each view costs one more pass; the average
 // is smoother and scores higher (models/README.md has the measurements).
 struct PConvInpaintOptions {
-    int mirrorViews = 2;  // 1: one pass; 2: + left-right mirror; 4: + the up-down mirrors of both
+    // 1: one pass; 2: + left-right mirror; 4: + the up-down mirrors of both;
+    // 8: + the transposes (rows for columns) of those four
+    int mirrorViews = 2;
 };
 
-// Throws InvalidArgument unless views is 1, 2 or 4.
+// Throws InvalidArgument unless views is 1, 2, 4 or 8.
 void checkMirrorViews(int views);
 
 // The PConv network: pads to a multiple of 2^depth (reflect), runs, crops back.
