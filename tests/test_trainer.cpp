@@ -152,6 +152,58 @@ private Q_SLOTS:
         QCOMPARE(maker.validationCount(), 4);  // 1 photo x 4 crops
     }
 
+    // Colour jitter changes the training crops' colours (same crop, same holes), never the
+    // validation set's; and the validation set does not depend on the training seed.
+    void colourJitterTouchesTrainingSamplesOnly() {
+        TrainingDataOptions plainOptions = photoOptions();
+        TrainingDataOptions jitterOptions = plainOptions;
+        jitterOptions.colourJitter = 0.3;
+        const auto loaded = TrainingPhotos::load(plainOptions);
+        const SampleMaker plain(loaded, plainOptions), jittered(loaded, jitterOptions);
+        int changed = 0;
+        for (int i = 0; i < 8; ++i) {
+            const auto a = plain.trainingSample(i), b = jittered.trainingSample(i);
+            QCOMPARE(cv::norm(a.holes, b.holes, cv::NORM_INF), 0.0);
+            QCOMPARE(cv::norm(b.image, jittered.trainingSample(i).image, cv::NORM_INF), 0.0);  // still a pure function
+            if (cv::norm(a.image, b.image, cv::NORM_INF) > 3) ++changed;
+            // The image stays the same scene: strongly correlated with the plain crop.
+            cv::Mat grayA, grayB, corr;
+            cv::cvtColor(a.image, grayA, cv::COLOR_BGR2GRAY);
+            cv::cvtColor(b.image, grayB, cv::COLOR_BGR2GRAY);
+            cv::matchTemplate(grayA, grayB, corr, cv::TM_CCOEFF_NORMED);
+            QVERIFY2(corr.at<float>(0, 0) > 0.8, qPrintable(QString("correlation %1").arg(corr.at<float>(0, 0))));
+        }
+        QVERIFY(changed >= 6);
+        TrainingDataOptions otherSeed = jitterOptions;
+        otherSeed.seed = 99;
+        const SampleMaker reseeded(loaded, otherSeed);
+        for (int i = 0; i < plain.validationCount(); ++i) {
+            QCOMPARE(cv::norm(plain.validationSample(i).image, jittered.validationSample(i).image, cv::NORM_INF), 0.0);
+            QCOMPARE(cv::norm(plain.validationSample(i).image, reseeded.validationSample(i).image, cv::NORM_INF), 0.0);
+            QCOMPARE(cv::norm(plain.validationSample(i).holes, reseeded.validationSample(i).holes, cv::NORM_INF), 0.0);
+        }
+    }
+
+    void jitterColoursScalesWithinItsStrength() {
+        cv::Mat grey(16, 16, CV_8UC3, cv::Scalar(100, 120, 140));
+        std::mt19937_64 rng(3);
+        double lowest = 2, highest = 0;
+        for (int i = 0; i < 20; ++i) {
+            cv::Mat image = grey.clone();
+            jitterColours(image, 0.2, rng);
+            // A flat image: contrast does nothing; brightness times tint is within 0.8 * 0.95 .. 1.2 * 1.05,
+            // saturation moves each channel at most 20% of its distance to grey (24 levels here).
+            const double green = cv::mean(image)[1] / 120.0;  // green is nearly the grey level
+            QVERIFY2(green > 0.74 && green < 1.28, qPrintable(QString::number(green)));
+            lowest = std::min(lowest, green);
+            highest = std::max(highest, green);
+        }
+        QVERIFY(highest - lowest > 0.1);  // the draws really differ
+        cv::Mat untouched = grey.clone();
+        jitterColours(untouched, 0, rng);
+        QCOMPARE(cv::norm(untouched, grey, cv::NORM_INF), 0.0);
+    }
+
     void fewStepsLowerTheLoss() {
         TrainOptions o = tinyOptions(photos, dir.filePath("learn"));
         o.steps = 60;

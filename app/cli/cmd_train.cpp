@@ -61,6 +61,10 @@ int runTrain(const Args& args) {
     parser.option("extra-data", "DIR", "more training images (searched recursively), never held out for validation");
     parser.option("masks", "DIR", "use these hole masks (non-zero = hole) instead of generated ones");
     parser.option("hole-ratio", "LO:HI", "range of hole fractions for generated masks", "0.01:0.6");
+    parser.option("colour-jitter", "X",
+                  "photometric augmentation of training crops: saturation, contrast and brightness scaled by up to 1 +- X, "
+                  "each channel by up to 1 +- X/4 (0 = off; 0.2 is moderate)",
+                  "0");
     parser.option("depth", "D", "levels of a new model (7 for 256 px, 8 = the paper at 512)", "7");
     parser.option("width", "W", "first-level channels of a new model (the paper: 64)", "64");
     parser.option("norm", "KIND", "normalisation layers of a new model: batch, instance or none", "batch");
@@ -105,6 +109,7 @@ int runTrain(const Args& args) {
     if (parser.has("data") == parser.has("samples")) throw parser.usageError("give --data DIR (photos) or --samples DIR (masked samples)");
     o.data.maskFolder = parser.get("masks");
     o.data.extraFolder = parser.get("extra-data");
+    o.data.colourJitter = parser.getDouble("colour-jitter", 0, 0.9);
     o.data.size = parser.getInt("size", 16, 4096);
     o.data.validationFraction = parser.getDouble("val-fraction", 0.0, 0.9);
     o.data.cacheLongSide = parser.getInt("cache-side", 64, 100000);

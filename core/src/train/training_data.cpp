@@ -169,6 +169,22 @@ std::shared_ptr<const TrainingPhotos> TrainingPhotos::load(const TrainingDataOpt
 SampleMaker::SampleMaker(std::shared_ptr<const TrainingPhotos> photos, TrainingDataOptions options)
     : photos_(std::move(photos)), options_(std::move(options)) {}
 
+void jitterColours(cv::Mat& bgr, double strength, std::mt19937_64& rng) {
+    if (strength <= 0) return;
+    std::uniform_real_distribution<double> factor(1.0 - strength, 1.0 + strength), tint(1.0 - strength / 4, 1.0 + strength / 4);
+    const double saturation = factor(rng), contrast = factor(rng), brightness = factor(rng);
+    const cv::Scalar channelGains(tint(rng), tint(rng), tint(rng));
+    cv::Mat image, gray, gray3;
+    bgr.convertTo(image, CV_32FC3);
+    cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
+    cv::cvtColor(gray, gray3, cv::COLOR_GRAY2BGR);
+    image = gray3 + saturation * (image - gray3);
+    const double meanLuma = cv::mean(gray)[0];
+    image = (image - cv::Scalar::all(meanLuma)) * contrast + cv::Scalar::all(meanLuma);
+    cv::multiply(image, channelGains * brightness, image);
+    image.convertTo(bgr, CV_8UC3);  // rounds and saturates to 0..255
+}
+
 cv::Mat SampleMaker::makeHoles(std::uint64_t sampleSeed) const {
     std::mt19937_64 rng(mix(sampleSeed, 0x4D41534B));
     const int size = options_.size;
@@ -193,7 +209,7 @@ cv::Mat SampleMaker::makeHoles(std::uint64_t sampleSeed) const {
     return generateMask(generator, rng()).holes;
 }
 
-TrainingSample SampleMaker::make(const cv::Mat& photo, const cv::Mat& holes, std::uint64_t sampleSeed) const {
+TrainingSample SampleMaker::make(const cv::Mat& photo, const cv::Mat& holes, std::uint64_t sampleSeed, bool augment) const {
     std::mt19937_64 rng(sampleSeed);
     const int size = options_.size;
     const cv::Rect region = randomScaleCrop(photo.size(), size, rng);
@@ -205,6 +221,7 @@ TrainingSample SampleMaker::make(const cv::Mat& photo, const cv::Mat& holes, std
         cv::flip(sample.image, sample.image, 1);
         if (!holes.empty()) cv::flip(sample.holes, sample.holes, 1);
     }
+    if (augment) jitterColours(sample.image, options_.colourJitter, rng);  // draws last: old runs' samples stay the same
     return sample;
 }
 
@@ -217,18 +234,20 @@ TrainingSample SampleMaker::trainingSample(std::int64_t index) const {
     const std::uint64_t sampleSeed = mix(mix(options_.seed, 0x5452), static_cast<std::uint64_t>(index));
     const auto chosen = static_cast<size_t>(order[static_cast<size_t>(position)]);
     const cv::Mat noHoles;
-    return make(photos_->train[chosen], photos_->trainHoles.empty() ? noHoles : photos_->trainHoles[chosen], sampleSeed);
+    return make(photos_->train[chosen], photos_->trainHoles.empty() ? noHoles : photos_->trainHoles[chosen], sampleSeed, true);
 }
 
 int SampleMaker::validationCount() const {
     return static_cast<int>(photos_->validation.size()) * std::max(1, options_.validationCropsPerPhoto);
 }
 
+// Not seeded by options_.seed: a run resumed with another --seed must judge "best so
+// far" on the same crops and masks as the run it continues.
 TrainingSample SampleMaker::validationSample(int index) const {
     const size_t chosen = static_cast<size_t>(index) % photos_->validation.size();
     const cv::Mat noHoles;
     return make(photos_->validation.at(chosen), photos_->validationHoles.empty() ? noHoles : photos_->validationHoles[chosen],
-                mix(mix(options_.seed, 0x56414C), static_cast<std::uint64_t>(index)));
+                mix(0x56414C, static_cast<std::uint64_t>(index)), false);
 }
 
 } // namespace pconv

@@ -27,6 +27,7 @@ struct TrainingDataOptions {
     int validationCropsPerPhoto = 4;
     HoleRatioRange holeRatio{0.01, 0.6};
     int cacheLongSide = 2048;          // photos are kept in memory downscaled to this long side
+    double colourJitter = 0;           // 0 = off; else the strength of jitterColours() on training samples
     std::uint64_t seed = 0;
 };
 
@@ -60,7 +61,7 @@ public:
     // training photo once in a seeded order, each with a fresh random crop and mask.
     TrainingSample trainingSample(std::int64_t index) const;
 
-    // A fixed validation set: the same crops and masks every time.
+    // A fixed validation set: the same crops and masks every time, whatever the seed.
     int validationCount() const;
     TrainingSample validationSample(int index) const;
 
@@ -68,7 +69,7 @@ public:
 
 private:
     // holes: the photo's own mask (same size), or empty to draw one.
-    TrainingSample make(const cv::Mat& photo, const cv::Mat& holes, std::uint64_t sampleSeed) const;
+    TrainingSample make(const cv::Mat& photo, const cv::Mat& holes, std::uint64_t sampleSeed, bool augment) const;
     cv::Mat makeHoles(std::uint64_t sampleSeed) const;
 
     std::shared_ptr<const TrainingPhotos> photos_;
@@ -82,6 +83,12 @@ cv::Rect randomScaleCrop(const cv::Size& photo, int size, std::mt19937_64& rng);
 
 // The region resized to size x size (area averaging down, cubic up).
 cv::Mat resizeCrop(const cv::Mat& region, int size);
+
+// Photometric augmentation of an 8-bit BGR image, in place: saturation, contrast and
+// brightness each scaled by a factor in [1 - strength, 1 + strength], and each channel
+// by one in [1 - strength/4, 1 + strength/4] (a white-balance shift). With a few dozen
+// training photos the network otherwise learns their palettes. strength in [0, 0.9].
+void jitterColours(cv::Mat& bgr, double strength, std::mt19937_64& rng);
 
 // Splits one of the seed's samples, [photo | photo with holes blacked out], into
 // the photo and its holes: pixels black on the right but not on the left.
