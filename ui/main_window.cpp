@@ -702,7 +702,7 @@ void MainWindow::addMirrorViewsMenu(QMenu* toolsMenu) {
 
 int MainWindow::mirrorViews() const {
     const int views = QSettings().value("inpaint/mirrorViews", 2).toInt();
-    return (views == 1 || views == 4 || views == 8) ? views : 2;
+    return isMirrorViewCount(views) ? views : 2;
 }
 
 void MainWindow::editHdSettings() {

@@ -18,10 +18,13 @@ void addMirrorViewsOption(ArgParser& parser) {
 }
 
 PConvInpaintOptions pconvOptionsFromArgs(const ArgParser& parser) {
-    const std::string views = parser.get("mirror-views");
-    if (views != "1" && views != "2" && views != "4" && views != "8")
-        throw parser.usageError("--mirror-views must be 1, 2, 4 or 8, got '" + views + "'");
-    return PConvInpaintOptions{std::stoi(views)};
+    const std::string text = parser.get("mirror-views");
+    // Only the plain digits of an offered count: "08", "+2" or "2x" are refused, not read as a number.
+    const bool digits = !text.empty() && text.size() < 3 && text.find_first_not_of("0123456789") == std::string::npos;
+    const int views = digits ? std::stoi(text) : 0;
+    if (!isMirrorViewCount(views) || std::to_string(views) != text)
+        throw parser.usageError("--mirror-views must be 1, 2, 4 or 8, got '" + text + "'");
+    return PConvInpaintOptions{views};
 }
 
 } // namespace pconv::cli

@@ -104,8 +104,10 @@ private:
 
 } // namespace
 
+bool isMirrorViewCount(int views) { return views == 1 || views == 2 || views == 4 || views == 8; }
+
 void checkMirrorViews(int views) {
-    if (views != 1 && views != 2 && views != 4 && views != 8)
+    if (!isMirrorViewCount(views))
         throw InvalidArgument("mirror views must be 1, 2, 4 or 8, not " + std::to_string(views));
 }
 

@@ -46,7 +46,11 @@ struct PConvInpaintOptions {
     int mirrorViews = 2;
 };
 
-// Throws InvalidArgument unless views is 1, 2, 4 or 8.
+// Whether `views` is a mirror-view count the network offers: 1, 2, 4 or 8 (the one list
+// the CLI, the editor and checkMirrorViews() go by).
+bool isMirrorViewCount(int views);
+
+// Throws InvalidArgument unless isMirrorViewCount(views).
 void checkMirrorViews(int views);
 
 // The PConv network: pads to a multiple of 2^depth (reflect), runs, crops back.
