@@ -84,10 +84,24 @@ private Q_SLOTS:
                     2, "--hole-ratio");
         expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.png"), "--mirror-views", "3"}, 2,
                     "--mirror-views must be 1, 2, 4 or 8");
+        expectError({"train", "--data", path("photos"), "--out", path("run"), "--resume", path("run/checkpoint.pt"), "--width", "8"}, 2,
+                    "--width cannot change a resumed run's architecture");
         const Run noModel = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.png")},
                                      path("no-such-default.pconv"));
         QCOMPARE(noModel.exitCode, 2);
         QVERIFY2(noModel.err.contains("no default model was found"), qPrintable(noModel.err));
+    }
+
+    // --init with --width widens a model; a narrower width is refused before any training.
+    void trainRefusesToNarrowAModel() {
+        const Run init = runPconv({"init-model", "--out", path("wide.pconv"), "--depth", "3", "--width", "8"});
+        QVERIFY2(init.exitCode == 0, qPrintable(init.err));
+        QDir().mkpath(path("narrow-photos"));
+        writeImageAtomic(path("narrow-photos/a.png").toStdString(), photo(64, 64));
+        expectError({"train", "--data", path("narrow-photos"), "--out", path("narrowed"), "--init", path("wide.pconv"), "--width", "4",
+                     "--size", "32", "--steps", "1"},
+                    1, "cannot narrow");
+        QVERIFY(!QFile::exists(path("narrowed/model.pconv")));
     }
 
     void fileErrorsNameTheFile() {

@@ -2,6 +2,7 @@
 // that hole pixels of the input cannot influence the output.
 #include "pconv/errors.h"
 #include "pconv/nn/module_io.h"
+#include "pconv/nn/network_widening.h"
 #include "pconv/nn/pconv_unet.h"
 
 #include <QtTest>
@@ -139,6 +140,38 @@ private Q_SLOTS:
             }
         }
     }
+
+    // Widening (Net2Net): the wider net computes what the narrow one did, so
+    // fine-tuning it starts from the trained model, not from scratch. Exact with
+    // each skip scaled by its own coverage; with one ratio over the last
+    // decoder layer's concatenation, exact where both inputs are all valid.
+    void widenedNetworkComputesTheSame() {
+        QFETCH(int, fullResChannels);
+        QFETCH(bool, scaleSkipsSeparately);
+        ModelConfig narrowConfig = tinyConfig(fullResChannels);
+        narrowConfig.scaleSkipsSeparately = scaleSkipsSeparately;
+        ModelConfig wideConfig = narrowConfig;
+        wideConfig.width = 7;
+        PConvUNet narrow(narrowConfig), wide(wideConfig);
+        {
+            torch::NoGradGuard noGrad;  // BatchNorm statistics other than the initial ones
+            for (int i = 0; i < 3; ++i) narrow->forward(torch::randn({2, 3, 32, 32}) * 2 + 0.5, torch::ones({2, 1, 32, 32}));
+        }
+        const auto partial = pconv::nn::copyIntoWiderNetwork(*narrow, *wide);
+        QVERIFY(std::find(partial.begin(), partial.end(), "enc2.conv.weight") != partial.end());
+        narrow->eval();
+        wide->eval();
+        torch::NoGradGuard noGrad;
+        auto mask = torch::ones({1, 1, 32, 32});
+        if (scaleSkipsSeparately) mask.narrow(2, 9, 12).narrow(3, 4, 15).zero_();
+        const auto image = torch::randn({1, 3, 32, 32}) * mask;
+        const auto expected = narrow->forward(image, mask), got = wide->forward(image, mask);
+        QVERIFY2(torch::allclose(got, expected, 1e-4, 1e-5),
+                 qPrintable(QString("largest difference %1").arg((got - expected).abs().max().item<double>())));
+        QVERIFY(pconv::nn::parameterCount(*wide) > pconv::nn::parameterCount(*narrow));
+        QVERIFY_THROWS_EXCEPTION(pconv::InvalidArgument, pconv::nn::copyIntoWiderNetwork(*wide, *narrow));
+    }
+    void widenedNetworkComputesTheSame_data() { stemColumn(); }
 
     void rejectsSizeNotMultiple() {
         ModelConfig config;

@@ -66,7 +66,9 @@ int runTrain(const Args& args) {
                   "each channel by up to 1 +- X/4 (0 = off; 0.2 is moderate)",
                   "0");
     parser.option("depth", "D", "levels of a new model (7 for 256 px, 8 = the paper at 512)", "7");
-    parser.option("width", "W", "first-level channels of a new model (the paper: 64)", "64");
+    parser.option("width", "W",
+                  "first-level channels of a new model (default 64, the paper's); with --init, widens the loaded model to W, "
+                  "its new channels starting silent so that training begins from what it computed");
     parser.option("norm", "KIND", "normalisation layers of a new model: batch, instance or none", "batch");
     parser.option("full-res-channels", "C",
                   "channels of a full-resolution 5x5 stem that feeds the last decoder layer (default 0: the paper's layout; "
@@ -128,7 +130,9 @@ int runTrain(const Args& args) {
     if (!o.resumeCheckpoint.empty() && !o.initModel.empty()) throw parser.usageError("--resume and --init do not go together");
     o.vggFile = parser.get("vgg");
     o.model.depth = parser.getInt("depth", 1, 9);
-    o.model.width = parser.getInt("width", 1, 1024);
+    o.model.width = parser.has("width") ? parser.getInt("width", 1, 1024) : 64;
+    if (parser.has("width") && !o.resumeCheckpoint.empty()) throw parser.usageError("--width cannot change a resumed run's architecture");
+    if (parser.has("width") && !o.initModel.empty()) o.initWidth = o.model.width;
     const auto norm = parseNormKind(parser.get("norm"));
     if (!norm) throw parser.usageError("--norm must be batch, instance or none");
     o.model.norm = *norm;

@@ -12,6 +12,7 @@
 #include "pconv/nn/inpainting_loss.h"
 #include "pconv/nn/memory_format.h"
 #include "pconv/nn/module_io.h"
+#include "pconv/nn/network_widening.h"
 #include "pconv/nn/pconv_unet.h"
 #include "pconv/nn/tensor_image.h"
 #include "pconv/threads.h"
@@ -137,13 +138,20 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
         note("Resuming from " + o.resumeCheckpoint + " at step " + std::to_string(state.step));
     } else if (!o.initModel.empty()) {
         loaded = PConvModel::load(o.initModel);
+        if (o.initWidth && *o.initWidth < loaded->config().width)
+            throw InvalidArgument("cannot narrow " + o.initModel + " from width " + std::to_string(loaded->config().width) + " to " +
+                                  std::to_string(*o.initWidth));
         note("Starting from the weights of " + o.initModel);
         ModelConfig grown = loaded->config();
         if (o.initFullResChannels) grown.fullResChannels = *o.initFullResChannels;
         if (o.initScaleSkipsSeparately) grown.scaleSkipsSeparately = *o.initScaleSkipsSeparately;
-        if (grown.fullResChannels != loaded->config().fullResChannels || grown.scaleSkipsSeparately != loaded->config().scaleSkipsSeparately) {
+        if (o.initWidth) grown.width = *o.initWidth;
+        const bool widened = grown.width != loaded->config().width;
+        if (widened || grown.fullResChannels != loaded->config().fullResChannels ||
+            grown.scaleSkipsSeparately != loaded->config().scaleSkipsSeparately) {
             PConvModel rebuilt = PConvModel::create(grown, o.data.seed);
-            const auto fresh = nn::copyOverlappingWeights(loaded->network(), rebuilt.network());
+            const auto fresh = widened ? nn::copyIntoWiderNetwork(loaded->network(), rebuilt.network())
+                                       : nn::copyOverlappingWeights(loaded->network(), rebuilt.network());
             std::string names;
             for (const auto& name : fresh) names += (names.empty() ? "" : ", ") + name;
             note("Rebuilt as " + describe(grown) + "; new or partly new weights: " + (names.empty() ? "none" : names));

@@ -48,6 +48,9 @@ struct TrainOptions {
     // architecture kept), keeping every weight that still fits (warm start).
     std::optional<int> initFullResChannels;
     std::optional<bool> initScaleSkipsSeparately;
+    // With initModel: widen its network to this first-level width; the new
+    // channels start silent, so training begins from what the model computed.
+    std::optional<int> initWidth;
     std::string vggFile;            // VGG16 weights for the perceptual and style terms (optional)
     ModelConfig model;              // architecture of a fresh model (ignored with resume / init)
     LossWeights lossWeights;
