@@ -66,7 +66,7 @@ private Q_SLOTS:
         const Run top = runPconv({"--help"});
         QCOMPARE(top.exitCode, 0);
         QVERIFY(top.out.contains("inpaint") && top.out.contains("masks"));
-        for (const char* command : {"inpaint", "masks", "init-model", "info", "average"}) {
+        for (const char* command : {"inpaint", "masks", "init-model", "info", "average", "compact"}) {
             const Run run = runPconv({command, "--help"});
             QCOMPARE(run.exitCode, 0);
             QVERIFY2(run.out.contains("Usage: pconv " + QString(command)), qPrintable(run.out));
@@ -84,24 +84,35 @@ private Q_SLOTS:
                     2, "--hole-ratio");
         expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.png"), "--mirror-views", "3"}, 2,
                     "--mirror-views must be 1, 2, 4 or 8");
-        expectError({"train", "--data", path("photos"), "--out", path("run"), "--resume", path("run/checkpoint.pt"), "--width", "8"}, 2,
-                    "--width cannot change a resumed run's architecture");
         const Run noModel = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.png")},
                                      path("no-such-default.pconv"));
         QCOMPARE(noModel.exitCode, 2);
         QVERIFY2(noModel.err.contains("no default model was found"), qPrintable(noModel.err));
     }
 
-    // --init with --width widens a model; a narrower width is refused before any training.
-    void trainRefusesToNarrowAModel() {
-        const Run init = runPconv({"init-model", "--out", path("wide.pconv"), "--depth", "3", "--width", "8"});
+    // --init with --width widens a model, a narrower width is refused before any
+    // training, and --resume keeps the run's width.
+    void trainWidthOptions() {
+        const Run init = runPconv({"init-model", "--out", path("widen-source.pconv"), "--depth", "3", "--width", "8"});
         QVERIFY2(init.exitCode == 0, qPrintable(init.err));
         QDir().mkpath(path("narrow-photos"));
         writeImageAtomic(path("narrow-photos/a.png").toStdString(), photo(64, 64));
-        expectError({"train", "--data", path("narrow-photos"), "--out", path("narrowed"), "--init", path("wide.pconv"), "--width", "4",
+        expectError({"train", "--data", path("narrow-photos"), "--out", path("narrowed"), "--init", path("widen-source.pconv"), "--width", "4",
                      "--size", "32", "--steps", "1"},
                     1, "cannot narrow");
         QVERIFY(!QFile::exists(path("narrowed/model.pconv")));
+
+        // Resuming with the run's own command line works; with another width it is refused.
+        const QStringList run = {"train", "--data", path("narrow-photos"), "--out", path("resumed"), "--depth", "3", "--width", "8",
+                                 "--size", "32", "--batch", "1", "--validate-every", "0", "--threads", "1"};
+        const Run first = runPconv(run + QStringList{"--steps", "1"});
+        QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+        const Run second = runPconv(run + QStringList{"--steps", "2", "--resume", path("resumed/checkpoint.pt")});
+        QVERIFY2(second.exitCode == 0, qPrintable(second.err));
+        QVERIFY(runPconv({"info", path("resumed/checkpoint.pt")}).out.contains(QRegularExpression("Step:\\s+2\\n")));
+        QStringList widened = run;
+        widened[widened.indexOf("--width") + 1] = "16";
+        expectError(widened + QStringList{"--steps", "3", "--resume", path("resumed/checkpoint.pt")}, 2, "has width 8");
     }
 
     void fileErrorsNameTheFile() {
@@ -187,6 +198,15 @@ private Q_SLOTS:
         run = runPconv({"average", "--out", path("avg.pconv"), path("tiny.pconv"), path("tiny2.pconv")});  // as a glob gives them
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
         QVERIFY(runPconv({"info", path("avg.pconv")}).out.contains("averaged_models: 2"));
+
+        // 16-bit storage: a smaller file that still loads and says how it is stored.
+        expectError({"compact", "--out", path("half.pconv")}, 2, "either --model or --checkpoint");
+        run = runPconv({"compact", "--model", path("wide.pconv"), "--out", path("half.pconv")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY(QFileInfo(path("half.pconv")).size() < QFileInfo(path("wide.pconv")).size() * 6 / 10);
+        QVERIFY(runPconv({"info", path("half.pconv")}).out.contains("weights_stored_as: float16"));
+        expectError({"compact", "--model", path("wide.pconv"), "--out", path("half.pconv")}, 1, "already exists");
+        expectError({"compact", "--checkpoint", path("wide.pconv"), "--out", path("half.pt")}, 1, "wide.pconv");
 
         run = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("pconv.png"), "--model",
                      path("tiny.pconv"), "--threads", "1"});

@@ -76,6 +76,38 @@ private Q_SLOTS:
         QVERIFY(torch::equal(model.network().forward(image, mask), loaded.network().forward(image, mask)));
     }
 
+    // 16-bit storage: about half the file, and every weight (BatchNorm
+    // statistics included) back within float16 rounding, as 32-bit floats.
+    void float16FileRoundsEveryWeight() {
+        ModelConfig config = smallConfig();
+        config.width = 16;
+        config.fullResChannels = 8;
+        PConvModel model = PConvModel::create(config, 3);
+        {
+            torch::NoGradGuard noGrad;  // BatchNorm statistics other than the initial ones
+            for (const auto& b : model.network().named_buffers())
+                if (b.value().is_floating_point()) b.value().uniform_(0.5, 2.0);
+        }
+        model.save(path("full.pconv").toStdString());
+        model.save(path("half.pconv").toStdString(), PConvModel::WeightPrecision::Float16);
+        const auto fullSize = QFileInfo(path("full.pconv")).size(), halfSize = QFileInfo(path("half.pconv")).size();
+        QVERIFY2(halfSize < fullSize * 6 / 10, qPrintable(QString("%1 bytes against %2").arg(halfSize).arg(fullSize)));
+
+        const PConvModel loaded = PConvModel::load(path("half.pconv").toStdString());
+        const auto original = model.network().named_parameters(), stored = loaded.network().named_parameters();
+        for (const auto& item : original) {
+            const auto& back = stored[item.key()];
+            QCOMPARE(back.scalar_type(), torch::kFloat);
+            QVERIFY2(torch::equal(back, item.value().to(torch::kHalf).to(torch::kFloat)), qPrintable(QString::fromStdString(item.key())));
+        }
+        const auto buffers = loaded.network().named_buffers();
+        for (const auto& item : model.network().named_buffers()) {
+            const auto& back = buffers[item.key()];
+            QCOMPARE(back.scalar_type(), item.value().scalar_type());
+            QVERIFY2(torch::allclose(back, item.value(), 1e-3, 0), qPrintable(QString::fromStdString(item.key())));
+        }
+    }
+
     void sameSeedSameWeights() {
         const auto a = PConvModel::create(smallConfig(), 5), b = PConvModel::create(smallConfig(), 5), c = PConvModel::create(smallConfig(), 6);
         const auto pa = a.network().parameters(), pb = b.network().parameters(), pc = c.network().parameters();

@@ -13,6 +13,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <filesystem>
 #include <numeric>
 #include <random>
 #include <set>
@@ -239,6 +240,12 @@ private Q_SLOTS:
         half.steps = 4;
         const TrainResult first = Trainer(half).run();
         QCOMPARE(checkpointStep(first.checkpointPath), 4);
+        const auto compactPath = dir.filePath("compact-step4.pt").toStdString();  // (used below)
+        const auto compactSize = pconv::compactCheckpoint(first.checkpointPath, compactPath);
+        const auto fullSize = std::filesystem::file_size(first.checkpointPath);
+        QVERIFY2(compactSize < fullSize * 3 / 4 && compactSize > fullSize / 2,
+                 qPrintable(QString("%1 bytes against %2").arg(compactSize).arg(fullSize)));
+        QCOMPARE(checkpointStep(compactPath), 4);
         // The first half's log as an older version wrote it (no ssim column): resuming
         // must rewrite its rows in the current columns, not leave them shifted.
         QFile oldLog(dir.filePath("halves/log.csv"));
@@ -264,6 +271,15 @@ private Q_SLOTS:
         const double diff = maxWeightDifference(PConvModel::load(dir.filePath("whole/model.pconv").toStdString()),
                                                 PConvModel::load(second.modelPath));
         QVERIFY2(diff < 1e-6, qPrintable(QString("max weight difference %1").arg(diff)));
+
+        // A compacted checkpoint (Adam's moments in bfloat16): a third smaller, and
+        // resuming from it lands close to the exact resume.
+        TrainOptions fromCompact = tinyOptions(photos, dir.filePath("from-compact"));
+        fromCompact.steps = 8;
+        fromCompact.resumeCheckpoint = compactPath;
+        const TrainResult third = Trainer(fromCompact).run();
+        const double compactDiff = maxWeightDifference(PConvModel::load(second.modelPath), PConvModel::load(third.modelPath));
+        QVERIFY2(compactDiff > 0 && compactDiff < 1e-3, qPrintable(QString("max weight difference %1").arg(compactDiff)));
 
         // The log was continued, not restarted: steps 1..8 once each.
         QFile log(dir.filePath("halves/log.csv"));

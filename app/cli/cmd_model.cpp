@@ -1,4 +1,4 @@
-// `pconv init-model`, `pconv info` and `pconv average`: model files themselves.
+// `pconv init-model`, `pconv info`, `pconv average` and `pconv compact`: model files themselves.
 #include "arg_parser.h"
 #include "commands.h"
 
@@ -131,6 +131,38 @@ int runAverage(const Args& args) {
     PConvModel average = averageModels(models);
     average.save(out);
     std::cout << "Wrote " << out << ": the mean of " << models.size() << " models, " << describe(average.config()) << "\n";
+    return 0;
+}
+
+int runCompact(const Args& args) {
+    ArgParser parser("pconv compact",
+                     "Store a model file's weights as 16-bit floats (half the size), or a training checkpoint's Adam moments\n"
+                     "as bfloat16 (a third smaller), e.g. to commit them. Loading widens them back to 32 bits; fills change\n"
+                     "by rounding only, and resuming from a compacted checkpoint is close to, not bit-for-bit, the original.");
+    parser.option("model", "FILE", "model file (.pconv) to compact");
+    parser.option("checkpoint", "FILE", "instead of --model: a training checkpoint (checkpoint.pt) to compact");
+    parser.option("out", "FILE", "file to write", std::nullopt, true);
+    parser.flag("force", "overwrite FILE if it exists");
+    if (!parser.parse(args)) {
+        std::cout << parser.help();
+        return 0;
+    }
+    if (parser.has("model") == parser.has("checkpoint")) throw parser.usageError("give either --model or --checkpoint");
+    const std::string in = parser.has("model") ? parser.get("model") : parser.get("checkpoint"), out = parser.get("out");
+    std::error_code ec;
+    if (std::filesystem::exists(out, ec) && !parser.flagSet("force")) throw FileError(out, "already exists; pass --force to overwrite it");
+    const auto before = std::filesystem::file_size(in, ec);
+    std::uintmax_t after = 0;
+    if (parser.has("model")) {
+        PConvModel model = PConvModel::load(in);
+        model.setMetadata("weights_stored_as", "float16");
+        model.save(out, PConvModel::WeightPrecision::Float16);
+        after = std::filesystem::file_size(out, ec);
+    } else {
+        after = compactCheckpoint(in, out);
+    }
+    std::cout << "Wrote " << out << ": " << std::fixed << std::setprecision(1) << after / 1e6 << " MB (" << in << ": " << before / 1e6
+              << " MB)\n";
     return 0;
 }
 

@@ -24,6 +24,7 @@ const char* kUsage =
     "  init-model   write a freshly initialised PConv model file\n"
     "  info         describe a model file\n"
     "  average      average the weights of several models (snapshots of one run)\n"
+    "  compact      store a model's weights (or a checkpoint's Adam moments) in 16 bits\n"
     "  train        train or fine-tune a model on a folder of photos\n"
     "  eval         compare methods by hole-ratio bucket (L1, PSNR, SSIM)\n"
     "  bench        time the PConv U-Net against a plain-conv U-Net of the same shape\n"
@@ -36,7 +37,7 @@ const char* kUsage =
 int main(int argc, char** argv) {
     using namespace pconv::cli;
     const std::map<std::string, std::function<int(const Args&)>> commands = {
-        {"inpaint", runInpaint}, {"masks", runMasks}, {"init-model", runInitModel}, {"info", runInfo}, {"average", runAverage}, {"train", runTrain}, {"eval", runEval}, {"bench", runBench}, {"convert", runConvert}};
+        {"inpaint", runInpaint}, {"masks", runMasks}, {"init-model", runInitModel}, {"info", runInfo}, {"average", runAverage}, {"compact", runCompact}, {"train", runTrain}, {"eval", runEval}, {"bench", runBench}, {"convert", runConvert}};
 
     if (argc < 2) {
         std::cerr << kUsage;

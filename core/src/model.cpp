@@ -114,7 +114,7 @@ PConvModel PConvModel::load(const std::string& path) {
     }
 }
 
-void PConvModel::save(const std::string& path) const {
+void PConvModel::save(const std::string& path, WeightPrecision precision) const {
     torch::serialize::OutputArchive archive;
     archive.write(kFormatKey, c10::IValue(std::string(kFormatName)));
     // Version 1 readers can still load what has neither of version 2's options.
@@ -123,7 +123,7 @@ void PConvModel::save(const std::string& path) const {
     writeArchitecture(archive, state_->config);
     archive.write("metadata", c10::IValue(encodeMetadata(state_->metadata)));
     torch::serialize::OutputArchive weights;
-    state_->network->save(weights);
+    nn::saveModuleAs(*state_->network, weights, precision == WeightPrecision::Float16 ? torch::kHalf : torch::kFloat);
     archive.write("weights", weights);
 
     std::vector<unsigned char> bytes;

@@ -29,6 +29,18 @@ void loadModuleChecked(torch::nn::Module& module, torch::serialize::InputArchive
     }
 }
 
+void saveModuleAs(const torch::nn::Module& module, torch::serialize::OutputArchive& archive, torch::Dtype dtype) {
+    torch::NoGradGuard noGrad;
+    auto stored = [dtype](const torch::Tensor& t) { return t.is_floating_point() ? t.to(torch::kCPU, dtype) : t.to(torch::kCPU); };
+    for (const auto& item : module.named_parameters(/*recurse=*/false)) archive.write(item.key(), stored(item.value()), /*is_buffer=*/false);
+    for (const auto& item : module.named_buffers(/*recurse=*/false)) archive.write(item.key(), stored(item.value()), /*is_buffer=*/true);
+    for (const auto& child : module.named_children()) {
+        torch::serialize::OutputArchive childArchive(archive.compilation_unit());
+        saveModuleAs(*child.value(), childArchive, dtype);
+        archive.write(child.key(), childArchive);
+    }
+}
+
 } // namespace pconv::nn
 
 namespace pconv::nn {

@@ -22,8 +22,10 @@ public:
     // stated architecture.
     static PConvModel load(const std::string& path);
 
-    // Writes the model file atomically (temporary file, then rename).
-    void save(const std::string& path) const;
+    // Writes the model file atomically (temporary file, then rename). Float16
+    // halves the file; loading always widens the weights back to 32 bits.
+    enum class WeightPrecision { Float32, Float16 };
+    void save(const std::string& path, WeightPrecision precision = WeightPrecision::Float32) const;
 
     const ModelConfig& config() const;
     std::int64_t parameterCount() const;

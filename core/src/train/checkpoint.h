@@ -29,6 +29,7 @@ public:
     const CheckpointState& state() const { return state_; }
     const ModelConfig& config() const { return config_; }
     PConvModel loadModel();                          // a model with the stored weights and metadata
+    // Adam's moments come back as 32-bit floats whatever they were stored as.
     void loadOptimizer(torch::optim::Optimizer& optimizer);
     void restoreRandomState();
 

@@ -3,6 +3,7 @@
 // (torch::nn::Module::load would silently take tensors of any shape).
 #include <torch/nn/module.h>
 #include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
 
 #include <string>
 #include <vector>
@@ -13,6 +14,12 @@ namespace pconv::nn {
 // torch::nn::Module::save writes). Throws pconv::Error naming the first missing or
 // mismatched weight.
 void loadModuleChecked(torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::string& prefix = "");
+
+// torch::nn::Module::save's layout with every floating-point tensor stored as
+// `dtype` (integer buffers such as BatchNorm's step count are kept as they are).
+// The module itself is not changed. loadModuleChecked reads it back into any
+// floating-point type.
+void saveModuleAs(const torch::nn::Module& module, torch::serialize::OutputArchive& archive, torch::Dtype dtype);
 
 } // namespace pconv::nn
 
