@@ -34,24 +34,49 @@ namespace fs = std::filesystem;
 
 namespace pconv {
 
-std::vector<std::string> lossTermNames() { return {"valid", "hole", "perceptual", "style_out", "style_comp", "tv", "ssim", "hole_l2", "total"}; }
+namespace {
+
+// The logged loss terms, in column order: one table, so that a new term is one line.
+struct LossColumn {
+    const char* name;
+    torch::Tensor nn::LossTerms::*value;
+    double LossWeights::*weight;  // nullptr: always computed
+    bool needsVgg;
+};
+const LossColumn kLossColumns[] = {
+    {"valid", &nn::LossTerms::valid, nullptr, false},
+    {"hole", &nn::LossTerms::hole, nullptr, false},
+    {"perceptual", &nn::LossTerms::perceptual, &LossWeights::perceptual, true},
+    {"style_out", &nn::LossTerms::styleOut, &LossWeights::style, true},
+    {"style_comp", &nn::LossTerms::styleComp, &LossWeights::style, true},
+    {"tv", &nn::LossTerms::tv, nullptr, false},
+    {"ssim", &nn::LossTerms::ssim, &LossWeights::ssim, false},
+    {"hole_l2", &nn::LossTerms::holeL2, &LossWeights::holeL2, false},
+    {"total", &nn::LossTerms::total, nullptr, false},
+};
+
+} // namespace
+
+std::vector<std::string> lossTermNames() {
+    std::vector<std::string> names;
+    for (const auto& column : kLossColumns) names.emplace_back(column.name);
+    return names;
+}
 
 bool lossTermUsed(const std::string& name, const LossWeights& weights, bool withVgg) {
-    if (name == "perceptual") return withVgg && weights.perceptual != 0;
-    if (name == "style_out" || name == "style_comp") return withVgg && weights.style != 0;
-    if (name == "ssim") return weights.ssim != 0;
-    if (name == "hole_l2") return weights.holeL2 != 0;
-    return true;
+    for (const auto& column : kLossColumns)
+        if (name == column.name) return (!column.needsVgg || withVgg) && (!column.weight || weights.*column.weight != 0);
+    return false;
 }
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::vector<double> lossValues(const nn::LossTerms& t) {
-    return {t.valid.item<double>(),   t.hole.item<double>(),      t.perceptual.item<double>(), t.styleOut.item<double>(),
-            t.styleComp.item<double>(), t.tv.item<double>(),   t.ssim.item<double>(),       t.holeL2.item<double>(),
-            t.total.item<double>()};
+std::vector<double> lossValues(const nn::LossTerms& terms) {
+    std::vector<double> values;
+    for (const auto& column : kLossColumns) values.push_back((terms.*column.value).item<double>());
+    return values;
 }
 
 void validateOptions(const TrainOptions& o) {
