@@ -23,7 +23,7 @@ PConvInpaintOptions pconvOptionsFromArgs(const ArgParser& parser) {
     const bool digits = !text.empty() && text.size() < 3 && text.find_first_not_of("0123456789") == std::string::npos;
     const int views = digits ? std::stoi(text) : 0;
     if (!isMirrorViewCount(views) || std::to_string(views) != text)
-        throw parser.usageError("--mirror-views must be 1, 2, 4 or 8, got '" + text + "'");
+        throw parser.usageError("--mirror-views must be " + mirrorViewCountsText() + ", got '" + text + "'");
     return PConvInpaintOptions{views};
 }
 

@@ -7,6 +7,7 @@
 
 #include "pconv/errors.h"
 
+#include <algorithm>
 #include <opencv2/core.hpp>
 
 #include <cstdlib>
@@ -104,11 +105,22 @@ private:
 
 } // namespace
 
-bool isMirrorViewCount(int views) { return views == 1 || views == 2 || views == 4 || views == 8; }
+namespace {
+constexpr int kMirrorViewCounts[] = {1, 2, 4, 8};
+}
+
+bool isMirrorViewCount(int views) { return std::find(std::begin(kMirrorViewCounts), std::end(kMirrorViewCounts), views) != std::end(kMirrorViewCounts); }
+
+std::string mirrorViewCountsText() {
+    std::string text;
+    const size_t n = std::size(kMirrorViewCounts);
+    for (size_t i = 0; i < n; ++i) text += (i == 0 ? "" : (i + 1 == n ? " or " : ", ")) + std::to_string(kMirrorViewCounts[i]);
+    return text;
+}
 
 void checkMirrorViews(int views) {
     if (!isMirrorViewCount(views))
-        throw InvalidArgument("mirror views must be 1, 2, 4 or 8, not " + std::to_string(views));
+        throw InvalidArgument("mirror views must be " + mirrorViewCountsText() + ", not " + std::to_string(views));
 }
 
 std::unique_ptr<Inpainter> makePConvInpainter(PConvModel model, PConvInpaintOptions options) {

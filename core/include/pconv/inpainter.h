@@ -50,6 +50,9 @@ struct PConvInpaintOptions {
 // the CLI, the editor and checkMirrorViews() go by).
 bool isMirrorViewCount(int views);
 
+// The offered counts as words for messages: "1, 2, 4 or 8".
+std::string mirrorViewCountsText();
+
 // Throws InvalidArgument unless isMirrorViewCount(views).
 void checkMirrorViews(int views);
 

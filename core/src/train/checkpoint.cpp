@@ -1,4 +1,5 @@
 #include "checkpoint.h"
+#include "training_device.h"
 
 #include "pconv/train/trainer.h"
 
@@ -36,18 +37,6 @@ c10::IValue readValue(torch::serialize::InputArchive& archive, const std::string
     c10::IValue value;
     if (!archive.try_read(key, value)) throw Error("missing '" + key + "' entry");
     return value;
-}
-
-// Adam's moments as `dtype`, in place.
-void convertAdamMoments(torch::optim::Optimizer& optimizer, torch::Dtype dtype) {
-    torch::NoGradGuard noGrad;
-    for (auto& [key, state] : optimizer.state()) {
-        auto* adam = dynamic_cast<torch::optim::AdamParamState*>(state.get());
-        if (!adam) continue;
-        adam->exp_avg(adam->exp_avg().to(dtype));
-        adam->exp_avg_sq(adam->exp_avg_sq().to(dtype));
-        if (adam->max_exp_avg_sq().defined()) adam->max_exp_avg_sq(adam->max_exp_avg_sq().to(dtype));
-    }
 }
 
 } // namespace
@@ -112,7 +101,7 @@ void CheckpointReader::loadOptimizer(torch::optim::Optimizer& optimizer) {
         torch::serialize::InputArchive optimizerArchive;
         if (!archive_.try_read("optimizer", optimizerArchive)) throw Error("missing 'optimizer' entry");
         optimizer.load(optimizerArchive);
-        convertAdamMoments(optimizer, torch::kFloat);  // a compact checkpoint stores them in 16 bits
+        moveOptimizerState(optimizer, torch::kFloat);  // a compact checkpoint stores them in 16 bits
     });
 }
 
@@ -137,7 +126,7 @@ std::uintmax_t compactCheckpoint(const std::string& from, const std::string& to)
     torch::optim::Adam adam(model.network().parameters(), torch::optim::AdamOptions());  // the stored options replace these
     reader.loadOptimizer(adam);
     reader.restoreRandomState();  // writeCheckpoint stores the generator's current state
-    convertAdamMoments(adam, torch::kBFloat16);
+    moveOptimizerState(adam, torch::kBFloat16);
     writeCheckpoint(to, model, adam, reader.state());
     std::error_code ec;
     return std::filesystem::file_size(to, ec);

@@ -23,14 +23,14 @@ torch::Device chooseTrainingDevice(const std::string& request, int localRank) {
     return {torch::kCUDA, static_cast<c10::DeviceIndex>(localRank)};
 }
 
-void moveOptimizerState(torch::optim::Optimizer& optimizer, const torch::Device& device) {
+void moveOptimizerState(torch::optim::Optimizer& optimizer, const torch::TensorOptions& to) {
     torch::NoGradGuard noGrad;
     for (auto& [key, state] : optimizer.state()) {
         auto* adam = dynamic_cast<torch::optim::AdamParamState*>(state.get());
         if (!adam) continue;
-        adam->exp_avg(adam->exp_avg().to(device));
-        adam->exp_avg_sq(adam->exp_avg_sq().to(device));
-        if (adam->max_exp_avg_sq().defined()) adam->max_exp_avg_sq(adam->max_exp_avg_sq().to(device));
+        adam->exp_avg(adam->exp_avg().to(to));
+        adam->exp_avg_sq(adam->exp_avg_sq().to(to));
+        if (adam->max_exp_avg_sq().defined()) adam->max_exp_avg_sq(adam->max_exp_avg_sq().to(to));
     }
 }
 

@@ -15,8 +15,9 @@ namespace pconv::train {
 // without a usable GPU, or an unknown request.
 torch::Device chooseTrainingDevice(const std::string& request, int localRank);
 
-// Moves the optimiser's per-parameter state (Adam's moments) to `device`; after
-// loading a checkpoint it sits on the CPU.
-void moveOptimizerState(torch::optim::Optimizer& optimizer, const torch::Device& device);
+// Moves the optimiser's per-parameter state (Adam's moments) to a device (after
+// loading a checkpoint it sits on the CPU) or a type (a compact checkpoint stores
+// it in bfloat16); what `to` leaves unset stays as it is.
+void moveOptimizerState(torch::optim::Optimizer& optimizer, const torch::TensorOptions& to);
 
 } // namespace pconv::train
