@@ -4,6 +4,7 @@
 
 #include <torch/utils.h>
 
+#include <set>
 #include <sstream>
 
 namespace pconv::nn {
@@ -56,6 +57,7 @@ std::vector<std::string> copyIntoWiderNetwork(torch::nn::Module& from, torch::nn
     torch::NoGradGuard noGrad;
     std::vector<std::string> notWhole;
     const auto sourceModules = from.named_modules();
+    std::set<std::string> handledWithParent;  // a partial conv's inner Conv2d, copied with its groups
     for (const auto& item : to.named_modules()) {
         const std::string& moduleName = item.key();
         torch::nn::Module& target = *item.value();
@@ -67,7 +69,7 @@ std::vector<std::string> copyIntoWiderNetwork(torch::nn::Module& from, torch::nn
             continue;
         }
         torch::nn::Module& source = **sourceEntry;
-        // A partial conv's weight lives in its child "conv"; that child is handled here, with the groups.
+        // A partial conv's weight lives in its child "conv"; it is copied here, group by group.
         const auto* sourceConv = source.as<PartialConv2dImpl>();
         const auto* targetConv = target.as<PartialConv2dImpl>();
         const auto sourceParameters = source.named_parameters(/*recurse=*/false);
@@ -84,17 +86,15 @@ std::vector<std::string> copyIntoWiderNetwork(torch::nn::Module& from, torch::nn
                 if (stored->sizes() != t.value().sizes()) notWhole.push_back(name);
             }
         };
+        if (handledWithParent.count(moduleName)) continue;
         if (sourceConv && targetConv) {
             copyTensors(target.named_parameters(false), sourceParameters);  // the bias
             const auto& storedWeight = sourceConv->conv->weight;
             const torch::Tensor targetWeight = targetConv->conv->weight;  // shares the storage
             copyConvWeight(*sourceConv, *targetConv, storedWeight, targetWeight, prefix + "conv.weight");
             if (storedWeight.sizes() != targetWeight.sizes()) notWhole.push_back(prefix + "conv.weight");
+            handledWithParent.insert(prefix + "conv");  // named_modules() lists a parent before its children
             continue;
-        }
-        if (moduleName.size() >= 5 && moduleName.compare(moduleName.size() - 5, 5, ".conv") == 0) {
-            const auto parent = sourceModules.find(moduleName.substr(0, moduleName.size() - 5));
-            if (parent && (*parent)->as<PartialConv2dImpl>()) continue;  // done with its partial conv
         }
         copyTensors(target.named_parameters(false), sourceParameters);
         copyTensors(target.named_buffers(false), sourceBuffers);
