@@ -132,9 +132,12 @@ int runTrain(const Args& args) {
     o.model.depth = parser.getInt("depth", 1, 9);
     o.model.width = parser.has("width") ? parser.getInt("width", 1, 1024) : 64;
     // The same command line again plus --resume is fine; a different width is not a resume.
-    if (parser.has("width") && !o.resumeCheckpoint.empty() && readCheckpointSummary(o.resumeCheckpoint).config.width != o.model.width)
-        throw parser.usageError("--width cannot change a resumed run's architecture (" + o.resumeCheckpoint + " has width " +
-                                std::to_string(readCheckpointSummary(o.resumeCheckpoint).config.width) + ")");
+    if (parser.has("width") && !o.resumeCheckpoint.empty()) {
+        const int resumedWidth = readCheckpointSummary(o.resumeCheckpoint).config.width;
+        if (resumedWidth != o.model.width)
+            throw parser.usageError("--width cannot change a resumed run's architecture (" + o.resumeCheckpoint + " has width " +
+                                    std::to_string(resumedWidth) + ")");
+    }
     if (parser.has("width") && !o.initModel.empty()) o.initWidth = o.model.width;
     const auto norm = parseNormKind(parser.get("norm"));
     if (!norm) throw parser.usageError("--norm must be batch, instance or none");

@@ -1,10 +1,10 @@
 #include "pconv/nn/network_widening.h"
 
 #include "pconv/errors.h"
+#include "pconv/nn/module_io.h"
 
 #include <torch/utils.h>
 
-#include <set>
 #include <sstream>
 
 namespace pconv::nn {
@@ -16,21 +16,10 @@ std::string shapeText(const torch::Tensor& t) {
     return s.str();
 }
 
-// The leading block of `target` that `stored` fills; throws where `target` is smaller.
-torch::Tensor leadingBlock(torch::Tensor target, const torch::Tensor& stored, const std::string& name) {
-    if (stored.dim() != target.dim()) throw InvalidArgument("cannot widen '" + name + "': " + shapeText(stored) + " into " + shapeText(target));
-    for (int64_t d = 0; d < target.dim(); ++d) {
-        if (stored.size(d) > target.size(d))
-            throw InvalidArgument("cannot widen '" + name + "': " + shapeText(stored) + " is larger than " + shapeText(target));
-        target = target.narrow(d, 0, stored.size(d));
-    }
-    return target;
-}
-
 // A partial conv's weight [out, in, k, k]: input channels are mapped group by group.
-// `target` shares the wider layer's storage.
-void copyConvWeight(const PartialConv2dImpl& from, const PartialConv2dImpl& to, const torch::Tensor& stored, torch::Tensor target,
-                    const std::string& name) {
+void copyConvWeight(const PartialConv2dImpl& from, const PartialConv2dImpl& to, const std::string& name) {
+    const torch::Tensor& stored = from.conv->weight;
+    const torch::Tensor target = to.conv->weight;  // shares the wider layer's storage
     const auto& oldGroups = from.options().mask_groups().empty() ? std::vector<int64_t>{from.options().in_channels()} : from.options().mask_groups();
     const auto& newGroups = to.options().mask_groups().empty() ? std::vector<int64_t>{to.options().in_channels()} : to.options().mask_groups();
     if (oldGroups.size() != newGroups.size())
@@ -54,50 +43,17 @@ void copyConvWeight(const PartialConv2dImpl& from, const PartialConv2dImpl& to, 
 } // namespace
 
 std::vector<std::string> copyIntoWiderNetwork(torch::nn::Module& from, torch::nn::Module& to) {
+    // Norm layers, biases and the new layers are what a plain warm start gives them;
+    // only the partial convs' weights need their input channels mapped group by group.
+    const auto notWhole = copyOverlappingWeights(from, to);
     torch::NoGradGuard noGrad;
-    std::vector<std::string> notWhole;
     const auto sourceModules = from.named_modules();
-    std::set<std::string> handledWithParent;  // a partial conv's inner Conv2d, copied with its groups
     for (const auto& item : to.named_modules()) {
-        const std::string& moduleName = item.key();
-        torch::nn::Module& target = *item.value();
-        const auto* sourceEntry = sourceModules.find(moduleName);
-        const std::string prefix = moduleName.empty() ? "" : moduleName + ".";
-        if (!sourceEntry) {
-            for (const auto& p : target.named_parameters(/*recurse=*/false)) notWhole.push_back(prefix + p.key());
-            for (const auto& b : target.named_buffers(/*recurse=*/false)) notWhole.push_back(prefix + b.key());
-            continue;
-        }
-        torch::nn::Module& source = **sourceEntry;
-        // A partial conv's weight lives in its child "conv"; it is copied here, group by group.
-        const auto* sourceConv = source.as<PartialConv2dImpl>();
-        const auto* targetConv = target.as<PartialConv2dImpl>();
-        const auto sourceParameters = source.named_parameters(/*recurse=*/false);
-        const auto sourceBuffers = source.named_buffers(/*recurse=*/false);
-        auto copyTensors = [&](auto targetTensors, const auto& sourceTensors) {
-            for (auto& t : targetTensors) {
-                const std::string name = prefix + t.key();
-                const auto* stored = sourceTensors.find(t.key());
-                if (!stored) {
-                    notWhole.push_back(name);
-                    continue;
-                }
-                leadingBlock(t.value(), *stored, name).copy_(*stored);
-                if (stored->sizes() != t.value().sizes()) notWhole.push_back(name);
-            }
-        };
-        if (handledWithParent.count(moduleName)) continue;
-        if (sourceConv && targetConv) {
-            copyTensors(target.named_parameters(false), sourceParameters);  // the bias
-            const auto& storedWeight = sourceConv->conv->weight;
-            const torch::Tensor targetWeight = targetConv->conv->weight;  // shares the storage
-            copyConvWeight(*sourceConv, *targetConv, storedWeight, targetWeight, prefix + "conv.weight");
-            if (storedWeight.sizes() != targetWeight.sizes()) notWhole.push_back(prefix + "conv.weight");
-            handledWithParent.insert(prefix + "conv");  // named_modules() lists a parent before its children
-            continue;
-        }
-        copyTensors(target.named_parameters(false), sourceParameters);
-        copyTensors(target.named_buffers(false), sourceBuffers);
+        const auto* targetConv = item.value()->as<PartialConv2dImpl>();
+        const auto* sourceEntry = sourceModules.find(item.key());
+        const auto* sourceConv = sourceEntry ? (*sourceEntry)->as<PartialConv2dImpl>() : nullptr;
+        if (!targetConv || !sourceConv) continue;
+        copyConvWeight(*sourceConv, *targetConv, item.key() + ".conv.weight");
     }
     return notWhole;
 }

@@ -14,10 +14,11 @@ namespace pconv::nn {
 // more channels everywhere. In each partial conv, every mask group's old input
 // channels go to the start of the same group in `to`; the weights by which old
 // output channels read the new input channels are zeroed, and new output
-// channels keep their fresh initialisation. Norm layers and biases keep their
-// old leading part. Layers that `from` lacks keep their fresh initialisation.
-// Throws pconv::InvalidArgument where `to` is narrower or a layer's mask groups
-// differ in number. Returns the names of `to`'s tensors not copied whole.
+// channels keep their fresh initialisation. Everything else is copied as by
+// copyOverlappingWeights (norm layers and biases keep their old leading part;
+// layers that `from` lacks keep their fresh initialisation). Throws
+// pconv::InvalidArgument where a partial conv of `to` is narrower or its mask
+// groups differ in number. Returns the names of `to`'s tensors not copied whole.
 std::vector<std::string> copyIntoWiderNetwork(torch::nn::Module& from, torch::nn::Module& to);
 
 } // namespace pconv::nn
