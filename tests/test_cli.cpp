@@ -207,6 +207,7 @@ private Q_SLOTS:
         QVERIFY(runPconv({"info", path("half.pconv")}).out.contains("weights_stored_as: float16"));
         expectError({"compact", "--model", path("wide.pconv"), "--out", path("half.pconv")}, 1, "already exists");
         expectError({"compact", "--checkpoint", path("wide.pconv"), "--out", path("half.pt")}, 1, "wide.pconv");
+        expectError({"compact", "--checkpoint", path("wide.pconv"), "--out", path("half.pt")}, 1, "takes one with --model");
 
         run = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("pconv.png"), "--model",
                      path("tiny.pconv"), "--threads", "1"});

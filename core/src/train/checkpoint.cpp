@@ -77,7 +77,7 @@ CheckpointReader::CheckpointReader(const std::string& path) : path_(path) {
         }
         c10::IValue format;
         if (!archive_.try_read("pconv_format", format) || !format.isString() || format.toStringRef() != kFormat)
-            throw Error("not a PConv Studio training checkpoint (a model file? use --init for those)");
+            throw Error("not a PConv Studio training checkpoint (a model file? pconv train starts from one with --init, pconv compact takes one with --model)");
         state_.step = readValue(archive_, "step").toInt();
         state_.bestPsnr = readValue(archive_, "best_psnr").toDouble();
         state_.trainSeconds = readValue(archive_, "train_seconds").toDouble();
