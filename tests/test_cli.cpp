@@ -182,12 +182,21 @@ private Q_SLOTS:
         Run run = runPconv({"init-model", "--out", path("tiny.pconv"), "--depth", "4", "--width", "8", "--seed", "3"});
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
         expectError({"init-model", "--out", path("tiny.pconv")}, 1, "already exists");
+        // A folder of that name: the real problem at once, not a hint to use --force that cannot help.
+        QDir().mkpath(path("a-folder.pconv"));
+        expectError({"init-model", "--out", path("a-folder.pconv")}, 1, "a folder has that name");
         run = runPconv({"info", "--model", path("tiny.pconv")});
         QCOMPARE(run.exitCode, 0);
         QVERIFY(run.out.contains("depth 4, width 8"));
         run = runPconv({"info", path("tiny.pconv")});  // the file alone, as people type it
         QCOMPARE(run.exitCode, 0);
         QVERIFY(run.out.contains("depth 4, width 8"));
+
+        // convert: a .pconv name is always written as a PConv Studio model, never as a PyTorch file.
+        run = runPconv({"convert", "--from", path("tiny.pconv"), "--to", path("copy.pconv")});
+        QVERIFY2(run.exitCode == 0 && run.out.contains("(pconv)"), qPrintable(run.out + run.err));
+        QVERIFY(runPconv({"info", path("copy.pconv")}).out.contains("depth 4, width 8"));
+        expectError({"convert", "--from", path("tiny.pconv"), "--to", path("torch.pconv"), "--format", "pytorch"}, 2, "name a PyTorch file .pt");
 
         // Weight averaging: two models of one architecture, or a clear error.
         QCOMPARE(runPconv({"init-model", "--out", path("tiny2.pconv"), "--depth", "4", "--width", "8", "--seed", "4"}).exitCode, 0);
@@ -242,6 +251,11 @@ private Q_SLOTS:
         QVERIFY(run.out.contains("| 0.01-0.10 | 1 |") && run.out.contains("| 0.10-0.20 | 1 |") && run.out.contains("| 0.40-0.50 | 1 |"));
         QVERIFY(QFile::exists(path("report.md")));
         expectError({"eval", "--images", path("eval_images")}, 2, "--masks DIR or --generate N");
+        // A report path that cannot be written is refused before the evaluation runs, not after it.
+        const Run bad = runPconv({"eval", "--images", path("eval_images"), "--masks", path("eval_masks"), "--method", "telea", "--report",
+                                  path("no-such-folder/report.md")});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY2(bad.err.contains("no-such-folder") && !bad.out.contains("| hole ratio |"), qPrintable(bad.out + bad.err));
     }
 
     void benchOnATinyNet() {
@@ -280,6 +294,15 @@ private Q_SLOTS:
 
         expectError({"inpaint", "--input", path("in"), "--mask", path("masks"), "--output", path("in"), "--method", "ns"}, 1,
                     "output folder is the input folder");
+        expectError({"inpaint", "--input", path("in"), "--mask", path("masks/one.png"), "--output", path("result.png"), "--method", "ns"}, 1,
+                    "--output must be a folder");
+        QVERIFY(!QFileInfo::exists(path("result.png")));
+
+        // one.jpg and one.png would both become one.png: refused before anything is written.
+        writeImageAtomic(path("in/one.png").toStdString(), photo(60, 80));
+        expectError({"inpaint", "--input", path("in"), "--mask", path("masks/one.png"), "--output", path("out_twice"), "--method", "ns"}, 1,
+                    "would both be written as one.png");
+        QVERIFY(!QFileInfo::exists(path("out_twice")));
     }
 };
 

@@ -102,6 +102,14 @@ private Q_SLOTS:
         const auto cases = loadEvalCases(images.toStdString(), masks.toStdString());
         QCOMPARE(int(cases.size()), 2);
         QCOMPARE(holeRatio(cases[1].holes), 0.5);
+        // One image with a mask of its name and one without: a missing mask, named, not a pairing in sorted order.
+        QVERIFY(QFile::rename(masks + "/b.png", masks + "/c.png"));
+        try {
+            loadEvalCases(images.toStdString(), masks.toStdString());
+            QFAIL("no error");
+        } catch (const FileError& e) {
+            QVERIFY2(QString(e.what()).contains("b.png") && QString(e.what()).contains("no mask named 'b.*'"), e.what());
+        }
 
         // Generated cases: photos x buckets x N, each in its bucket.
         const auto generated = generateEvalCases(images.toStdString(), 32, 2, 7);

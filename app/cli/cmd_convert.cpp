@@ -1,6 +1,7 @@
 // `pconv convert`: models to and from PyTorch.
 #include "arg_parser.h"
 #include "commands.h"
+#include "output_file.h"
 
 #include "pconv/errors.h"
 #include "pconv/interop.h"
@@ -20,7 +21,7 @@ int runConvert(const Args& args) {
                      "                     is compensated, see docs/interop.md");
     parser.option("from", "FILE", "model to read", std::nullopt, true);
     parser.option("to", "FILE", "file to write", std::nullopt, true);
-    parser.option("format", "pytorch|pconv", "format to write (default: the other one)");
+    parser.option("format", "pytorch|pconv", "format to write (default: pconv when --to ends in .pconv, else the other one than --from's)");
     parser.flag("force", "overwrite FILE if it exists");
     if (!parser.parse(args)) {
         std::cout << parser.help();
@@ -29,11 +30,15 @@ int runConvert(const Args& args) {
     const std::string from = parser.get("from"), to = parser.get("to");
     std::error_code ec;
     if (!std::filesystem::exists(from, ec)) throw FileError(from, "no such file");
-    if (std::filesystem::exists(to, ec) && !parser.flagSet("force")) throw FileError(to, "already exists; pass --force to overwrite it");
+    checkOutputFile(to, parser.flagSet("force"));
     const bool fromPconv = isPconvModelFile(from);
+    // A .pconv name always means a PConv Studio file: a PyTorch file under that name would not open as one.
+    const bool toPconvName = std::filesystem::path(to).extension() == ".pconv";
     std::string format = parser.get("format");
-    if (format.empty()) format = fromPconv ? "pytorch" : "pconv";
-    if (format != "pytorch" && format != "pconv") throw parser.usageError("--format must be pytorch or pconv");
+    if (format.empty()) format = (fromPconv && !toPconvName) ? "pytorch" : "pconv";
+    if (format != "pytorch" && format != "pconv") throw parser.usageError("--format must be pytorch or pconv, got '" + format + "'");
+    if (format == "pytorch" && toPconvName)
+        throw parser.usageError("--to " + to + ": a .pconv name is for PConv Studio models; name a PyTorch file .pt or .pth");
 
     const PConvModel model = fromPconv ? PConvModel::load(from) : importPytorchPortCheckpoint(from);
     if (format == "pytorch") exportPytorchStateDict(model, to);

@@ -2,6 +2,7 @@
 #include "arg_parser.h"
 #include "commands.h"
 #include "model_argument.h"
+#include "output_file.h"
 #include "terminal_progress.h"
 
 #include "pconv/errors.h"
@@ -38,6 +39,7 @@ int runEval(const Args& args) {
     }
     if (parser.has("masks") == parser.has("generate")) throw parser.usageError("give either --masks DIR or --generate N");
     setThreadCount(parser.getInt("threads", 0, 1024));
+    if (parser.has("report")) checkOutputFile(parser.get("report"), true);  // before the run, not after it
 
     std::vector<NamedInpainter> methods;
     std::string modelNote;

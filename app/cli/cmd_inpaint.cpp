@@ -64,6 +64,10 @@ void inpaintOne(const Inpainter& inpainter, const HdOptions& hd, const std::stri
                                       imagePath + "' is " + std::to_string(image.cols) + "x" + std::to_string(image.rows) +
                                       " (sizes must match)");
     checkInpaintInputs(image, holes);
+    // Nothing is left to fill from: the result is flat grey, which is rarely what was meant.
+    if (cv::countNonZero(holes) == holes.rows * holes.cols)
+        std::cerr << "pconv inpaint: warning: mask '" << maskPath << "' covers all of '" << imagePath
+                  << "', so nothing is left to fill from (is the mask inverted, or is it an image?)\n";
     // A JPEG result keeps the photo's EXIF and colour profile.
     writeImageAtomic(outputPath, *inpaintLarge(inpainter, image, holes, hd), quality, photo.metadata);
 }
@@ -85,6 +89,16 @@ int inpaintFolder(const Inpainter& inpainter, const HdOptions& hd, const ArgPars
 
     const auto images = imagesIn(inputDir);
     if (images.empty()) throw FileError(inputDir.string(), "no images found (png, jpg, webp, bmp, tiff ...)");
+    // Results are named <stem>.png: two inputs of one stem would overwrite each other's result.
+    std::map<std::string, fs::path> imagesByStem;
+    for (const auto& image : images) {
+        const auto [it, added] = imagesByStem.emplace(image.stem().string(), image);
+        if (!added)
+            throw FileError(inputDir.string(), "'" + it->second.filename().string() + "' and '" + image.filename().string() + "' would both be written as " +
+                                                   image.stem().string() + ".png; rename one of them");
+    }
+    if (!fs::exists(outputDir) && hasImageExtension(outputDir.string()))
+        throw FileError(outputDir.string(), "input is a folder, so --output must be a folder, but this is an image file name");
     fs::create_directories(outputDir);
 
     TerminalProgress progress("inpaint", static_cast<int>(images.size()));

@@ -1,6 +1,7 @@
 // `pconv init-model`, `pconv info`, `pconv average` and `pconv compact`: model files themselves.
 #include "arg_parser.h"
 #include "commands.h"
+#include "output_file.h"
 
 #include "pconv/errors.h"
 #include "pconv/interop.h"
@@ -37,9 +38,7 @@ int runInitModel(const Args& args) {
     config.fullResChannels = parser.getInt("full-res-channels", 0, 1024);
     config.scaleSkipsSeparately = parser.flagSet("scale-skips-separately");
     const std::string out = parser.get("out");
-    std::error_code ec;
-    if (std::filesystem::exists(out, ec) && !parser.flagSet("force"))
-        throw FileError(out, "already exists; pass --force to overwrite it");
+    checkOutputFile(out, parser.flagSet("force"));
 
     PConvModel model = PConvModel::create(config, parser.getSeed("seed"));
     model.setMetadata("created_by", "pconv init-model");
@@ -119,8 +118,7 @@ int runAverage(const Args& args) {
         if (!path.empty()) paths.push_back(path);
     if (paths.size() < 2) throw parser.usageError("give at least two models to average (--model A --model B ...)");
     const std::string out = parser.get("out");
-    std::error_code ec;
-    if (std::filesystem::exists(out, ec) && !parser.flagSet("force")) throw FileError(out, "already exists; pass --force to overwrite it");
+    checkOutputFile(out, parser.flagSet("force"));
     std::vector<PConvModel> models;
     for (const auto& path : paths) {
         models.push_back(PConvModel::load(path));
@@ -149,8 +147,8 @@ int runCompact(const Args& args) {
     }
     if (parser.has("model") == parser.has("checkpoint")) throw parser.usageError("give either --model or --checkpoint");
     const std::string in = parser.has("model") ? parser.get("model") : parser.get("checkpoint"), out = parser.get("out");
+    checkOutputFile(out, parser.flagSet("force"));
     std::error_code ec;
-    if (std::filesystem::exists(out, ec) && !parser.flagSet("force")) throw FileError(out, "already exists; pass --force to overwrite it");
     const auto before = std::filesystem::file_size(in, ec);
     std::uintmax_t after = 0;
     if (parser.has("model")) {

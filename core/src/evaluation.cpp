@@ -49,8 +49,18 @@ std::vector<EvalCase> loadEvalCases(const std::string& imageFolder, const std::s
     if (masks.empty()) throw FileError(maskFolder, "no masks found");
     std::map<std::string, std::string> maskByStem;
     for (const auto& m : masks) maskByStem[fs::path(m).stem().string()] = m;
-    bool byStem = true;
-    for (const auto& i : images) byStem &= maskByStem.count(fs::path(i).stem().string()) > 0;
+    size_t matched = 0;
+    std::string unmatched;
+    for (const auto& i : images) {
+        if (maskByStem.count(fs::path(i).stem().string()) > 0) ++matched;
+        else if (unmatched.empty()) unmatched = i;
+    }
+    // Some names matching and some not is a missing mask, not a set to pair in sorted order.
+    if (matched > 0 && matched < images.size())
+        throw FileError(unmatched, "no mask named '" + fs::path(unmatched).stem().string() + ".*' in " + maskFolder + " (" +
+                                       std::to_string(matched) + " of the " + std::to_string(images.size()) +
+                                       " images have a mask of their name; give every image one, or name none alike to pair them in sorted order)");
+    const bool byStem = matched == images.size();
 
     std::vector<EvalCase> cases;
     for (size_t i = 0; i < images.size(); ++i) {

@@ -138,12 +138,21 @@ cv::Mat readMask(const std::string& path, std::int64_t maxPixels) {
     }
 }
 
-void writeFileAtomic(const std::string& path, const std::vector<unsigned char>& bytes) {
-    const fs::path target(path);
-    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+namespace {
+fs::path folderOf(const fs::path& target) { return target.has_parent_path() ? target.parent_path() : fs::path("."); }
+} // namespace
+
+void checkWritablePath(const std::string& path) {
+    const fs::path target(path), dir = folderOf(target);
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) throw FileError(path, "cannot write: folder '" + dir.string() + "' does not exist");
     if (fs::is_directory(target, ec)) throw FileError(path, "cannot write: a folder has that name");
+}
+
+void writeFileAtomic(const std::string& path, const std::vector<unsigned char>& bytes) {
+    checkWritablePath(path);
+    const fs::path target(path), dir = folderOf(target);
+    std::error_code ec;
 
     std::random_device rd;
     const fs::path temp = dir / ("." + target.filename().string() + ".tmp" + std::to_string(rd() % 1000000));

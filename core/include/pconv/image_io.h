@@ -48,6 +48,10 @@ Photo readPhoto(const std::string& path, std::int64_t maxPixels = maxImagePixels
 // A JPEG gets `metadata` (the source photo's EXIF and colour profile); other formats drop it.
 void writeImageAtomic(const std::string& path, const cv::Mat& image, int jpegQuality = 95, const PhotoMetadata& metadata = {});
 
+// Throws FileError unless a file could be written at path: its folder exists and path is
+// not a folder. Lets a command refuse a bad output path before it does any work.
+void checkWritablePath(const std::string& path);
+
 // Writes bytes to a temporary file beside path, flushes it and renames it into place.
 void writeFileAtomic(const std::string& path, const std::vector<unsigned char>& bytes);
 
