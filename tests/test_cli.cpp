@@ -110,6 +110,8 @@ private Q_SLOTS:
         const Run second = runPconv(run + QStringList{"--steps", "2", "--resume", path("resumed/checkpoint.pt")});
         QVERIFY2(second.exitCode == 0, qPrintable(second.err));
         QVERIFY(runPconv({"info", path("resumed/checkpoint.pt")}).out.contains(QRegularExpression("Step:\\s+2\\n")));
+        expectError({"compact", "--model", path("resumed/checkpoint.pt"), "--out", path("resumed/half.pconv")}, 1,
+                    "is a training checkpoint, not a model file");
         QStringList widened = run;
         widened[widened.indexOf("--width") + 1] = "16";
         expectError(widened + QStringList{"--steps", "3", "--resume", path("resumed/checkpoint.pt")}, 2, "has width 8");
@@ -129,6 +131,10 @@ private Q_SLOTS:
         expectError({"inpaint", "--input", path("garbage.png"), "--mask", path("mask.png"), "--output", path("o.png"), "--method", "ns"}, 1,
                     "garbage.png: cannot decode");
         expectError({"info", "--model", path("garbage.png")}, 1, "garbage.png");
+        expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("result.txt"), "--method", "ns"}, 1,
+                    "not an image file name");
+        expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("no-folder/o.png"), "--method", "ns"}, 1,
+                    "folder");
         QVERIFY(!QFile::exists(path("o.png")));
     }
 
@@ -169,6 +175,10 @@ private Q_SLOTS:
                      .exitCode,
                  0);
         QCOMPARE(cv::norm(first, readMask(path("gen2/mask_002.png").toStdString()), cv::NORM_INF), 0.0);
+        // A second batch into the same folders is refused unless asked for: it would mix with the first.
+        expectError(args, 1, "already holds masks");
+        QVERIFY2(runPconv(args + QStringList{"--force"}).exitCode == 0, "--force writes among them");
+        expectError({"masks", "--count", "2", "--min-units", "0", "--max-units", "0", "--out-masks", path("empty")}, 2, "every mask would be empty");
 
         QCOMPARE(runPconv({"masks", "--count", "2", "--min-units", "1", "--max-units", "1", "--size", "200x100", "--out-masks", path("ratio"),
                         "--hole-ratio", "0.3:0.4"})

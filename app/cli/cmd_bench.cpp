@@ -84,7 +84,7 @@ int runBench(const Args& args) {
         else std::printf("12 MP photo, one 60 px stroke, crop strategy, %s mirror view(s), in memory: %.1f ms (median)\n", parser.get("mirror-views").c_str(), ms);
         return 0;
     }
-    if (parser.get("mode") != "forward") throw parser.usageError("--mode must be forward, train or hd");
+    if (parser.get("mode") != "forward") throw parser.usageError("--mode must be forward, train or hd, got '" + parser.get("mode") + "'");
     ForwardBenchOptions options;
     options.size = parser.getInt("size", 16, 8192);
     options.reps = parser.getInt("reps", 1, 100000);
@@ -97,10 +97,14 @@ int runBench(const Args& args) {
         if (!shipped) throw parser.usageError("--arch default: no default model was found");
         options.config = PConvModel::load(*shipped).config();
     } else {
+        std::error_code ec;
+        if (!std::filesystem::exists(arch, ec))
+            throw parser.usageError("--arch must be paper, default or a model file, got '" + arch + "' (no such file)");
         options.config = PConvModel::load(arch).config();
     }
     if (options.size % options.config.sizeMultiple() != 0)
-        throw parser.usageError("--size must be a multiple of " + std::to_string(options.config.sizeMultiple()) + " for this architecture");
+        throw parser.usageError("--size must be a multiple of " + std::to_string(options.config.sizeMultiple()) + " for this architecture, got " +
+                                std::to_string(options.size));
 
     const ForwardBenchResult r = benchForward(options);
     if (parser.flagSet("json")) {

@@ -64,7 +64,7 @@ int runEval(const Args& args) {
     progress.finish();
 
     std::ostringstream table;
-    table << "Evaluated " << cases.size() << " cases";
+    table << "Evaluated " << cases.size() << (cases.size() == 1 ? " case" : " cases");
     if (!modelNote.empty()) table << "; pconv model: " << modelNote;
     table << "\n\n" << report.markdown();
     std::cout << table.str();

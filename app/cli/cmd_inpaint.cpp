@@ -162,6 +162,8 @@ int runInpaint(const Args& args) {
     if (fs::is_directory(mask)) throw FileError(mask, "is a folder, but --input is a single image: give a mask file");
     if (sameFile(input, output)) throw FileError(output, "output is the input image; refusing to overwrite the original");
     if (fs::is_directory(output, ec)) throw FileError(output, "is a folder; give a file name such as result.png");
+    checkWritablePath(output);  // a missing folder or an unknown format is refused before the fill, not after it
+    if (!hasImageExtension(output)) throw FileError(output, "not an image file name: give one such as result.png or result.jpg");
     inpaintOne(*inpainter, hd, input, readMask(mask), mask, output, parser.getInt("quality", 1, 100));
     std::cout << "Wrote " << output << "\n";
     return 0;

@@ -6,10 +6,14 @@
 #include "terminal_progress.h"
 
 #include "pconv/errors.h"
+#include "pconv/image_io.h"
 #include "pconv/mask_batch.h"
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
+
+namespace fs = std::filesystem;
 
 namespace pconv::cli {
 namespace {
@@ -34,6 +38,17 @@ std::pair<int, int> parseSize(const ArgParser& parser) {
     throw parser.usageError("--size must be S or WxH with sides from 1 to 16384, got '" + text + "'");
 }
 
+// Throws FileError when `folder` holds an image file whose name starts with `prefix`.
+void refuseIfHolds(const std::string& folder, const std::string& prefix, const std::string& what) {
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec)) return;
+    for (const auto& entry : fs::directory_iterator(folder, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (entry.is_regular_file(ec) && hasImageExtension(name) && name.rfind(prefix, 0) == 0)
+            throw FileError(folder, "already holds " + what + " (" + name + " ...); choose an empty folder, or pass --force to write among them");
+    }
+}
+
 } // namespace
 
 int runMasks(const Args& args) {
@@ -49,6 +64,7 @@ int runMasks(const Args& args) {
     parser.option("out-images", "DIR", "folder for the masked samples (needed with --images)");
     parser.option("seed", "S", "random seed (the same seed gives the same masks)", "0");
     parser.option("hole-ratio", "LO:HI", "keep adding shapes until the hole fraction lies in LO..HI, e.g. 0.1:0.2");
+    parser.flag("force", "write into folders that already hold masks or samples (same names are overwritten)");
     if (!parser.parse(args)) {
         std::cout << parser.help();
         return 0;
@@ -60,6 +76,8 @@ int runMasks(const Args& args) {
     options.generator.minUnits = parser.getInt("min-units", 0, 1000);
     options.generator.maxUnits = parser.getInt("max-units", 0, 1000);
     if (options.generator.maxUnits < options.generator.minUnits) throw parser.usageError("--max-units must be >= --min-units");
+    if (options.generator.maxUnits == 0 && !parser.has("hole-ratio"))
+        throw parser.usageError("--max-units 0 draws no shapes, so every mask would be empty: raise it, or give --hole-ratio");
     std::tie(options.generator.width, options.generator.height) = parseSize(parser);
     if (parser.has("hole-ratio")) {
         try {
@@ -72,6 +90,11 @@ int runMasks(const Args& args) {
     options.maskFolder = parser.get("out-masks");
     options.imageFolder = parser.get("images");
     options.sampleFolder = parser.get("out-images");
+    // A second batch of another size or count would mix with the first one's files: ask first.
+    if (!parser.flagSet("force")) {
+        refuseIfHolds(options.maskFolder, "mask_", "masks");
+        if (!options.sampleFolder.empty()) refuseIfHolds(options.sampleFolder, "", "images");
+    }
 
     std::unique_ptr<TerminalProgress> bar;
     const auto result = generateMaskBatch(options, [&](int done, int total) {

@@ -181,6 +181,7 @@ void writeImageAtomic(const std::string& path, const cv::Mat& image, int jpegQua
     std::string ext = fs::path(path).extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
     if (ext.empty()) throw FileError(path, "no file extension: cannot tell which image format to write (use .png or .jpg)");
+    if (!hasImageExtension(path)) throw FileError(path, "cannot write images as " + ext + ": use .png, .jpg, .webp, .bmp or .tif");
     std::vector<int> params;
     if (ext == ".jpg" || ext == ".jpeg") params = {cv::IMWRITE_JPEG_QUALITY, std::clamp(jpegQuality, 1, 100)};
     if (ext == ".webp") params = {cv::IMWRITE_WEBP_QUALITY, std::clamp(jpegQuality, 1, 100)};

@@ -93,7 +93,12 @@ PConvModel PConvModel::load(const std::string& path) {
     }
     try {
         c10::IValue format;
-        if (!archive.try_read(kFormatKey, format) || !format.isString() || format.toStringRef() != kFormatName)
+        const bool hasFormat = archive.try_read(kFormatKey, format) && format.isString();
+        // The trainer's checkpoint.pt holds weights too, but is not a model: say which file is wanted.
+        if (hasFormat && format.toStringRef() == "pconv-studio-checkpoint")
+            throw Error("is a training checkpoint, not a model file: use the run's model.pconv or best.pconv (pconv compact takes a "
+                        "checkpoint with --checkpoint, pconv train with --resume)");
+        if (!hasFormat || format.toStringRef() != kFormatName)
             throw Error("not a PConv Studio model file (no '" + std::string(kFormatKey) + "' entry)");
         const int64_t version = readIntEntry(archive, "pconv_format_version");
         if (version > kFormatVersion)
