@@ -112,6 +112,13 @@ private Q_SLOTS:
         const auto state = root.at(c10::IValue(std::string("state_dict"))).toGenericDict();
         QVERIFY(state.contains(c10::IValue(std::string("enc1.conv.weight"))));
         QVERIFY(torch::equal(state.at(c10::IValue(std::string("dec1.bias"))).toTensor(), model.network().named_parameters()["dec1.bias"]));
+        // Our own export is not the port's layout: the error says what the file is and what to convert instead.
+        try {
+            importPytorchPortCheckpoint(dir.filePath("small.pt").toStdString());
+            QFAIL("no error");
+        } catch (const FileError& e) {
+            QVERIFY2(QString(e.what()).contains("exported for PyTorch"), e.what());
+        }
     }
 
     void badImports() {

@@ -6,11 +6,24 @@
 #include "pconv/errors.h"
 #include "pconv/interop.h"
 #include "pconv/model.h"
+#include "pconv/train/trainer.h"
 
 #include <filesystem>
 #include <iostream>
 
 namespace pconv::cli {
+namespace {
+
+bool isReadableCheckpoint(const std::string& path) {
+    try {
+        readCheckpointSummary(path);
+        return true;
+    } catch (const Error&) {
+        return false;
+    }
+}
+
+} // namespace
 
 int runConvert(const Args& args) {
     ArgParser parser("pconv convert",
@@ -32,6 +45,8 @@ int runConvert(const Args& args) {
     if (!std::filesystem::exists(from, ec)) throw FileError(from, "no such file");
     checkOutputFile(to, parser.flagSet("force"));
     const bool fromPconv = isPconvModelFile(from);
+    if (!fromPconv && isReadableCheckpoint(from))
+        throw FileError(from, "is a training checkpoint, not a model: convert the run's model.pconv or best.pconv");
     // A .pconv name always means a PConv Studio file: a PyTorch file under that name would not open as one.
     const bool toPconvName = std::filesystem::path(to).extension() == ".pconv";
     std::string format = parser.get("format");

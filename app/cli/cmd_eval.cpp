@@ -22,7 +22,7 @@ int runEval(const Args& args) {
                      "stem, or in sorted order), or are generated with --generate N: N seeded crops and seed-style masks per\n"
                      "photo and bucket.");
     parser.option("images", "DIR", "test images (photos, with --generate)", std::nullopt, true);
-    parser.option("masks", "DIR", "masks for the images (non-zero = hole, same size)");
+    parser.option("masks", "DIR", "masks for the images (non-zero = hole, same size): mask <stem>.* for image <stem>.*, or when no names match, the i-th mask in sorted order for the i-th image (reused in turn when there are fewer)");
     parser.option("generate", "N", "instead of --masks: N generated cases per photo and bucket");
     parser.option("size", "S", "crop size for --generate", "512");
     parser.option("seed", "S", "seed for --generate", "0");
@@ -30,7 +30,7 @@ int runEval(const Args& args) {
     parser.option("model", "FILE", "PConv model (default: the shipped models/default.pconv)");
     addMirrorViewsOption(parser);
     parser.option("radius", "R", "radius for telea and ns", "3");
-    parser.option("out", "DIR", "write every result as <case>_<method>.png");
+    parser.option("out", "DIR", "write every result as <case>_<method>.png, with <case>_truth.png and <case>_mask.png");
     parser.option("report", "FILE.md", "also write the table to this file");
     parser.option("threads", "N", "CPU threads (0 = all cores)", "0");
     if (!parser.parse(args)) {

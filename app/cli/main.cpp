@@ -22,7 +22,7 @@ const char* kUsage =
     "  inpaint      fill the holes of an image (or a folder of images)\n"
     "  masks        generate random irregular hole masks and masked training samples\n"
     "  init-model   write a freshly initialised PConv model file\n"
-    "  info         describe a model file\n"
+    "  info         describe a model file or a training checkpoint\n"
     "  average      average the weights of several models (snapshots of one run)\n"
     "  compact      store a model's weights (or a checkpoint's Adam moments) in 16 bits\n"
     "  train        train or fine-tune a model on a folder of photos\n"

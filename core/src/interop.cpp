@@ -35,10 +35,13 @@ std::map<std::string, torch::Tensor> loadPortStateDict(const std::string& path) 
     } catch (const FileError&) {
         throw;
     } catch (const std::exception& e) {
-        throw FileError(path, "not a torch.save() file (truncated or corrupt?): " + firstLine(e.what()));
+        throw FileError(path, "neither a PConv Studio model nor a PyTorch checkpoint (torch.save() file): " + firstLine(e.what()));
     }
     if (!value.isGenericDict()) throw FileError(path, "expected a dict (a checkpoint or a state_dict)");
     auto dict = value.toGenericDict();
+    if (auto it = dict.find(c10::IValue(std::string("format"))); it != dict.end() && it->value().isString() &&
+                                                                 it->value().toStringRef() == "pconv-studio")
+        throw FileError(path, "is a PConv Studio model exported for PyTorch (for torch.load in Python); convert the .pconv it came from");
     if (auto it = dict.find(c10::IValue(std::string("model"))); it != dict.end()) {
         if (!it->value().isGenericDict()) throw FileError(path, "its 'model' entry is not a state_dict");
         dict = it->value().toGenericDict();
