@@ -71,6 +71,9 @@ private Q_SLOTS:
             QCOMPARE(run.exitCode, 0);
             QVERIFY2(run.out.contains("Usage: pconv " + QString(command)), qPrintable(run.out));
         }
+        // Where one of two options is needed, the usage line says so (the required ones alone would not).
+        QVERIFY(runPconv({"compact", "--help"}).out.contains("Usage: pconv compact (--model FILE | --checkpoint FILE) --out FILE [options]"));
+        QVERIFY(runPconv({"train", "--help"}).out.contains("Usage: pconv train (--data DIR | --samples DIR) --out DIR [options]"));
         QCOMPARE(runPconv({}).exitCode, 2);
     }
 

@@ -120,8 +120,9 @@ std::uint64_t ArgParser::getSeed(const std::string& name) const {
 std::string ArgParser::help() const {
     std::ostringstream out;
     out << "Usage: " << command_;
+    if (!synopsis_.empty()) out << " " << synopsis_;
     for (const auto& spec : specs_)
-        if (spec.required) out << " --" << spec.name << " " << spec.metavar;
+        if (spec.required && synopsis_.empty()) out << " --" << spec.name << " " << spec.metavar;
     out << " [options]\n\n" << summary_ << "\n\nOptions:\n";
     for (const auto& spec : specs_) {
         std::string left = "  --" + spec.name + (spec.isFlag ? "" : " " + spec.metavar);

@@ -26,6 +26,9 @@ public:
     void repeatableOption(const std::string& name, const std::string& metavar, const std::string& help,
                           std::optional<std::string> defaultValue = std::nullopt);
     void epilog(const std::string& text) { epilog_ = text; }
+    // The usage line's arguments, where the required options alone do not tell them
+    // (one of two options, bare arguments); default: the required options.
+    void synopsis(const std::string& text) { synopsis_ = text; }
 
     // Parses args (without the program and command names). Returns false when
     // --help was asked for. Throws UsageError.
@@ -54,7 +57,7 @@ private:
     };
     const Spec* find(const std::string& name) const;
 
-    std::string command_, summary_, epilog_;
+    std::string command_, summary_, epilog_, synopsis_;
     std::vector<Spec> specs_;
     std::map<std::string, std::string> values_;
 };

@@ -24,6 +24,7 @@ int runEval(const Args& args) {
     parser.option("images", "DIR", "test images (photos, with --generate)", std::nullopt, true);
     parser.option("masks", "DIR", "masks for the images (non-zero = hole, same size): mask <stem>.* for image <stem>.*, or when no names match, the i-th mask in sorted order for the i-th image (reused in turn when there are fewer)");
     parser.option("generate", "N", "instead of --masks: N generated cases per photo and bucket");
+    parser.synopsis("--images DIR (--masks DIR | --generate N)");
     parser.option("size", "S", "crop size for --generate", "512");
     parser.option("seed", "S", "seed for --generate", "0");
     parser.repeatableOption("method", "NAME", "pconv, telea or ns; repeat or separate with commas", "pconv,telea,ns");

@@ -94,6 +94,7 @@ int runAverage(const Args& args) {
     parser.repeatableOption("model", "FILE", "a model to average; repeat it, at least twice (file names must not contain commas)");
     parser.option("out", "FILE", "averaged model to write", std::nullopt, true);
     parser.flag("force", "overwrite FILE if it exists");
+    parser.synopsis("--out FILE MODEL MODEL [MODEL ...]");
     parser.epilog("Models may also be given alone, so that a glob works: pconv average --out mean.pconv runs/mine/snapshots/*.pconv");
     // Bare arguments are models: `pconv average --out mean.pconv snapshots/*.pconv`.
     Args withOptions;
@@ -139,6 +140,7 @@ int runCompact(const Args& args) {
                      "by rounding only, and resuming from a compacted checkpoint is close to, not bit-for-bit, the original.");
     parser.option("model", "FILE", "model file (.pconv) to compact");
     parser.option("checkpoint", "FILE", "instead of --model: a training checkpoint (checkpoint.pt) to compact");
+    parser.synopsis("(--model FILE | --checkpoint FILE) --out FILE");
     parser.option("out", "FILE", "file to write", std::nullopt, true);
     parser.flag("force", "overwrite FILE if it exists");
     if (!parser.parse(args)) {

@@ -48,6 +48,7 @@ int runTrain(const Args& args) {
                      "Ctrl+C stops cleanly after the current step and saves a checkpoint.");
     parser.option("data", "DIR", "folder of training photos (jpg, png, webp ...)");
     parser.option("samples", "DIR", "instead of --data: the seed's [photo | masked photo] samples (pconv masks --out-images)");
+    parser.synopsis("(--data DIR | --samples DIR) --out DIR");
     parser.option("out", "DIR", "output folder (created if missing)", std::nullopt, true);
     parser.option("size", "S", "square training crop size in px", "256");
     parser.option("batch", "N", "batch size", "4");
