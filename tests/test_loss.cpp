@@ -153,6 +153,36 @@ private Q_SLOTS:
         QVERIFY(g.slice(2, 0, 4).abs().min().item<float>() > 0.f);  // every hole pixel is pulled
     }
 
+    // The PSNR term is minus the evaluation's PSNR of each composite, averaged over the images.
+    void psnrTermIsMinusTheMeanPsnrOfTheComposites() {
+        torch::manual_seed(4);
+        const auto target = torch::rand({2, 3, 16, 16}) * 0.5;  // room for the noise below 1: no clipping in the metric
+        auto valid = torch::ones({2, 1, 16, 16});
+        valid.slice(2, 4, 10).zero_();
+        // The second image's fill is four times as far off: 12 dB lower.
+        auto noise = torch::rand({2, 3, 16, 16}) * 0.1;
+        noise[1] *= 4;
+        const auto output = (target + noise).requires_grad_(true);
+        QCOMPARE(InpaintingLoss(LossWeights{}, nullptr)(output, target, valid).psnr.item<float>(), 0.f);  // off by default
+
+        LossWeights weights;
+        weights.psnr = 0.02;
+        const auto t = InpaintingLoss(weights, nullptr)(output, target, valid);
+        double meanPsnr = 0;
+        for (int i = 0; i < 2; ++i) {
+            const auto composite = (valid[i] * target[i] + (1 - valid[i]) * output[i]).detach().clamp(0, 1);
+            meanPsnr += psnr(rgb01ToBgr8(target[i]), rgb01ToBgr8(composite)) / 2;
+        }
+        QVERIFY2(std::abs(-t.psnr.item<double>() - meanPsnr) < 0.1, qPrintable(QString::number(t.psnr.item<double>()) + " vs " + QString::number(meanPsnr)));
+        const float expected = t.valid.item<float>() + 6 * t.hole.item<float>() + 0.1f * t.tv.item<float>() + 0.02f * t.psnr.item<float>();
+        QVERIFY(std::abs(t.total.item<float>() - expected) < 1e-5);
+        // Only hole pixels are moved, and the image with the smaller error is pulled harder per unit of error.
+        const auto g = torch::autograd::grad({t.psnr}, {output})[0];
+        QVERIFY((g * valid).abs().max().item<float>() == 0.f);
+        const auto pull = (g / noise.clamp_min(1e-6)).slice(2, 4, 10);
+        QVERIFY(pull[0].mean().item<float>() > 10 * pull[1].mean().item<float>());
+    }
+
     void perceptualAndStyleWithVgg() {
         writeRandomVgg(dir.filePath("vgg.pth"));
         Vgg16Features vgg;

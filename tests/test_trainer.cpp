@@ -103,7 +103,8 @@ private Q_SLOTS:
     void optionalLossTermsCountOnlyWhenWeighted() {
         LossWeights weights;  // the paper's weights, SSIM off
         for (const auto& name : lossTermNames()) {
-            const bool optional = name == "perceptual" || name == "style_out" || name == "style_comp" || name == "ssim" || name == "hole_l2";
+            const bool optional = name == "perceptual" || name == "style_out" || name == "style_comp" || name == "ssim" || name == "hole_l2" ||
+                                  name == "psnr";
             QCOMPARE(lossTermUsed(name, weights, false), !optional);
         }
         QVERIFY(lossTermUsed("perceptual", weights, true));
@@ -117,6 +118,9 @@ private Q_SLOTS:
         QVERIFY(!lossTermUsed("hole_l2", weights, false));
         weights.holeL2 = 50;
         QVERIFY(lossTermUsed("hole_l2", weights, false));
+        QVERIFY(!lossTermUsed("psnr", weights, false));
+        weights.psnr = 0.02;
+        QVERIFY(lossTermUsed("psnr", weights, false));
     }
 
     // Extra training images (--extra-data) join the training set only: the
@@ -286,14 +290,15 @@ private Q_SLOTS:
         QVERIFY(log.open(QIODevice::ReadOnly));
         const QStringList lines = QString(log.readAll()).trimmed().split('\n');
         QCOMPARE(lines.size(), 9);
-        QVERIFY(lines[0].startsWith("step,valid,hole,perceptual,style_out,style_comp,tv,ssim,hole_l2,total,lr,seconds"));
+        QVERIFY(lines[0].startsWith("step,valid,hole,perceptual,style_out,style_comp,tv,ssim,hole_l2,psnr,total,lr,seconds"));
         QVERIFY(lines[8].startsWith("8,"));
-        for (const auto& line : lines) QCOMPARE(line.split(',').size(), 12);
-        // The old rows: ssim and hole_l2 0, and the total still in its own column (the paper loss is a sum of positive terms).
+        for (const auto& line : lines) QCOMPARE(line.split(',').size(), 13);
+        // The old rows: ssim, hole_l2 and psnr 0, and the total still in its own column (the paper loss is a sum of positive terms).
         const QStringList row1 = lines[1].split(',');
         QCOMPARE(row1[7], QString("0"));
         QCOMPARE(row1[8], QString("0"));
-        QVERIFY(row1[9].toDouble() > row1[2].toDouble());
+        QCOMPARE(row1[9], QString("0"));
+        QVERIFY(row1[10].toDouble() > row1[2].toDouble());
     }
 
     void pauseAndStopFromAnotherThread() {

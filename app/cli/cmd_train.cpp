@@ -84,6 +84,10 @@ int runTrain(const Args& args) {
     parser.option("tv-weight", "X", "weight of L_tv", "0.1");
     parser.option("ssim-weight", "X", "weight of 1 - SSIM(I_comp, I_gt), not in the paper (0 = off)", "0");
     parser.option("hole-l2-weight", "X", "weight of the mean squared error over hole pixels, not in the paper: the error PSNR measures (0 = off)", "0");
+    parser.option("psnr-weight", "X",
+                  "weight of minus each composite's PSNR in dB (mean over the batch), not in the paper: the evaluation's mean PSNR, "
+                  "where every image's relative error counts alike (0 = off; the term is negative, so the total can be)",
+                  "0");
     parser.option("val-fraction", "F", "fraction of photos held out for validation", "0.1");
     parser.option("validate-every", "N", "steps between validation runs (0 = never)", "500");
     parser.option("checkpoint-every", "N", "steps between checkpoints", "500");
@@ -165,6 +169,7 @@ int runTrain(const Args& args) {
     o.lossWeights.tv = parser.getDouble("tv-weight", 0, 1e6);
     o.lossWeights.ssim = parser.getDouble("ssim-weight", 0, 1e6);
     o.lossWeights.holeL2 = parser.getDouble("hole-l2-weight", 0, 1e6);
+    o.lossWeights.psnr = parser.getDouble("psnr-weight", 0, 1e6);
     o.validateEvery = parser.getInt("validate-every", 0, 100'000'000);
     o.checkpointEvery = parser.getInt("checkpoint-every", 1, 100'000'000);
     o.keepSnapshots = parser.flagSet("keep-snapshots");

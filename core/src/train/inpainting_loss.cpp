@@ -18,6 +18,11 @@ torch::Tensor maskedL2(const torch::Tensor& a, const torch::Tensor& b, const tor
     return ((a - b) * weight).square().mean();
 }
 
+torch::Tensor negativePsnr(const torch::Tensor& image, const torch::Tensor& target) {
+    const auto mse = (image - target).square().mean({1, 2, 3});
+    return (10.0 / std::log(10.0)) * torch::log(mse.clamp_min(1e-10)).mean();
+}
+
 torch::Tensor gramMatrix(const torch::Tensor& features) {
     const int64_t n = features.size(0), c = features.size(1), hw = features.size(2) * features.size(3);
     const auto flat = features.reshape({n, c, hw});
@@ -94,6 +99,7 @@ LossTerms InpaintingLoss::operator()(const torch::Tensor& output, const torch::T
     terms.perceptual = terms.styleOut = terms.styleComp = zero;
     terms.ssim = weights_.ssim != 0 ? ssimLoss(composite, target) : zero;
     terms.holeL2 = weights_.holeL2 != 0 ? maskedL2(output, target, hole) : zero;
+    terms.psnr = weights_.psnr != 0 ? negativePsnr(composite, target) : zero;
     if (usesVgg() && (weights_.perceptual != 0 || weights_.style != 0)) {
         std::vector<torch::Tensor> targetFeatures;
         {
@@ -111,7 +117,7 @@ LossTerms InpaintingLoss::operator()(const torch::Tensor& output, const torch::T
     }
     terms.total = weights_.valid * terms.valid + weights_.hole * terms.hole + weights_.perceptual * terms.perceptual +
                   weights_.style * (terms.styleOut + terms.styleComp) + weights_.tv * terms.tv +
-                  weights_.ssim * terms.ssim + weights_.holeL2 * terms.holeL2;
+                  weights_.ssim * terms.ssim + weights_.holeL2 * terms.holeL2 + weights_.psnr * terms.psnr;
     return terms;
 }
 

@@ -52,6 +52,7 @@ const LossColumn kLossColumns[] = {
     {"tv", &nn::LossTerms::tv, nullptr, false},
     {"ssim", &nn::LossTerms::ssim, &LossWeights::ssim, false},
     {"hole_l2", &nn::LossTerms::holeL2, &LossWeights::holeL2, false},
+    {"psnr", &nn::LossTerms::psnr, &LossWeights::psnr, false},
     {"total", &nn::LossTerms::total, nullptr, false},
 };
 

@@ -13,7 +13,7 @@
 namespace pconv::nn {
 
 struct LossTerms {
-    torch::Tensor valid, hole, perceptual, styleOut, styleComp, tv, ssim, holeL2, total;
+    torch::Tensor valid, hole, perceptual, styleOut, styleComp, tv, ssim, holeL2, psnr, total;
 };
 
 // Mean absolute error over the pixels where `weight` is 1 (divided by all elements, as the paper's N_Igt).
@@ -21,6 +21,10 @@ torch::Tensor maskedL1(const torch::Tensor& a, const torch::Tensor& b, const tor
 
 // Mean squared error over the pixels where `weight` is 1 (divided by all elements, like maskedL1).
 torch::Tensor maskedL2(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& weight);
+
+// Mean over the images of 10 log10(mean squared error) of [N, C, H, W] images in [0, 1]:
+// minus their mean PSNR in dB (a floor of 1e-10 on the error keeps exact copies finite).
+torch::Tensor negativePsnr(const torch::Tensor& image, const torch::Tensor& target);
 
 // Gram matrix per sample: [N, C, H, W] -> [N, C, C], divided by C*H*W.
 torch::Tensor gramMatrix(const torch::Tensor& features);

@@ -67,10 +67,10 @@ struct TrainOptions {
 };
 
 // Loss terms in a fixed order, for logs and curves.
-std::vector<std::string> lossTermNames();  // valid, hole, perceptual, style_out, style_comp, tv, ssim, hole_l2, total
+std::vector<std::string> lossTermNames();  // valid, hole, perceptual, style_out, style_comp, tv, ssim, hole_l2, psnr, total
 
 // Whether a run with these weights uses an optional term (perceptual, style_*: VGG weights and a
-// non-zero weight; ssim, hole_l2: a non-zero weight); the other terms always count. Logs and curves leave
+// non-zero weight; ssim, hole_l2, psnr: a non-zero weight); the other terms always count. Logs and curves leave
 // out the terms that do not.
 bool lossTermUsed(const std::string& name, const LossWeights& weights, bool withVgg);
 
