@@ -3,6 +3,7 @@
 #include "arg_parser.h"
 #include "commands.h"
 #include "model_argument.h"
+#include "output_file.h"
 #include "terminal_progress.h"
 
 #include "pconv/errors.h"
@@ -162,7 +163,7 @@ int runInpaint(const Args& args) {
     if (fs::is_directory(mask)) throw FileError(mask, "is a folder, but --input is a single image: give a mask file");
     if (sameFile(input, output)) throw FileError(output, "output is the input image; refusing to overwrite the original");
     if (fs::is_directory(output, ec)) throw FileError(output, "is a folder; give a file name such as result.png");
-    checkWritablePath(output);  // a missing folder or an unknown format is refused before the fill, not after it
+    checkOutputFile(output, true);  // a missing folder or an unknown format is refused before the fill, not after it
     if (!hasImageExtension(output)) throw FileError(output, "not an image file name: give one such as result.png or result.jpg");
     inpaintOne(*inpainter, hd, input, readMask(mask), mask, output, parser.getInt("quality", 1, 100));
     std::cout << "Wrote " << output << "\n";

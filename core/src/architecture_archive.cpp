@@ -10,6 +10,11 @@ int64_t readIntEntry(torch::serialize::InputArchive& archive, const std::string&
     return value.toInt();
 }
 
+std::string readFormatName(torch::serialize::InputArchive& archive) {
+    c10::IValue value;
+    return archive.try_read(kFormatKey, value) && value.isString() ? value.toStringRef() : std::string();
+}
+
 std::string readStringEntry(torch::serialize::InputArchive& archive, const std::string& key) {
     c10::IValue value;
     if (!archive.try_read(key, value) || !value.isString()) throw Error("missing or invalid '" + key + "' entry");

@@ -1,5 +1,6 @@
 #include "pconv/interop.h"
 
+#include "architecture_archive.h"
 #include "archive_guard.h"
 
 #include "pconv/errors.h"
@@ -144,8 +145,7 @@ bool isPconvModelFile(const std::string& path) {
         checkTorchArchiveIsSafe(path);
         torch::serialize::InputArchive archive;
         archive.load_from(path);
-        c10::IValue format;
-        return archive.try_read("pconv_format", format) && format.isString() && format.toStringRef() == "pconv-studio-model";
+        return readFormatName(archive) == kModelFormatName;
     } catch (const std::exception&) {
         return false;
     }

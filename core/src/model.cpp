@@ -18,8 +18,6 @@
 namespace pconv {
 namespace {
 
-constexpr const char* kFormatKey = "pconv_format";
-constexpr const char* kFormatName = "pconv-studio-model";
 // 2: an optional full-resolution stem and separate skip scaling (arch_full_res_channels,
 // arch_scale_skips_separately).
 constexpr int64_t kFormatVersion = 2;
@@ -92,13 +90,12 @@ PConvModel PConvModel::load(const std::string& path) {
         throw FileError(path, "not a readable model file (truncated, corrupt or not a model): " + firstLine(e.what()));
     }
     try {
-        c10::IValue format;
-        const bool hasFormat = archive.try_read(kFormatKey, format) && format.isString();
+        const std::string format = readFormatName(archive);
         // The trainer's checkpoint.pt holds weights too, but is not a model: say which file is wanted.
-        if (hasFormat && format.toStringRef() == "pconv-studio-checkpoint")
+        if (format == kCheckpointFormatName)
             throw Error("is a training checkpoint, not a model file: use the run's model.pconv or best.pconv (pconv compact takes a "
                         "checkpoint with --checkpoint, pconv train with --resume)");
-        if (!hasFormat || format.toStringRef() != kFormatName)
+        if (format != kModelFormatName)
             throw Error("not a PConv Studio model file (no '" + std::string(kFormatKey) + "' entry)");
         const int64_t version = readIntEntry(archive, "pconv_format_version");
         if (version > kFormatVersion)
@@ -121,7 +118,7 @@ PConvModel PConvModel::load(const std::string& path) {
 
 void PConvModel::save(const std::string& path, WeightPrecision precision) const {
     torch::serialize::OutputArchive archive;
-    archive.write(kFormatKey, c10::IValue(std::string(kFormatName)));
+    archive.write(kFormatKey, c10::IValue(std::string(kModelFormatName)));
     // Version 1 readers can still load what has neither of version 2's options.
     const bool needsVersion2 = state_->config.fullResChannels > 0 || state_->config.scaleSkipsSeparately;
     archive.write("pconv_format_version", c10::IValue(needsVersion2 ? kFormatVersion : int64_t{1}));

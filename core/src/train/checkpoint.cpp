@@ -20,8 +20,6 @@
 namespace pconv::train {
 namespace {
 
-constexpr const char* kFormat = "pconv-studio-checkpoint";
-
 template <typename Fn>
 auto wrapErrors(const std::string& path, Fn&& fn) -> decltype(fn()) {
     try {
@@ -43,7 +41,7 @@ c10::IValue readValue(torch::serialize::InputArchive& archive, const std::string
 
 void writeCheckpoint(const std::string& path, const PConvModel& model, torch::optim::Optimizer& optimizer, const CheckpointState& state) {
     torch::serialize::OutputArchive archive;
-    archive.write("pconv_format", c10::IValue(std::string(kFormat)));
+    archive.write(kFormatKey, c10::IValue(std::string(kCheckpointFormatName)));
     archive.write("step", c10::IValue(state.step));
     archive.write("best_psnr", c10::IValue(state.bestPsnr));
     archive.write("train_seconds", c10::IValue(state.trainSeconds));
@@ -75,8 +73,7 @@ CheckpointReader::CheckpointReader(const std::string& path) : path_(path) {
         } catch (const std::exception& e) {
             throw FileError(path, "not a readable checkpoint (truncated or corrupt): " + firstLine(e.what()));
         }
-        c10::IValue format;
-        if (!archive_.try_read("pconv_format", format) || !format.isString() || format.toStringRef() != kFormat)
+        if (readFormatName(archive_) != kCheckpointFormatName)
             throw Error("not a PConv Studio training checkpoint (a model file? pconv train starts from one with --init, pconv compact takes one with --model)");
         state_.step = readValue(archive_, "step").toInt();
         state_.bestPsnr = readValue(archive_, "best_psnr").toDouble();
