@@ -126,8 +126,9 @@ private Q_SLOTS:
         for (const char* method : {"telea", "pconv"}) {
             QDir().mkpath(path("empty_folder"));
             const QString output = image == "empty_folder" ? path("out_folder_unused") : path("existing_out.png");
+            // --force: even where overwriting is allowed, a bad input leaves the existing result alone.
             const Run run = runPconv({"inpaint", "--input", path(image), "--mask", path(mask), "--output", output, "--method", method,
-                                   "--model", path("model.pconv")});
+                                   "--model", path("model.pconv"), "--force"});
             QVERIFY2(run.code == 1 || run.code == 2, qPrintable(QString("exit %1: %2").arg(run.code).arg(run.err)));
             QVERIFY2(run.err.contains(message), qPrintable(run.err));
             QCOMPARE(run.err.trimmed().count('\n'), 0);
@@ -172,7 +173,7 @@ private Q_SLOTS:
         QFETCH(QString, file);
         QFETCH(QString, message);
         Run run = runPconv({"inpaint", "--input", path("good.png"), "--mask", path("good_mask.png"), "--output", path("existing_out.png"), "--model",
-                         path(file)});
+                         path(file), "--force"});
         QVERIFY2(run.code == 1, qPrintable(run.err));
         QVERIFY2(run.err.contains(message) && run.err.contains(file), qPrintable(run.err));
         QCOMPARE(readBytes(path("existing_out.png")), sentinel);

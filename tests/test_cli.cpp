@@ -2,6 +2,7 @@
 // Telea equal to cv::inpaint, masks written, a PConv model end to end, folders.
 #include "pconv/image_io.h"
 #include "pconv/mask_generator.h"
+#include "test_files.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -148,6 +149,22 @@ private Q_SLOTS:
         QFile f(path("photo.png"));
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll(), before);
+
+        const std::string mask = readBytes(path("mask.png"));
+        expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("mask.png"), "--method", "telea", "--force"},
+                    1, "output is the mask");
+        QCOMPARE(readBytes(path("mask.png")), mask);
+    }
+
+    void existingResultNeedsForce() {
+        writeBytes(path("kept.png"), "an earlier result");
+        expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("kept.png"), "--method", "telea"}, 1,
+                    "already exists; pass --force");
+        QCOMPARE(readBytes(path("kept.png")), std::string("an earlier result"));
+        const Run run = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("kept.png"), "--method",
+                                  "telea", "--force"});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(readImage(path("kept.png").toStdString()).size(), readImage(path("photo.png").toStdString()).size());
     }
 
     void teleaEqualsCvInpaint() {
@@ -304,6 +321,17 @@ private Q_SLOTS:
         run = runPconv({"inpaint", "--input", path("in"), "--mask", path("masks/one.png"), "--output", path("out_all"), "--method", "telea"});
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
         QCOMPARE(QDir(path("out_all")).entryList(QDir::Files).size(), 3);
+
+        // A second run into the same folder asks for --force before touching the first run's results.
+        const std::string firstResult = readBytes(path("out_all/one.png"));
+        expectError({"inpaint", "--input", path("in"), "--mask", path("masks/one.png"), "--output", path("out_all"), "--method", "ns"}, 1,
+                    "already holds one.png and 2 more");
+        QCOMPARE(readBytes(path("out_all/one.png")), firstResult);
+        run = runPconv({"inpaint", "--input", path("in"), "--mask", path("masks/one.png"), "--output", path("out_all"), "--method", "ns", "--force"});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY(readBytes(path("out_all/one.png")) != firstResult);  // NS fills differently from Telea
+        expectError({"inpaint", "--input", path("in"), "--mask", path("masks"), "--output", path("masks"), "--method", "ns", "--force"}, 1,
+                    "output folder is the mask folder");
 
         expectError({"inpaint", "--input", path("in"), "--mask", path("masks"), "--output", path("in"), "--method", "ns"}, 1,
                     "output folder is the input folder");

@@ -81,6 +81,8 @@ int inpaintFolder(const Inpainter& inpainter, const HdOptions& hd, const ArgPars
     if (sameFile(inputDir, outputDir))
         throw FileError(outputDir.string(), "output folder is the input folder; choose another so no original is overwritten");
     const bool oneMask = !fs::is_directory(maskArg);
+    if (!oneMask && sameFile(maskArg, outputDir))
+        throw FileError(outputDir.string(), "output folder is the mask folder; choose another so no mask is overwritten");
     cv::Mat sharedHoles;
     if (oneMask) sharedHoles = readMask(maskArg.string());
 
@@ -100,6 +102,16 @@ int inpaintFolder(const Inpainter& inpainter, const HdOptions& hd, const ArgPars
     }
     if (!fs::exists(outputDir) && hasImageExtension(outputDir.string()))
         throw FileError(outputDir.string(), "input is a folder, so --output must be a folder, but this is an image file name");
+    // Earlier results are the user's too: a second run into the same folder asks first, before any work.
+    if (!parser.flagSet("force")) {
+        std::vector<std::string> existing;
+        for (const auto& [stem, image] : imagesByStem)
+            if (fs::exists(outputDir / (stem + ".png"))) existing.push_back(stem + ".png");
+        if (!existing.empty())
+            throw FileError(outputDir.string(), "already holds " + existing.front() +
+                                                    (existing.size() > 1 ? " and " + std::to_string(existing.size() - 1) + " more result(s)" : "") +
+                                                    " of these images; choose another folder, or pass --force to overwrite them");
+    }
     fs::create_directories(outputDir);
 
     TerminalProgress progress("inpaint", static_cast<int>(images.size()));
@@ -147,6 +159,7 @@ int runInpaint(const Args& args) {
     parser.option("hd-margin", "PX", "context around each hole region for crop", "128");
     parser.option("hd-resize-limit", "PX", "long side for resize", "1024");
     parser.option("threads", "N", "CPU threads (0 = all cores)", "0");
+    parser.flag("force", "overwrite result files that already exist");
     if (!parser.parse(args)) {
         std::cout << parser.help();
         return 0;
@@ -162,8 +175,10 @@ int runInpaint(const Args& args) {
     if (fs::is_directory(input)) return inpaintFolder(*inpainter, hd, parser);
     if (fs::is_directory(mask)) throw FileError(mask, "is a folder, but --input is a single image: give a mask file");
     if (sameFile(input, output)) throw FileError(output, "output is the input image; refusing to overwrite the original");
+    if (sameFile(mask, output)) throw FileError(output, "output is the mask; refusing to overwrite it");
     if (fs::is_directory(output, ec)) throw FileError(output, "is a folder; give a file name such as result.png");
-    checkOutputFile(output, true);  // a missing folder or an unknown format is refused before the fill, not after it
+    // A missing folder or an unknown format is refused before the fill, not after it.
+    checkOutputFile(output, parser.flagSet("force"));
     if (!hasImageExtension(output)) throw FileError(output, "not an image file name: give one such as result.png or result.jpg");
     inpaintOne(*inpainter, hd, input, readMask(mask), mask, output, parser.getInt("quality", 1, 100));
     std::cout << "Wrote " << output << "\n";
