@@ -30,6 +30,11 @@ std::vector<fs::path> imagesIn(const fs::path& dir) {
     return files;
 }
 
+// A folder run names each result after its image's stem, always as PNG (lossless).
+std::string resultName(const fs::path& image) {
+    return image.stem().string() + ".png";
+}
+
 bool sameFile(const fs::path& a, const fs::path& b) {
     std::error_code ec;
     return fs::exists(a, ec) && fs::exists(b, ec) && fs::equivalent(a, b, ec);
@@ -92,21 +97,21 @@ int inpaintFolder(const Inpainter& inpainter, const HdOptions& hd, const ArgPars
 
     const auto images = imagesIn(inputDir);
     if (images.empty()) throw FileError(inputDir.string(), "no images found (png, jpg, webp, bmp, tiff ...)");
-    // Results are named <stem>.png: two inputs of one stem would overwrite each other's result.
+    // Two inputs of one stem would overwrite each other's result.
     std::map<std::string, fs::path> imagesByStem;
     for (const auto& image : images) {
         const auto [it, added] = imagesByStem.emplace(image.stem().string(), image);
         if (!added)
             throw FileError(inputDir.string(), "'" + it->second.filename().string() + "' and '" + image.filename().string() + "' would both be written as " +
-                                                   image.stem().string() + ".png; rename one of them");
+                                                   resultName(image) + "; rename one of them");
     }
     if (!fs::exists(outputDir) && hasImageExtension(outputDir.string()))
         throw FileError(outputDir.string(), "input is a folder, so --output must be a folder, but this is an image file name");
     // Earlier results are the user's too: a second run into the same folder asks first, before any work.
     if (!parser.flagSet("force")) {
         std::vector<std::string> existing;
-        for (const auto& [stem, image] : imagesByStem)
-            if (fs::exists(outputDir / (stem + ".png"))) existing.push_back(stem + ".png");
+        for (const auto& image : images)
+            if (fs::exists(outputDir / resultName(image))) existing.push_back(resultName(image));
         if (!existing.empty())
             throw FileError(outputDir.string(), "already holds " + existing.front() +
                                                     (existing.size() > 1 ? " and " + std::to_string(existing.size() - 1) + " more result(s)" : "") +
@@ -118,7 +123,7 @@ int inpaintFolder(const Inpainter& inpainter, const HdOptions& hd, const ArgPars
     int done = 0, failed = 0;
     for (const auto& image : images) {
         progress.update(done, image.filename().string());
-        const fs::path output = outputDir / (image.stem().string() + ".png");
+        const fs::path output = outputDir / resultName(image);
         try {
             if (oneMask) {
                 inpaintOne(inpainter, hd, image.string(), sharedHoles, maskArg.string(), output.string(), quality);
@@ -177,9 +182,9 @@ int runInpaint(const Args& args) {
     if (sameFile(input, output)) throw FileError(output, "output is the input image; refusing to overwrite the original");
     if (sameFile(mask, output)) throw FileError(output, "output is the mask; refusing to overwrite it");
     if (fs::is_directory(output, ec)) throw FileError(output, "is a folder; give a file name such as result.png");
-    // A missing folder or an unknown format is refused before the fill, not after it.
-    checkOutputFile(output, parser.flagSet("force"));
+    // A wrong name, a missing folder or an existing file is refused before the fill, not after it.
     if (!hasImageExtension(output)) throw FileError(output, "not an image file name: give one such as result.png or result.jpg");
+    checkOutputFile(output, parser.flagSet("force"));
     inpaintOne(*inpainter, hd, input, readMask(mask), mask, output, parser.getInt("quality", 1, 100));
     std::cout << "Wrote " << output << "\n";
     return 0;
