@@ -88,10 +88,11 @@ private Q_SLOTS:
                     2, "--hole-ratio");
         expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.png"), "--mirror-views", "3"}, 2,
                     "--mirror-views must be 1, 2, 4 or 8");
+        // A wrong PCONV_DEFAULT_MODEL is the variable's mistake, not a missing shipped model.
         const Run noModel = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.png")},
                                      path("no-such-default.pconv"));
-        QCOMPARE(noModel.exitCode, 2);
-        QVERIFY2(noModel.err.contains("no default model was found"), qPrintable(noModel.err));
+        QCOMPARE(noModel.exitCode, 1);
+        QVERIFY2(noModel.err.contains("PCONV_DEFAULT_MODEL") && noModel.err.contains("no-such-default.pconv"), qPrintable(noModel.err));
     }
 
     // --init with --width widens a model, a narrower width is refused before any
@@ -165,6 +166,118 @@ private Q_SLOTS:
                                   "telea", "--force"});
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
         QCOMPARE(readImage(path("kept.png").toStdString()).size(), readImage(path("photo.png").toStdString()).size());
+    }
+
+    void outputsNeverReplaceInputs() {
+        // One mask for a folder, kept in the output folder under the name a result would take.
+        QDir().mkpath(path("own_in"));
+        QDir().mkpath(path("own_out"));
+        writeImageAtomic(path("own_in/a.jpg").toStdString(), photo(60, 80));
+        cv::Mat holes = cv::Mat::zeros(60, 80, CV_8UC1);
+        cv::circle(holes, {40, 30}, 8, 255, -1);
+        writeImageAtomic(path("own_out/a.png").toStdString(), holes);
+        const std::string mask = readBytes(path("own_out/a.png"));
+        expectError({"inpaint", "--input", path("own_in"), "--mask", path("own_out/a.png"), "--output", path("own_out"), "--method", "ns", "--force"},
+                    1, "would be written over it");
+        QCOMPARE(readBytes(path("own_out/a.png")), mask);
+
+        // Model files: writing over an input loses it (compact would round away its 32-bit weights), --force or not.
+        QVERIFY(runPconv({"init-model", "--out", path("own_a.pconv"), "--depth", "2", "--width", "2", "--force"}).exitCode == 0);
+        QVERIFY(runPconv({"init-model", "--out", path("own_b.pconv"), "--depth", "2", "--width", "2", "--seed", "1", "--force"}).exitCode == 0);
+        const std::string model = readBytes(path("own_a.pconv"));
+        expectError({"average", "--out", path("own_a.pconv"), path("own_a.pconv"), path("own_b.pconv"), "--force"}, 1, "is also the input");
+        expectError({"compact", "--model", path("own_a.pconv"), "--out", path("own_a.pconv"), "--force"}, 1, "is also the input");
+        expectError({"convert", "--from", path("own_a.pconv"), "--to", path("own_a.pconv"), "--force"}, 1, "is also the input");
+        QCOMPARE(readBytes(path("own_a.pconv")), model);
+    }
+
+    void modelMistakesAreNamed() {
+        QVERIFY(runPconv({"init-model", "--out", path("named.pconv"), "--depth", "2", "--width", "2", "--force"}).exitCode == 0);
+        QVERIFY(runPconv({"convert", "--from", path("named.pconv"), "--to", path("named.pt"), "--force"}).exitCode == 0);
+        // A PyTorch export given as a model: say how to turn it into one.
+        expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("named_out.png"), "--model",
+                     path("named.pt")},
+                    1, "pconv convert --from");
+        expectError({"init-model", "--out", path("huge.pconv"), "--width", "1024"}, 2, "--width");
+        QVERIFY(!QFile::exists(path("huge.pconv")));
+    }
+
+    void noHolesIsAWarning() {
+        writeImageAtomic(path("empty_mask.png").toStdString(), cv::Mat::zeros(120, 160, CV_8UC1));
+        const Run run = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("empty_mask.png"), "--output", path("unchanged.png"),
+                                  "--method", "telea", "--force"});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(run.err.contains("has no holes"), qPrintable(run.err));
+        QCOMPARE(cv::norm(readImage(path("unchanged.png").toStdString()), readImage(path("photo.png").toStdString()), cv::NORM_INF), 0.0);
+    }
+
+    void masksSkipsAnUnreadablePhoto() {
+        QDir().mkpath(path("mixed_photos"));
+        writeImageAtomic(path("mixed_photos/good.png").toStdString(), photo(40, 40));
+        writeBytes(path("mixed_photos/broken.png"), "not a png");
+        const Run run = runPconv({"masks", "--count", "2", "--min-units", "1", "--max-units", "2", "--size", "32", "--out-masks",
+                                  path("mixed_masks"), "--images", path("mixed_photos"), "--out-images", path("mixed_samples")});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("broken.png"), qPrintable(run.err));
+        QVERIFY(QFile::exists(path("mixed_samples/good_001.png")));
+        QCOMPARE(QDir(path("mixed_samples")).entryList(QDir::Files).size(), 2);
+    }
+
+    void optionsThatDoNothingAreNamed() {
+        const QStringList base = {"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("unused.png")};
+        // Options of another method are warned of, not refused: a script may loop over methods with one set of options.
+        Run run = runPconv(base + QStringList{"--method", "telea", "--model", path("any.pconv"), "--mirror-views", "8", "--force"});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(run.err.contains("--model is ignored: it is for --method pconv only") && run.err.contains("--mirror-views is ignored"),
+                 qPrintable(run.err));
+        run = runPconv(base + QStringList{"--method", "pconv", "--model", path("own_a.pconv"), "--radius", "5", "--mirror-views", "1", "--force"});
+        QVERIFY2(run.exitCode == 0 && run.err.contains("--radius is ignored"), qPrintable(run.err));
+        // --quality with a lossless format is a mistake about the output itself.
+        QFile::remove(path("unused.png"));
+        expectError(base + QStringList{"--method", "telea", "--quality", "80"}, 2, "--quality is for .jpg and .webp results");
+        QVERIFY(!QFile::exists(path("unused.png")));
+        // `pconv init-model` takes yes|no like `pconv train`.
+        const Run init = runPconv({"init-model", "--out", path("skips.pconv"), "--depth", "2", "--width", "2", "--scale-skips-separately", "yes",
+                                   "--force"});
+        QVERIFY2(init.exitCode == 0, qPrintable(init.err));
+        // The extra argument of `pconv info FILE EXTRA` is the one named.
+        expectError({"info", path("skips.pconv"), "extra-word"}, 2, "unexpected argument 'extra-word'");
+        const Run help = runPconv({"help"});
+        QVERIFY2(help.exitCode == 0 && help.out.contains("Commands:"), qPrintable(help.err));
+    }
+
+    void singleImageWithMaskFolder() {
+        QDir().mkpath(path("one_masks"));
+        cv::Mat holes = cv::Mat::zeros(120, 160, CV_8UC1);
+        cv::circle(holes, {80, 60}, 10, 255, -1);
+        writeImageAtomic(path("one_masks/photo.png").toStdString(), holes);
+        writeImageAtomic(path("one_masks/other.png").toStdString(), cv::Mat::zeros(120, 160, CV_8UC1));
+        const Run run = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("one_masks"), "--output", path("by_stem.png"), "--method",
+                                  "telea", "--force"});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        cv::Mat expected;
+        cv::inpaint(readImage(path("photo.png").toStdString()), holes, expected, 3, cv::INPAINT_TELEA);
+        QCOMPARE(cv::norm(readImage(path("by_stem.png").toStdString()), expected, cv::NORM_INF), 0.0);
+        // Two masks for one image name: refused, not picked by chance.
+        writeImageAtomic(path("one_masks/photo.bmp").toStdString(), holes);
+        expectError({"inpaint", "--input", path("photo.png"), "--mask", path("one_masks"), "--output", path("by_stem.png"), "--method", "telea",
+                     "--force"},
+                    1, "are both masks for images named 'photo.*'");
+    }
+
+    void alphaDroppedByJpegIsAWarning() {
+        cv::Mat rgba(40, 40, CV_8UC4, cv::Scalar(30, 60, 90, 200));
+        writeImageAtomic(path("rgba.png").toStdString(), rgba);
+        cv::Mat holes = cv::Mat::zeros(40, 40, CV_8UC1);
+        holes(cv::Rect(10, 10, 8, 8)).setTo(255);
+        writeImageAtomic(path("rgba_mask.png").toStdString(), holes);
+        Run run = runPconv({"inpaint", "--input", path("rgba.png"), "--mask", path("rgba_mask.png"), "--output", path("rgba_out.jpg"), "--method",
+                            "telea", "--force"});
+        QVERIFY2(run.exitCode == 0 && run.err.contains("alpha channel"), qPrintable(run.err));
+        run = runPconv({"inpaint", "--input", path("rgba.png"), "--mask", path("rgba_mask.png"), "--output", path("rgba_out.png"), "--method",
+                        "telea", "--force"});
+        QVERIFY2(run.exitCode == 0 && !run.err.contains("alpha"), qPrintable(run.err));
+        QCOMPARE(readImage(path("rgba_out.png").toStdString()).channels(), 4);
     }
 
     void teleaEqualsCvInpaint() {
@@ -286,6 +399,40 @@ private Q_SLOTS:
                                   path("no-such-folder/report.md")});
         QCOMPARE(bad.exitCode, 1);
         QVERIFY2(bad.err.contains("no-such-folder") && !bad.out.contains("| hole ratio |"), qPrintable(bad.out + bad.err));
+
+        // An existing report, an image as the report, results inside the test folder: all refused before the run.
+        const std::string report = readBytes(path("report.md"));
+        const QStringList telea = {"eval", "--images", path("eval_images"), "--masks", path("eval_masks"), "--method", "telea"};
+        expectError(telea + QStringList{"--report", path("report.md")}, 1, "already exists; pass --force");
+        QCOMPARE(readBytes(path("report.md")), report);
+        const std::string image = readBytes(path("eval_images/case0.png"));
+        expectError(telea + QStringList{"--report", path("eval_images/case0.png"), "--force"}, 1, "is an image file name");
+        QCOMPARE(readBytes(path("eval_images/case0.png")), image);
+        expectError(telea + QStringList{"--out", path("eval_images/results")}, 1, "lies in the --images folder");
+        QVERIFY(!QFileInfo::exists(path("eval_images/results")));
+        // A second run into the same --out folder asks first.
+        QCOMPARE(runPconv(telea + QStringList{"--out", path("eval_out")}).exitCode, 0);
+        QVERIFY(QFile::exists(path("eval_out/case0_telea.png")) && QFile::exists(path("eval_out/case0_truth.png")));
+        expectError(telea + QStringList{"--out", path("eval_out")}, 1, "already holds case0_truth.png");
+        QCOMPARE(runPconv(telea + QStringList{"--out", path("eval_out"), "--force"}).exitCode, 0);
+        expectError({"eval", "--images", path("eval_images"), "--masks", path("eval_masks"), "--method", "telea,telea"}, 2, "given twice");
+        expectError({"eval", "--images", path("photo.png"), "--generate", "1", "--method", "telea"}, 1, "is a file, but the photo folder must be a folder");
+    }
+
+    void evalExactResultIsNotInfinite() {
+        // A black image: Telea fills it exactly, so that case's PSNR is infinite.
+        QDir().mkpath(path("flat_images"));
+        QDir().mkpath(path("flat_masks"));
+        writeImageAtomic(path("flat_images/flat.png").toStdString(), cv::Mat::zeros(64, 64, CV_8UC3));
+        writeImageAtomic(path("flat_images/ramp.png").toStdString(), photo(64, 64));
+        cv::Mat holes = cv::Mat::zeros(64, 64, CV_8UC1);
+        holes.rowRange(20, 29).setTo(255);  // ratio 0.14 for both
+        writeImageAtomic(path("flat_masks/flat.png").toStdString(), holes);
+        writeImageAtomic(path("flat_masks/ramp.png").toStdString(), holes);
+        const Run run = runPconv({"eval", "--images", path("flat_images"), "--masks", path("flat_masks"), "--method", "telea"});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(!run.out.contains("| inf"), qPrintable(run.out));
+        QVERIFY2(run.out.contains("| 0.10-0.20 | 2 |") && run.out.contains("1 result(s) equal their truth exactly"), qPrintable(run.out));
     }
 
     void benchOnATinyNet() {

@@ -2,6 +2,7 @@
 // and atomic writes that never leave a half-written or clobbered file.
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
+#include "pconv/pending_temp_files.h"
 
 #include "test_files.h"
 
@@ -220,6 +221,18 @@ private Q_SLOTS:
         writeImageAtomic(path("rgba.png").toStdString(), rgba);
         QCOMPARE(cv::countNonZero(readMask(path("rgba.png").toStdString())), 1);
 
+        // Black strokes on a transparent layer: the opaque pixels are the holes.
+        cv::Mat layer(4, 4, CV_8UC4, cv::Scalar(0, 0, 0, 0));
+        layer.at<cv::Vec4b>(1, 2) = {0, 0, 0, 255};
+        layer.at<cv::Vec4b>(3, 0) = {0, 0, 0, 40};
+        writeImageAtomic(path("layer.png").toStdString(), layer);
+        const cv::Mat layerHoles = readMask(path("layer.png").toStdString());
+        QCOMPARE(cv::countNonZero(layerHoles), 2);
+        QCOMPARE(int(layerHoles.at<uchar>(1, 2)), 255);
+        // All opaque black is no hole at all, not all hole.
+        writeImageAtomic(path("opaque.png").toStdString(), cv::Mat(4, 4, CV_8UC4, cv::Scalar(0, 0, 0, 255)));
+        QCOMPARE(cv::countNonZero(readMask(path("opaque.png").toStdString())), 0);
+
         cv::Mat deep(4, 4, CV_16UC1, cv::Scalar(0));
         deep.at<ushort>(3, 3) = 1;  // a 16-bit 1 is still a hole
         writeImageAtomic(path("deep.png").toStdString(), deep);
@@ -233,6 +246,21 @@ private Q_SLOTS:
         QCOMPARE(readImage(file.toStdString()).at<cv::Vec3b>(0, 0)[0], uchar(9));
         const QStringList temps = QDir(dir.path()).entryList(QStringList() << "*.tmp*", QDir::Files | QDir::Hidden);
         QVERIFY2(temps.isEmpty(), qPrintable(temps.join(",")));
+    }
+
+    void pendingTempFilesAreRemovedOnRequest() {
+        // What the SIGINT/SIGTERM handler does: remembered temp files go, forgotten ones (renamed into place) stay.
+        writeBytes(path(".pending.tmp1"), "half written");
+        writeBytes(path(".done.tmp2"), "renamed already");
+        const int pending = rememberTempFile(path(".pending.tmp1").toStdString());
+        const int done = rememberTempFile(path(".done.tmp2").toStdString());
+        QVERIFY(pending >= 0 && done >= 0 && pending != done);
+        forgetTempFile(done);
+        removePendingTempFiles();
+        QVERIFY(!QFile::exists(path(".pending.tmp1")));
+        QVERIFY(QFile::exists(path(".done.tmp2")));
+        forgetTempFile(pending);
+        QFile::remove(path(".done.tmp2"));
     }
 
     void failedWriteKeepsExistingFile() {

@@ -165,7 +165,10 @@ private Q_SLOTS:
             QFAIL("no error");
         } catch (const InvalidArgument& e) {
             qunsetenv("PCONV_MEMORY_LIMIT_MB");
-            QVERIFY2(QString(e.what()).contains("crop or resize strategy"), e.what());
+            // The image's own size (not the padded one) and the ways out.
+            QVERIFY2(QString(e.what()).contains("a 300x300 image") && QString(e.what()).contains("--hd-strategy crop") &&
+                         QString(e.what()).contains("PCONV_MEMORY_LIMIT_MB"),
+                     e.what());
         }
         // The estimate grows with the image and the width.
         ModelConfig paper = ModelConfig::paper();

@@ -194,8 +194,12 @@ void BatchMaskDialog::startGeneration() {
                 },
                 cancelFlag.get());
             QMetaObject::invokeMethod(this, [this, result] {
-                status_->setText(result.cancelled ? tr("Cancelled after %1 masks and %2 samples.").arg(result.masksWritten).arg(result.samplesWritten)
-                                                  : tr("Wrote %1 masks and %2 masked samples.").arg(result.masksWritten).arg(result.samplesWritten));
+                QString text = result.cancelled ? tr("Cancelled after %1 masks and %2 samples.").arg(result.masksWritten).arg(result.samplesWritten)
+                                                : tr("Wrote %1 masks and %2 masked samples.").arg(result.masksWritten).arg(result.samplesWritten);
+                if (!result.skippedPhotos.empty())
+                    text += " " + tr("Skipped %n unreadable photo(s): %1", "", static_cast<int>(result.skippedPhotos.size()))
+                                      .arg(QString::fromStdString(result.skippedPhotos.front()));
+                status_->setText(text);
                 showThumbnails();
                 Q_EMIT generationFinished(result.masksWritten, result.samplesWritten, result.cancelled);
             });

@@ -45,6 +45,7 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
         if (spec->isFlag) {
             if (inlineValue) throw usageError("--" + name + " takes no value");
             values_[name] = "1";
+            given_.insert(name);
             continue;
         }
         std::string value;
@@ -55,6 +56,7 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
             value = args[++i];
         }
         if (values_.count(name) && !spec->repeatable) throw usageError("--" + name + " is given twice");
+        given_.insert(name);
         values_[name] = values_.count(name) ? values_[name] + "," + value : value;
     }
     for (const auto& spec : specs_) {
@@ -65,6 +67,8 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
 }
 
 bool ArgParser::has(const std::string& name) const { return values_.count(name) > 0; }
+
+bool ArgParser::given(const std::string& name) const { return given_.count(name) > 0; }
 
 std::string ArgParser::get(const std::string& name) const {
     auto it = values_.find(name);

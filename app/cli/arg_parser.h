@@ -3,6 +3,7 @@
 // --flag switches, generated --help text, and usage errors that name the command.
 #include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -34,7 +35,8 @@ public:
     // --help was asked for. Throws UsageError.
     bool parse(const std::vector<std::string>& args);
 
-    bool has(const std::string& name) const;
+    bool has(const std::string& name) const;  // given, or has a default
+    bool given(const std::string& name) const;  // on the command line
     std::string get(const std::string& name) const;
     // A repeatable option's values, each occurrence also split at commas; empty when not given.
     std::vector<std::string> getList(const std::string& name) const;
@@ -44,6 +46,7 @@ public:
     bool flagSet(const std::string& name) const { return has(name); }
 
     std::string help() const;
+    const std::string& command() const { return command_; }  // "pconv inpaint"
     // "pconv inpaint: <message> (see 'pconv inpaint --help')"
     UsageError usageError(const std::string& message) const;
 
@@ -60,6 +63,7 @@ private:
     std::string command_, summary_, epilog_, synopsis_;
     std::vector<Spec> specs_;
     std::map<std::string, std::string> values_;
+    std::set<std::string> given_;
 };
 
 } // namespace pconv::cli

@@ -43,7 +43,7 @@ int runConvert(const Args& args) {
     const std::string from = parser.get("from"), to = parser.get("to");
     std::error_code ec;
     if (!std::filesystem::exists(from, ec)) throw FileError(from, "no such file");
-    checkOutputFile(to, parser.flagSet("force"));
+    checkOutputFile(to, parser.flagSet("force"), {from});
     const bool fromPconv = isPconvModelFile(from);
     if (!fromPconv && isReadableCheckpoint(from))
         throw FileError(from, "is a training checkpoint, not a model: convert the run's model.pconv or best.pconv");

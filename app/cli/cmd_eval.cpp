@@ -10,6 +10,8 @@
 #include "pconv/image_io.h"
 #include "pconv/threads.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -34,25 +36,46 @@ int runEval(const Args& args) {
     parser.option("out", "DIR", "write every result as <case>_<method>.png, with <case>_truth.png and <case>_mask.png");
     parser.option("report", "FILE.md", "also write the table to this file");
     parser.option("threads", "N", "CPU threads (0 = all cores)", "0");
+    parser.flag("force", "overwrite the --report file, or --out files of the same names, if they exist");
     if (!parser.parse(args)) {
         std::cout << parser.help();
         return 0;
     }
     if (parser.has("masks") == parser.has("generate")) throw parser.usageError("give either --masks DIR or --generate N");
     setThreadCount(parser.getInt("threads", 0, 1024));
-    if (parser.has("report")) checkOutputFile(parser.get("report"), true);  // before the run, not after it
+    const bool force = parser.flagSet("force");
+    // Checked before the run, not after it.
+    if (parser.has("report")) {
+        if (hasImageExtension(parser.get("report")))
+            throw FileError(parser.get("report"), "is an image file name, but the report is a markdown table: give one such as report.md");
+        checkOutputFile(parser.get("report"), force);
+    }
+    if (parser.has("out"))
+        for (const char* inputFolder : {"images", "masks"})
+            if (parser.has(inputFolder) && isWithinFolder(parser.get("out"), parser.get(inputFolder)))
+                throw FileError(parser.get("out"), std::string("lies in the --") + inputFolder + " folder " + parser.get(inputFolder) +
+                                                       ", whose subfolders are searched too: its results would become test cases of the next run; choose another folder");
 
-    std::vector<NamedInpainter> methods;
-    std::string modelNote;
-    for (const std::string& name : parser.getList("method")) {
+    const std::vector<std::string> names = parser.getList("method");
+    std::vector<Method> chosen;
+    for (const std::string& name : names) {
         const auto method = parseMethod(name);
         if (!method) throw parser.usageError("--method must be pconv, telea or ns, got '" + name + "'");
-        if (*method == Method::PConv) {
+        if (std::find(chosen.begin(), chosen.end(), *method) != chosen.end())
+            throw parser.usageError("--method " + name + " is given twice; each method is one column");
+        chosen.push_back(*method);
+    }
+    warnOfOptionsOfUnusedMethods(parser, chosen);
+    std::vector<NamedInpainter> methods;
+    std::string modelNote;
+    for (size_t i = 0; i < names.size(); ++i) {
+        const std::string& name = names[i];
+        if (chosen[i] == Method::PConv) {
             const std::string modelPath = modelPathOrDefault(parser, "--method pconv needs --model FILE (no default model was found)");
             methods.push_back({name, std::shared_ptr<const Inpainter>(makePConvInpainter(PConvModel::load(modelPath), pconvOptionsFromArgs(parser)))});
             modelNote = modelPath + ", " + parser.get("mirror-views") + " mirror view(s)";
         } else {
-            methods.push_back({name, std::shared_ptr<const Inpainter>(makeClassicalInpainter(*method, parser.getDouble("radius", 0.1, 1000)))});
+            methods.push_back({name, std::shared_ptr<const Inpainter>(makeClassicalInpainter(chosen[i], parser.getDouble("radius", 0.1, 1000)))});
         }
     }
 
@@ -60,6 +83,12 @@ int runEval(const Args& args) {
                            ? loadEvalCases(parser.get("images"), parser.get("masks"))
                            : generateEvalCases(parser.get("images"), parser.getInt("size", 16, 8192), parser.getInt("generate", 1, 100000),
                                                parser.getSeed("seed"));
+    if (parser.has("out") && !force) {
+        const auto written = evalOutputNames(cases, methods);
+        for (const auto& name : written)
+            if (std::filesystem::exists(std::filesystem::path(parser.get("out")) / name))
+                throw FileError(parser.get("out"), "already holds " + name + " from an earlier run; choose another folder, or pass --force to overwrite");
+    }
     TerminalProgress progress("eval", static_cast<int>(cases.size() * methods.size()));
     const EvalReport report = evaluate(cases, methods, parser.get("out"), [&](int done, int) { progress.update(done); });
     progress.finish();

@@ -30,19 +30,39 @@ std::vector<fs::path> imagesIn(const fs::path& dir) {
     return files;
 }
 
+// A mask folder's masks by file stem; two masks of one stem would leave the choice to chance.
+std::map<std::string, fs::path> masksByStem(const fs::path& maskDir) {
+    std::map<std::string, fs::path> masks;
+    for (const auto& m : imagesIn(maskDir)) {
+        const auto [it, added] = masks.emplace(m.stem().string(), m);
+        if (!added)
+            throw FileError(maskDir.string(), "'" + it->second.filename().string() + "' and '" + m.filename().string() +
+                                                  "' are both masks for images named '" + m.stem().string() + ".*'; keep one of them");
+    }
+    return masks;
+}
+
+// The formats --quality applies to.
+bool isLossyImageName(const std::string& path) {
+    const std::string ext = lowercaseExtension(path);
+    return ext == ".jpg" || ext == ".jpeg" || ext == ".webp";
+}
+
+// The formats OpenCV writes with an alpha channel.
+bool keepsAlpha(const std::string& path) {
+    const std::string ext = lowercaseExtension(path);
+    return ext == ".png" || ext == ".webp" || ext == ".tif" || ext == ".tiff";
+}
+
 // A folder run names each result after its image's stem, always as PNG (lossless).
 std::string resultName(const fs::path& image) {
     return image.stem().string() + ".png";
 }
 
-bool sameFile(const fs::path& a, const fs::path& b) {
-    std::error_code ec;
-    return fs::exists(a, ec) && fs::exists(b, ec) && fs::equivalent(a, b, ec);
-}
-
 std::unique_ptr<Inpainter> makeInpainterFromArgs(const ArgParser& parser) {
     const auto method = parseMethod(parser.get("method"));
     if (!method) throw parser.usageError("--method must be pconv, telea or ns, got '" + parser.get("method") + "'");
+    warnOfOptionsOfUnusedMethods(parser, {*method});
     if (*method != Method::PConv) return makeClassicalInpainter(*method, parser.getDouble("radius", 0.1, 1000));
     const PConvInpaintOptions options = pconvOptionsFromArgs(parser);
     return makePConvInpainter(PConvModel::load(modelPathOrDefault(
@@ -70,30 +90,36 @@ void inpaintOne(const Inpainter& inpainter, const HdOptions& hd, const std::stri
                                       imagePath + "' is " + std::to_string(image.cols) + "x" + std::to_string(image.rows) +
                                       " (sizes must match)");
     checkInpaintInputs(image, holes);
+    const int holePixels = cv::countNonZero(holes);
+    if (holePixels == 0)
+        std::cerr << "pconv inpaint: warning: mask '" << maskPath << "' has no holes (no non-zero pixel), so '" << imagePath
+                  << "' is written unchanged\n";
     // Nothing is left to fill from: the result is flat grey, which is rarely what was meant.
-    if (cv::countNonZero(holes) == holes.rows * holes.cols)
+    if (holePixels == holes.rows * holes.cols)
         std::cerr << "pconv inpaint: warning: mask '" << maskPath << "' covers all of '" << imagePath
                   << "', so nothing is left to fill from (is the mask inverted, or is it an image?)\n";
+    if (image.channels() == 4 && !keepsAlpha(outputPath))
+        std::cerr << "pconv inpaint: warning: '" << imagePath << "' has an alpha channel, which " << fs::path(outputPath).extension().string()
+                  << " cannot store; write .png, .webp or .tif to keep it\n";
     // A JPEG result keeps the photo's EXIF and colour profile.
     writeImageAtomic(outputPath, *inpaintLarge(inpainter, image, holes, hd), quality, photo.metadata);
 }
 
 int inpaintFolder(const Inpainter& inpainter, const HdOptions& hd, const ArgParser& parser) {
     const fs::path inputDir = parser.get("input"), maskArg = parser.get("mask"), outputDir = parser.get("output");
+    if (parser.given("quality")) throw parser.usageError("--quality is for .jpg and .webp results, but a folder's results are PNG (lossless)");
     const int quality = parser.getInt("quality", 1, 100);
     if (fs::exists(outputDir) && !fs::is_directory(outputDir))
         throw FileError(outputDir.string(), "input is a folder, so --output must be a folder, but this is a file");
-    if (sameFile(inputDir, outputDir))
+    if (sameFile(inputDir.string(), outputDir.string()))
         throw FileError(outputDir.string(), "output folder is the input folder; choose another so no original is overwritten");
     const bool oneMask = !fs::is_directory(maskArg);
-    if (!oneMask && sameFile(maskArg, outputDir))
+    if (!oneMask && sameFile(maskArg.string(), outputDir.string()))
         throw FileError(outputDir.string(), "output folder is the mask folder; choose another so no mask is overwritten");
     cv::Mat sharedHoles;
     if (oneMask) sharedHoles = readMask(maskArg.string());
 
-    std::map<std::string, fs::path> masksByStem;
-    if (!oneMask)
-        for (const auto& m : imagesIn(maskArg)) masksByStem[m.stem().string()] = m;
+    const auto masks = oneMask ? std::map<std::string, fs::path>{} : masksByStem(maskArg);
 
     const auto images = imagesIn(inputDir);
     if (images.empty()) throw FileError(inputDir.string(), "no images found (png, jpg, webp, bmp, tiff ...)");
@@ -105,6 +131,12 @@ int inpaintFolder(const Inpainter& inpainter, const HdOptions& hd, const ArgPars
             throw FileError(inputDir.string(), "'" + it->second.filename().string() + "' and '" + image.filename().string() + "' would both be written as " +
                                                    resultName(image) + "; rename one of them");
     }
+    // One mask for all may sit in the output folder under a result's name.
+    if (oneMask)
+        for (const auto& image : images)
+            if (sameFile((outputDir / resultName(image)).string(), maskArg.string()))
+                throw FileError(maskArg.string(), "is the mask, but the result of '" + image.filename().string() +
+                                                      "' would be written over it; choose another output folder");
     if (!fs::exists(outputDir) && hasImageExtension(outputDir.string()))
         throw FileError(outputDir.string(), "input is a folder, so --output must be a folder, but this is an image file name");
     // Earlier results are the user's too: a second run into the same folder asks first, before any work.
@@ -128,8 +160,8 @@ int inpaintFolder(const Inpainter& inpainter, const HdOptions& hd, const ArgPars
             if (oneMask) {
                 inpaintOne(inpainter, hd, image.string(), sharedHoles, maskArg.string(), output.string(), quality);
             } else {
-                const auto it = masksByStem.find(image.stem().string());
-                if (it == masksByStem.end())
+                const auto it = masks.find(image.stem().string());
+                if (it == masks.end())
                     throw FileError(image.string(), "no mask named '" + image.stem().string() + ".*' in " + maskArg.string());
                 inpaintOne(inpainter, hd, image.string(), readMask(it->second.string()), it->second.string(), output.string(), quality);
             }
@@ -178,14 +210,23 @@ int runInpaint(const Args& args) {
     const auto inpainter = makeInpainterFromArgs(parser);
 
     if (fs::is_directory(input)) return inpaintFolder(*inpainter, hd, parser);
-    if (fs::is_directory(mask)) throw FileError(mask, "is a folder, but --input is a single image: give a mask file");
+    // A mask folder for one image: its mask is the one of the image's name.
+    std::string maskFile = mask;
+    if (fs::is_directory(mask)) {
+        const auto masks = masksByStem(mask);
+        const auto it = masks.find(fs::path(input).stem().string());
+        if (it == masks.end()) throw FileError(mask, "holds no mask named '" + fs::path(input).stem().string() + ".*' for " + input);
+        maskFile = it->second.string();
+    }
     if (sameFile(input, output)) throw FileError(output, "output is the input image; refusing to overwrite the original");
-    if (sameFile(mask, output)) throw FileError(output, "output is the mask; refusing to overwrite it");
+    if (sameFile(maskFile, output)) throw FileError(output, "output is the mask; refusing to overwrite it");
     if (fs::is_directory(output, ec)) throw FileError(output, "is a folder; give a file name such as result.png");
     // A wrong name, a missing folder or an existing file is refused before the fill, not after it.
     if (!hasImageExtension(output)) throw FileError(output, "not an image file name: give one such as result.png or result.jpg");
+    if (parser.given("quality") && !isLossyImageName(output))
+        throw parser.usageError("--quality is for .jpg and .webp results; " + fs::path(output).filename().string() + " is stored lossless");
     checkOutputFile(output, parser.flagSet("force"));
-    inpaintOne(*inpainter, hd, input, readMask(mask), mask, output, parser.getInt("quality", 1, 100));
+    inpaintOne(*inpainter, hd, input, readMask(maskFile), maskFile, output, parser.getInt("quality", 1, 100));
     std::cout << "Wrote " << output << "\n";
     return 0;
 }

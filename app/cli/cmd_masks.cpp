@@ -102,10 +102,12 @@ int runMasks(const Args& args) {
         bar->update(done);
     });
     if (bar) bar->finish();
+    for (const auto& skipped : result.skippedPhotos) std::cerr << "pconv masks: skipped " << skipped << "\n";
     std::cout << "Wrote " << result.masksWritten << " masks to " << options.maskFolder;
     if (result.samplesWritten) std::cout << " and " << result.samplesWritten << " masked samples to " << options.sampleFolder;
+    if (!result.skippedPhotos.empty()) std::cout << " (" << result.skippedPhotos.size() << " unreadable photo(s) skipped)";
     std::cout << "\n";
-    return 0;
+    return result.skippedPhotos.empty() ? 0 : 1;
 }
 
 } // namespace pconv::cli

@@ -22,7 +22,8 @@ int runInitModel(const Args& args) {
     parser.option("width", "W", "channels of the first level (the paper: 64)", "64");
     parser.option("norm", "KIND", "normalisation layers: batch, instance or none", "batch");
     parser.option("full-res-channels", "C", "channels of a full-resolution 5x5 stem feeding the last decoder layer (0 = none)", "0");
-    parser.flag("scale-skips-separately", "decoder layers renormalise upsampled and skip inputs each by its own mask coverage");
+    parser.option("scale-skips-separately", "yes|no", "decoder layers renormalise upsampled and skip inputs each by its own mask coverage",
+                  "no");
     parser.option("seed", "S", "random seed for the weights", "0");
     parser.flag("force", "overwrite FILE if it exists");
     if (!parser.parse(args)) {
@@ -31,12 +32,14 @@ int runInitModel(const Args& args) {
     }
     ModelConfig config;
     config.depth = parser.getInt("depth", 1, 9);
-    config.width = parser.getInt("width", 1, 1024);
+    config.width = parser.getInt("width", 1, 256);
     const auto norm = parseNormKind(parser.get("norm"));
     if (!norm) throw parser.usageError("--norm must be batch, instance or none, got '" + parser.get("norm") + "'");
     config.norm = *norm;
-    config.fullResChannels = parser.getInt("full-res-channels", 0, 1024);
-    config.scaleSkipsSeparately = parser.flagSet("scale-skips-separately");
+    config.fullResChannels = parser.getInt("full-res-channels", 0, 256);
+    const std::string scaleSkips = parser.get("scale-skips-separately");
+    if (scaleSkips != "yes" && scaleSkips != "no") throw parser.usageError("--scale-skips-separately must be yes or no, got '" + scaleSkips + "'");
+    config.scaleSkipsSeparately = scaleSkips == "yes";
     const std::string out = parser.get("out");
     checkOutputFile(out, parser.flagSet("force"));
 
@@ -54,8 +57,9 @@ int runInfo(const Args& args) {
     parser.option("model", "FILE", "model file (.pconv) or checkpoint (checkpoint.pt)", std::nullopt, true);
     parser.epilog("The file may also be given alone: pconv info FILE");
     // `pconv info FILE` is what people type first.
-    const bool bareFile = args.size() == 1 && !args[0].empty() && args[0][0] != '-';
-    if (!parser.parse(bareFile ? Args{"--model", args[0]} : args)) {
+    Args withOption = args;
+    if (!args.empty() && !args[0].empty() && args[0][0] != '-') withOption.insert(withOption.begin(), "--model");
+    if (!parser.parse(withOption)) {
         std::cout << parser.help();
         return 0;
     }
@@ -119,7 +123,7 @@ int runAverage(const Args& args) {
         if (!path.empty()) paths.push_back(path);
     if (paths.size() < 2) throw parser.usageError("give at least two models to average (--model A --model B ...)");
     const std::string out = parser.get("out");
-    checkOutputFile(out, parser.flagSet("force"));
+    checkOutputFile(out, parser.flagSet("force"), paths);
     std::vector<PConvModel> models;
     for (const auto& path : paths) {
         models.push_back(PConvModel::load(path));
@@ -149,7 +153,8 @@ int runCompact(const Args& args) {
     }
     if (parser.has("model") == parser.has("checkpoint")) throw parser.usageError("give either --model or --checkpoint");
     const std::string in = parser.has("model") ? parser.get("model") : parser.get("checkpoint"), out = parser.get("out");
-    checkOutputFile(out, parser.flagSet("force"));
+    // In place would trade the full-precision original for its rounding.
+    checkOutputFile(out, parser.flagSet("force"), {in});
     std::error_code ec;
     const auto before = std::filesystem::file_size(in, ec);
     std::uintmax_t after = 0;

@@ -4,6 +4,7 @@
 #include "terminal_progress.h"
 
 #include "pconv/errors.h"
+#include "pconv/pending_temp_files.h"
 #include "pconv/train/trainer.h"
 #include "local_workers.h"
 
@@ -135,7 +136,7 @@ int runTrain(const Args& args) {
     if (!o.resumeCheckpoint.empty() && !o.initModel.empty()) throw parser.usageError("--resume and --init do not go together");
     o.vggFile = parser.get("vgg");
     o.model.depth = parser.getInt("depth", 1, 9);
-    o.model.width = parser.has("width") ? parser.getInt("width", 1, 1024) : 64;
+    o.model.width = parser.has("width") ? parser.getInt("width", 1, 256) : 64;
     // The same command line again plus --resume is fine; a different width is not a resume.
     if (parser.has("width") && !o.resumeCheckpoint.empty()) {
         const int resumedWidth = readCheckpointSummary(o.resumeCheckpoint).config.width;
@@ -149,7 +150,7 @@ int runTrain(const Args& args) {
     o.model.norm = *norm;
     if (parser.has("full-res-channels")) {
         if (!o.resumeCheckpoint.empty()) throw parser.usageError("--full-res-channels cannot change a resumed run's architecture");
-        o.model.fullResChannels = parser.getInt("full-res-channels", 0, 1024);
+        o.model.fullResChannels = parser.getInt("full-res-channels", 0, 256);
         if (!o.initModel.empty()) o.initFullResChannels = o.model.fullResChannels;
     }
     if (parser.has("scale-skips-separately")) {
@@ -236,8 +237,7 @@ int runTrain(const Args& args) {
 
     const TrainResult result = trainer.run(callbacks);
     activeTrainer = nullptr;
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    removeTempFilesOnTermination();  // back to main()'s handlers
     if (tty) std::cerr << "\r\033[K";
     if (o.parallel.rank != 0) return 0;  // rank 0 reports
     std::cout << (result.stopped ? "Stopped" : "Finished") << " at step " << result.step << ".\n"

@@ -3,6 +3,7 @@
 #include "commands.h"
 
 #include "pconv/errors.h"
+#include "pconv/pending_temp_files.h"
 
 #include <cstdio>
 #include <exception>
@@ -39,13 +40,14 @@ int main(int argc, char** argv) {
     const std::map<std::string, std::function<int(const Args&)>> commands = {
         {"inpaint", runInpaint}, {"masks", runMasks}, {"init-model", runInitModel}, {"info", runInfo}, {"average", runAverage}, {"compact", runCompact}, {"train", runTrain}, {"eval", runEval}, {"bench", runBench}, {"convert", runConvert}};
 
+    pconv::removeTempFilesOnTermination();  // Ctrl+C or kill leaves no half-written .tmp files
     if (argc < 2) {
         std::cerr << kUsage;
         return 2;
     }
     std::string command = argv[1];
     Args args(argv + 2, argv + argc);
-    if (command == "--help" || command == "-h") {
+    if (command == "--help" || command == "-h" || (command == "help" && args.empty())) {
         std::cout << kUsage;
         return 0;
     }

@@ -1,11 +1,20 @@
 #include "model_argument.h"
 
 #include "pconv/default_model.h"
+#include "pconv/errors.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
 
 namespace pconv::cli {
 
 std::string modelPathOrDefault(const ArgParser& parser, const std::string& ifMissing) {
     if (parser.has("model")) return parser.get("model");
+    // The variable overrides the shipped model; a wrong one is its own mistake, not a missing models/ file.
+    if (const char* env = std::getenv("PCONV_DEFAULT_MODEL"); env && *env && !std::filesystem::is_regular_file(env))
+        throw FileError(env, "named by PCONV_DEFAULT_MODEL, is not a model file; fix or unset the variable, or give --model FILE");
     const auto shipped = findDefaultModel(currentExecutablePath());
     if (!shipped) throw parser.usageError(ifMissing);
     return *shipped;
@@ -25,6 +34,17 @@ PConvInpaintOptions pconvOptionsFromArgs(const ArgParser& parser) {
     if (!isMirrorViewCount(views) || std::to_string(views) != text)
         throw parser.usageError("--mirror-views must be " + mirrorViewCountsText() + ", got '" + text + "'");
     return PConvInpaintOptions{views};
+}
+
+void warnOfOptionsOfUnusedMethods(const ArgParser& parser, const std::vector<Method>& methods) {
+    const bool pconv = std::find(methods.begin(), methods.end(), Method::PConv) != methods.end();
+    const bool classical = std::any_of(methods.begin(), methods.end(), [](Method m) { return m != Method::PConv; });
+    auto warn = [&](const std::string& option, const std::string& forWhat) {
+        std::cerr << parser.command() << ": warning: --" << option << " is ignored: it is for " << forWhat << " only\n";
+    };
+    for (const char* option : {"model", "mirror-views"})
+        if (!pconv && parser.given(option)) warn(option, "--method pconv");
+    if (!classical && parser.given("radius")) warn("radius", "--method telea and ns");
 }
 
 } // namespace pconv::cli

@@ -16,4 +16,9 @@ std::string modelPathOrDefault(const ArgParser& parser, const std::string& ifMis
 void addMirrorViewsOption(ArgParser& parser);
 PConvInpaintOptions pconvOptionsFromArgs(const ArgParser& parser);
 
+// Warns (on stderr) of --model and --mirror-views when no method is pconv, and of
+// --radius when none is telea or ns: an option that silently does nothing misleads,
+// but a script that loops over methods with one set of options should still run.
+void warnOfOptionsOfUnusedMethods(const ArgParser& parser, const std::vector<Method>& methods);
+
 } // namespace pconv::cli

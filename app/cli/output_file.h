@@ -1,11 +1,20 @@
 #pragma once
 // The one check every subcommand makes of a file it is about to write, before any work:
-// its folder exists, it is not a folder, and it is new unless --force was given.
+// its folder exists, it is not a folder, it is not one of the command's own inputs, and it
+// is new unless --force was given.
 #include <string>
+#include <vector>
 
 namespace pconv::cli {
 
-// Throws FileError naming the path and the problem.
-void checkOutputFile(const std::string& path, bool overwriteAllowed);
+// True when both paths exist and name the same file (other spellings and links included).
+bool sameFile(const std::string& a, const std::string& b);
+
+// Throws FileError naming the path and the problem. An input is never overwritten, --force
+// or not: the command would read it and replace it with what it made from it.
+void checkOutputFile(const std::string& path, bool overwriteAllowed, const std::vector<std::string>& inputs = {});
+
+// True when `inner` is `outer` or lies anywhere below it (after resolving both).
+bool isWithinFolder(const std::string& inner, const std::string& outer);
 
 } // namespace pconv::cli

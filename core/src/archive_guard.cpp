@@ -61,7 +61,7 @@ std::vector<unsigned char> inflateCapped(const unsigned char* data, std::size_t 
 
 } // namespace
 
-void checkTorchArchiveIsSafe(const std::string& path) {
+bool checkTorchArchiveIsSafe(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     const std::vector<unsigned char> b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     auto bad = [&](const std::string& why) { return FileError(path, "not a readable model file (" + why + ")"); };
@@ -76,6 +76,7 @@ void checkTorchArchiveIsSafe(const std::string& path) {
     if (end == std::string::npos) throw bad("no zip directory: truncated or not an archive");
     const std::size_t entries = le(b, end + 10, 2);
     std::size_t at = le(b, end + 16, 4);
+    bool torchScript = false;
     for (std::size_t e = 0; e < entries; ++e) {
         if (at + 46 > b.size() || le(b, at, 4) != 0x02014b50) throw bad("damaged zip directory");
         const std::uint32_t method = le(b, at + 10, 2), compressed = le(b, at + 20, 4), nameLength = le(b, at + 28, 2);
@@ -87,6 +88,7 @@ void checkTorchArchiveIsSafe(const std::string& path) {
             return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
         };
         // data.pkl, constants.pkl and the code's .debug_pkl source maps are all pickles.
+        if (endsWith("/constants.pkl")) torchScript = true;
         const bool code = endsWith(".py"), pickle = endsWith("pkl");
         if (!code && !pickle) continue;
         const std::uint64_t cap = code ? kMaxCodeBytes : kMaxPickleBytes;
@@ -109,6 +111,7 @@ void checkTorchArchiveIsSafe(const std::string& path) {
         while (std::getline(lines, line))
             if (!isExpectedCodeLine(line)) throw bad("unexpected code in entry '" + name + "'");
     }
+    return torchScript;
 }
 
 } // namespace pconv

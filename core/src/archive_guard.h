@@ -12,7 +12,8 @@
 namespace pconv {
 
 // Throws FileError naming the file when it is not a zip archive whose code entries
-// look like ours.
-void checkTorchArchiveIsSafe(const std::string& path);
+// look like ours. Returns whether it is a TorchScript archive (what LibTorch's
+// OutputArchive writes: it has constants.pkl) rather than Python's torch.save() file.
+bool checkTorchArchiveIsSafe(const std::string& path);
 
 } // namespace pconv

@@ -41,9 +41,8 @@ std::vector<HoleRatioRange> paperBuckets() {
 }
 
 std::vector<EvalCase> loadEvalCases(const std::string& imageFolder, const std::string& maskFolder) {
-    std::error_code ec;
-    if (!fs::is_directory(imageFolder, ec)) throw FileError(imageFolder, "image folder does not exist");
-    if (!fs::is_directory(maskFolder, ec)) throw FileError(maskFolder, "mask folder does not exist");
+    checkFolderExists(imageFolder, "image folder");
+    checkFolderExists(maskFolder, "mask folder");
     const auto images = listImagesRecursive(imageFolder), masks = listImagesRecursive(maskFolder);
     if (images.empty()) throw FileError(imageFolder, "no images found");
     if (masks.empty()) throw FileError(maskFolder, "no masks found");
@@ -80,6 +79,7 @@ std::vector<EvalCase> loadEvalCases(const std::string& imageFolder, const std::s
 std::vector<EvalCase> generateEvalCases(const std::string& photoFolder, int size, int perBucket, std::uint64_t seed, int cacheLongSide) {
     if (size < 16) throw InvalidArgument("evaluation size must be at least 16 px");
     if (perBucket < 1) throw InvalidArgument("cases per bucket must be at least 1");
+    checkFolderExists(photoFolder, "photo folder");  // before the loader calls it a training folder
     TrainingDataOptions options;
     options.photoFolder = photoFolder;
     options.size = size;
@@ -109,6 +109,22 @@ std::vector<EvalCase> generateEvalCases(const std::string& photoFolder, int size
     return cases;
 }
 
+namespace {
+std::string truthName(const EvalCase& c) { return c.name + "_truth.png"; }
+std::string maskName(const EvalCase& c) { return c.name + "_mask.png"; }
+std::string resultName(const EvalCase& c, const NamedInpainter& m) { return c.name + "_" + m.name + ".png"; }
+} // namespace
+
+std::vector<std::string> evalOutputNames(const std::vector<EvalCase>& cases, const std::vector<NamedInpainter>& methods) {
+    std::vector<std::string> names;
+    for (const auto& c : cases) {
+        names.push_back(truthName(c));
+        names.push_back(maskName(c));
+        for (const auto& m : methods) names.push_back(resultName(c, m));
+    }
+    return names;
+}
+
 EvalReport evaluate(const std::vector<EvalCase>& cases, const std::vector<NamedInpainter>& methods, const std::string& outFolder,
                     const std::function<void(int, int)>& progress) {
     if (methods.empty()) throw InvalidArgument("no methods to evaluate");
@@ -133,18 +149,21 @@ EvalReport evaluate(const std::vector<EvalCase>& cases, const std::vector<NamedI
             }
         if (bucket < 0) ++report.outsideBuckets;
         if (!outFolder.empty()) {
-            writeImageAtomic((fs::path(outFolder) / (c.name + "_truth.png")).string(), c.image);
-            writeImageAtomic((fs::path(outFolder) / (c.name + "_mask.png")).string(), c.holes);
+            writeImageAtomic((fs::path(outFolder) / truthName(c)).string(), c.image);
+            writeImageAtomic((fs::path(outFolder) / maskName(c)).string(), c.holes);
         }
         for (size_t m = 0; m < methods.size(); ++m) {
             const cv::Mat result = methods[m].inpainter->inpaint(c.image, c.holes);
             if (!outFolder.empty())
-                writeImageAtomic((fs::path(outFolder) / (c.name + "_" + methods[m].name + ".png")).string(), result);
+                writeImageAtomic((fs::path(outFolder) / resultName(c, methods[m])).string(), result);
             if (bucket >= 0) {
                 Scores& s = report.scores[m][static_cast<size_t>(bucket)];
                 s.count += 1;
                 s.l1Percent += meanAbsoluteErrorPercent(c.image, result);
-                s.psnr += psnr(c.image, result);
+                const double resultPsnr = psnr(c.image, result);
+                const bool exact = std::isinf(resultPsnr);
+                if (exact) ++report.exactResults;
+                s.psnr += exact ? kPsnrCeiling : resultPsnr;
                 s.ssim += ssim(c.image, result);
             }
             if (progress) progress(++done, total);
@@ -185,6 +204,9 @@ std::string EvalReport::markdown() const {
             }
         out << "\n";
     }
+    if (exactResults > 0)
+        out << "\n" << exactResults << " result(s) equal their truth exactly; their PSNR counts as " << std::defaultfloat << kPsnrCeiling
+            << " dB, not infinity.\n";
     if (outsideBuckets > 0) out << "\n" << outsideBuckets << " case(s) had a hole ratio outside 0.01-0.6 and are not in the table.\n";
     return out.str();
 }

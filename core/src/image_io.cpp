@@ -1,4 +1,5 @@
 #include "pconv/image_io.h"
+#include "pconv/pending_temp_files.h"
 
 #include "jpeg_segments.h"
 #include "pconv/errors.h"
@@ -125,7 +126,12 @@ cv::Mat binarizeMask(const cv::Mat& mask) {
     cv::Mat colourMax = planes[0].clone();
     for (int c = 1; c < std::min(channels, 3); ++c) cv::max(colourMax, planes[c], colourMax);
     cv::Mat hole = colourMax != 0;  // CV_8U, 255 where true
-    if (channels == 4) hole &= (planes[3] != 0);
+    if (channels == 4) {
+        const cv::Mat opaque = planes[3] != 0;
+        // Black strokes on a transparent layer: the alpha channel alone draws the holes.
+        const bool alphaDrawn = cv::countNonZero(hole) == 0 && cv::countNonZero(opaque) < static_cast<int>(opaque.total());
+        hole = alphaDrawn ? opaque : (hole & opaque);
+    }
     return hole;
 }
 
@@ -142,6 +148,13 @@ namespace {
 fs::path folderOf(const fs::path& target) { return target.has_parent_path() ? target.parent_path() : fs::path("."); }
 } // namespace
 
+void checkFolderExists(const std::string& path, const std::string& what) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) return;
+    if (fs::exists(path, ec)) throw FileError(path, "is a file, but the " + what + " must be a folder");
+    throw FileError(path, what + " does not exist");
+}
+
 void checkWritablePath(const std::string& path) {
     const fs::path target(path), dir = folderOf(target);
     std::error_code ec;
@@ -156,6 +169,11 @@ void writeFileAtomic(const std::string& path, const std::vector<unsigned char>& 
 
     std::random_device rd;
     const fs::path temp = dir / ("." + target.filename().string() + ".tmp" + std::to_string(rd() % 1000000));
+    // Removed by a signal handler if the process is stopped before the rename.
+    struct Remembered {
+        int slot;
+        ~Remembered() { forgetTempFile(slot); }
+    } remembered{rememberTempFile(temp.string())};
     std::FILE* f = std::fopen(temp.c_str(), "wb");
     if (!f) throw FileError(path, std::string("cannot write: ") + std::strerror(errno));
     const bool wrote = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
@@ -178,8 +196,7 @@ PhotoMetadata readPhotoMetadata(const std::string& path) { return jpegMetadata(r
 
 void writeImageAtomic(const std::string& path, const cv::Mat& image, int jpegQuality, const PhotoMetadata& metadata) {
     if (image.empty()) throw FileError(path, "refusing to write an empty image");
-    std::string ext = fs::path(path).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string ext = lowercaseExtension(path);
     if (ext.empty()) throw FileError(path, "no file extension: cannot tell which image format to write (use .png or .jpg)");
     if (!hasImageExtension(path)) throw FileError(path, "cannot write images as " + ext + ": use .png, .jpg, .webp, .bmp or .tif");
     std::vector<int> params;
@@ -211,9 +228,14 @@ cv::Mat attachAlpha(const cv::Mat& colour, const cv::Mat& alphaSource) {
     return merged;
 }
 
-bool hasImageExtension(const std::string& path) {
+std::string lowercaseExtension(const std::string& path) {
     std::string ext = fs::path(path).extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    return ext;
+}
+
+bool hasImageExtension(const std::string& path) {
+    const std::string ext = lowercaseExtension(path);
     static const char* known[] = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".pgm", ".ppm", ".pbm", ".pnm", ".jp2", ".exr", ".hdr"};
     return std::any_of(std::begin(known), std::end(known), [&](const char* k) { return ext == k; });
 }

@@ -32,8 +32,7 @@ void ensureFolder(const std::string& folder, const char* what) {
 }
 
 std::vector<fs::path> photosIn(const std::string& folder) {
-    std::error_code ec;
-    if (!fs::is_directory(folder, ec)) throw FileError(folder, "image folder does not exist");
+    checkFolderExists(folder, "image folder");
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(folder))
         if (entry.is_regular_file() && hasImageExtension(entry.path().string())) files.push_back(entry.path());
@@ -83,6 +82,8 @@ MaskBatchResult generateMaskBatch(const MaskBatchOptions& options, const std::fu
     const int total = options.count * (1 + static_cast<int>(photos.size()));
     MaskBatchResult result;
     auto stopped = [&] { return cancel && cancel->load(); };
+    // A skipped photo counts as its samples done, so the bar still ends full.
+    auto filesDone = [&] { return result.masksWritten + result.samplesWritten + options.count * static_cast<int>(result.skippedPhotos.size()); };
 
     std::vector<cv::Mat> masks;
     for (int j = 0; j < options.count; ++j) {
@@ -91,16 +92,23 @@ MaskBatchResult generateMaskBatch(const MaskBatchOptions& options, const std::fu
         writeImageAtomic((fs::path(options.maskFolder) / ("mask_" + numbered(j, options.count) + ".png")).string(), mask.holes);
         ++result.masksWritten;
         if (!photos.empty()) masks.push_back(std::move(mask.holes));
-        if (progress) progress(result.masksWritten, total);
+        if (progress) progress(filesDone(), total);
     }
     for (const auto& photoPath : photos) {
-        const cv::Mat photo = coverAndCrop(readImage(photoPath.string()), options.generator.width, options.generator.height);
+        cv::Mat photo;
+        try {
+            photo = coverAndCrop(readImage(photoPath.string()), options.generator.width, options.generator.height);
+        } catch (const FileError& e) {
+            result.skippedPhotos.push_back(e.what());
+            if (progress) progress(filesDone(), total);
+            continue;
+        }
         for (int j = 0; j < options.count; ++j) {
             if (stopped()) return result.cancelled = true, result;
             const auto name = photoPath.stem().string() + "_" + numbered(j, options.count) + ".png";
             writeImageAtomic((fs::path(options.sampleFolder) / name).string(), maskedSample(photo, masks[j]));
             ++result.samplesWritten;
-            if (progress) progress(result.masksWritten + result.samplesWritten, total);
+            if (progress) progress(filesDone(), total);
         }
     }
     return result;

@@ -69,7 +69,12 @@ PConvModel PConvModel::create(const ModelConfig& config, std::uint64_t seed) {
     auto state = std::make_shared<State>();
     state->config = config;
     torch::manual_seed(seed);
-    state->network = nn::PConvUNet(config);
+    try {
+        state->network = nn::PConvUNet(config);
+    } catch (const std::exception& e) {  // c10::Error or std::bad_alloc from the allocator
+        throw InvalidArgument("cannot build a " + describe(config) + " network (" + firstLine(e.what()) +
+                              "): not enough memory? Choose a smaller width or depth");
+    }
     nn::useChannelsLast(*state->network);
     state->network->eval();
     return PConvModel(std::move(state));
@@ -82,7 +87,9 @@ PConvModel PConvModel::load(const std::string& path) {
     if (fs::is_directory(path, ec)) throw FileError(path, "is a directory, expected a model file");
     if (fs::file_size(path, ec) == 0) throw FileError(path, "model file is empty");
 
-    checkTorchArchiveIsSafe(path);
+    if (!checkTorchArchiveIsSafe(path))
+        throw FileError(path, "is a PyTorch torch.save() file, not a PConv Studio model: turn a PyTorch PConv checkpoint into one with "
+                              "pconv convert --from " + path + " --to model.pconv");
     torch::serialize::InputArchive archive;
     try {
         archive.load_from(path);

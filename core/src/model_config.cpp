@@ -38,10 +38,11 @@ std::optional<InputNormalization> parseInputNormalization(const std::string& tex
 void validate(const ModelConfig& config) {
     if (config.depth < 1 || config.depth > 9)
         throw InvalidArgument("model depth must be between 1 and 9, got " + std::to_string(config.depth));
-    if (config.width < 1 || config.width > 1024)
-        throw InvalidArgument("model width must be between 1 and 1024, got " + std::to_string(config.width));
-    if (config.fullResChannels < 0 || config.fullResChannels > 1024)
-        throw InvalidArgument("full-resolution channels must be between 0 and 1024, got " + std::to_string(config.fullResChannels));
+    // 256 is four times the paper's width: about 0.5 G parameters (2 GB) at depth 8.
+    if (config.width < 1 || config.width > 256)
+        throw InvalidArgument("model width must be between 1 and 256, got " + std::to_string(config.width));
+    if (config.fullResChannels < 0 || config.fullResChannels > 256)
+        throw InvalidArgument("full-resolution channels must be between 0 and 256, got " + std::to_string(config.fullResChannels));
 }
 
 double estimateInferenceBytes(const ModelConfig& config, int height, int width) {

@@ -29,15 +29,16 @@ cv::Mat padTo(const cv::Mat& m, int bottom, int right) {
 
 // Whole-image inference on a huge photo can need tens of GB: refuse up front with
 // a way out rather than let the machine swap or the allocator abort.
-void checkMemory(const ModelConfig& config, int height, int width) {
+void checkMemory(const ModelConfig& config, const cv::Size& imageSize, const cv::Size& paddedSize) {
     double limitMb = 6000;
     if (const char* env = std::getenv("PCONV_MEMORY_LIMIT_MB"); env && *env) limitMb = std::atof(env);
-    const double neededMb = estimateInferenceBytes(config, height, width) / (1024.0 * 1024.0);
+    const double neededMb = estimateInferenceBytes(config, paddedSize.height, paddedSize.width) / (1024.0 * 1024.0);
     if (limitMb > 0 && neededMb > limitMb)
-        throw InvalidArgument("a " + std::to_string(width) + "x" + std::to_string(height) + " image needs about " +
-                              std::to_string(static_cast<long>(neededMb)) + " MB for whole-image inference with this model (limit " +
+        throw InvalidArgument("a " + std::to_string(imageSize.width) + "x" + std::to_string(imageSize.height) + " image needs about " +
+                              std::to_string(static_cast<long>(neededMb)) + " MB to be filled in one piece by this model (limit " +
                               std::to_string(static_cast<long>(limitMb)) +
-                              " MB): use the crop or resize strategy (--hd-strategy crop), or set PCONV_MEMORY_LIMIT_MB");
+                              " MB): fill it in crops around the holes (pconv inpaint --hd-strategy crop) or at a smaller size (a "
+                              "smaller --hd-resize-limit), or raise PCONV_MEMORY_LIMIT_MB");
 }
 
 // One view of the NCHW input: optionally transposed (rows for columns), then flipped
@@ -78,7 +79,7 @@ protected:
         const int multiple = config.sizeMultiple();
         const int bottom = paddingFor(image.rows, multiple), right = paddingFor(image.cols, multiple);
 
-        checkMemory(config, image.rows + bottom, image.cols + right);
+        checkMemory(config, image.size(), {image.cols + right, image.rows + bottom});
         const cv::Mat rgb = padTo(nn::toRgbFloat(image), bottom, right);
         const cv::Mat paddedHoles = padTo(holes, bottom, right);
 

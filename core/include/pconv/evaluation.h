@@ -52,8 +52,17 @@ struct EvalReport {
     std::vector<HoleRatioRange> buckets;
     std::vector<std::vector<Scores>> scores;  // [method][bucket]
     int outsideBuckets = 0;                   // cases whose hole ratio is in no bucket
+    int exactResults = 0;                     // results equal to their truth, counted as kPsnrCeiling dB
     std::string markdown() const;             // one table: a row per bucket, L1 / PSNR / SSIM per method
 };
+
+// A result equal to the truth has an infinite PSNR, which would make its whole
+// bucket's mean infinite; it counts as this many dB instead (about what one grey
+// level off in one channel of one pixel scores in a 256 x 256 image).
+constexpr double kPsnrCeiling = 100.0;
+
+// The files evaluate() writes into its outFolder, in order.
+std::vector<std::string> evalOutputNames(const std::vector<EvalCase>& cases, const std::vector<NamedInpainter>& methods);
 
 // Runs every method on every case. progress(done, total); a non-empty outFolder
 // receives <case>_<method>.png for every result, and <case>_truth.png and

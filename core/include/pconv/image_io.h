@@ -24,7 +24,9 @@ cv::Mat readImage(const std::string& path, std::int64_t maxPixels = maxImagePixe
 
 // Reads a hole mask: any non-zero pixel is a hole (OpenCV's cv::inpaint and
 // IOPaint's convention). Colour masks count a pixel as a hole when any colour
-// channel is non-zero; a fully transparent pixel is never a hole.
+// channel is non-zero; a fully transparent pixel is never a hole. A mask whose colour
+// is black everywhere but whose alpha varies (black strokes on a transparent layer)
+// has its holes where it is opaque.
 // Returns CV_8UC1 with 255 = hole, 0 = valid.
 cv::Mat readMask(const std::string& path, std::int64_t maxPixels = maxImagePixels());
 
@@ -48,6 +50,10 @@ Photo readPhoto(const std::string& path, std::int64_t maxPixels = maxImagePixels
 // A JPEG gets `metadata` (the source photo's EXIF and colour profile); other formats drop it.
 void writeImageAtomic(const std::string& path, const cv::Mat& image, int jpegQuality = 95, const PhotoMetadata& metadata = {});
 
+// Throws FileError unless path is an existing folder, saying whether it is missing or
+// a file; `what` names the folder's role, e.g. "mask folder".
+void checkFolderExists(const std::string& path, const std::string& what);
+
 // Throws FileError unless a file could be written at path: its folder exists and path is
 // not a folder. Lets a command refuse a bad output path before it does any work.
 void checkWritablePath(const std::string& path);
@@ -61,5 +67,8 @@ cv::Mat attachAlpha(const cv::Mat& colour, const cv::Mat& alphaSource);
 
 // True when the file extension names an image format OpenCV can read.
 bool hasImageExtension(const std::string& path);
+
+// ".jpg" for "Photo.JPG"; empty when there is no extension.
+std::string lowercaseExtension(const std::string& path);
 
 } // namespace pconv

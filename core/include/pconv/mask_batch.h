@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace pconv {
 
@@ -23,9 +24,11 @@ struct MaskBatchResult {
     int masksWritten = 0;
     int samplesWritten = 0;
     bool cancelled = false;
+    std::vector<std::string> skippedPhotos;  // "<file>: <why>" for each photo that could not be read
 };
 
 // progress(done, total) is called after every file; set *cancel to stop early.
+// An unreadable photo is skipped (and listed), not the end of the batch.
 // Throws FileError / InvalidArgument for bad folders or options.
 MaskBatchResult generateMaskBatch(const MaskBatchOptions& options,
                                   const std::function<void(int done, int total)>& progress = {},

@@ -94,15 +94,14 @@ std::shared_ptr<const TrainingPhotos> TrainingPhotos::load(const TrainingDataOpt
     const bool fromSamples = !options.sampleFolder.empty();
     const std::string folder = fromSamples ? options.sampleFolder : options.photoFolder;
     if (folder.empty()) throw InvalidArgument("no training photo folder given");
-    if (!fs::is_directory(folder, ec))
-        throw FileError(folder, fromSamples ? "masked-sample folder does not exist" : "training photo folder does not exist");
+    checkFolderExists(folder, fromSamples ? "masked-sample folder" : "training photo folder");
     if (options.size < 16) throw InvalidArgument("training size must be at least 16 px");
     auto files = listImagesRecursive(folder);
     if (files.empty()) throw FileError(folder, "no photos found (jpg, png, webp, bmp, tiff; searched recursively)");
     const size_t mainCount = files.size();
     if (!options.extraFolder.empty()) {
         if (fromSamples) throw InvalidArgument("extra training images go with a photo folder, not with masked samples");
-        if (!fs::is_directory(options.extraFolder, ec)) throw FileError(options.extraFolder, "extra training folder does not exist");
+        checkFolderExists(options.extraFolder, "extra training folder");
         const auto extra = listImagesRecursive(options.extraFolder);
         if (extra.empty()) throw FileError(options.extraFolder, "no images found (jpg, png, webp, bmp, tiff; searched recursively)");
         // An extra folder inside the photo folder must not turn validation photos into training ones.
@@ -159,7 +158,7 @@ std::shared_ptr<const TrainingPhotos> TrainingPhotos::load(const TrainingDataOpt
         if (fromSamples) holes.push_back(std::move(loaded[i].holes));
     }
     if (!options.maskFolder.empty()) {
-        if (!fs::is_directory(options.maskFolder, ec)) throw FileError(options.maskFolder, "mask folder does not exist");
+        checkFolderExists(options.maskFolder, "mask folder");
         for (const auto& file : listImagesRecursive(options.maskFolder)) photos->masks.push_back(readMask(file));
         if (photos->masks.empty()) throw FileError(options.maskFolder, "no mask images found");
     }
