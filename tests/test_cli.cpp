@@ -491,6 +491,15 @@ private Q_SLOTS:
         expectError({"inpaint", "--input", path("in"), "--mask", path("masks/one.png"), "--output", path("out_twice"), "--method", "ns"}, 1,
                     "would both be written as one.png");
         QVERIFY(!QFileInfo::exists(path("out_twice")));
+
+        // A run that writes nothing leaves no empty output folder behind.
+        QFile::remove(path("in/one.png"));
+        QDir().mkpath(path("unmatched_masks"));
+        writeImageAtomic(path("unmatched_masks/zzz.png").toStdString(), cv::Mat::zeros(60, 80, CV_8UC1));
+        run = runPconv({"inpaint", "--input", path("in"), "--mask", path("unmatched_masks"), "--output", path("out_none"), "--method", "ns"});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.out.contains("Inpainted 0 of 3"), qPrintable(run.out));
+        QVERIFY(!QFileInfo::exists(path("out_none")));
     }
 };
 

@@ -149,6 +149,7 @@ int inpaintFolder(const Inpainter& inpainter, const HdOptions& hd, const ArgPars
                                                     (existing.size() > 1 ? " and " + std::to_string(existing.size() - 1) + " more result(s)" : "") +
                                                     " of these images; choose another folder, or pass --force to overwrite them");
     }
+    const bool outputIsNew = !fs::exists(outputDir);
     fs::create_directories(outputDir);
 
     TerminalProgress progress("inpaint", static_cast<int>(images.size()));
@@ -173,6 +174,8 @@ int inpaintFolder(const Inpainter& inpainter, const HdOptions& hd, const ArgPars
         ++done;
     }
     progress.finish();
+    std::error_code ec;
+    if (outputIsNew && done == failed) fs::remove(outputDir, ec);  // no empty folder left behind by a run that wrote nothing
     std::cout << "Inpainted " << (done - failed) << " of " << done << " images into " << outputDir.string() << "\n";
     return failed == 0 ? 0 : 1;
 }
