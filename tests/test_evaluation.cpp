@@ -102,6 +102,22 @@ private Q_SLOTS:
         const auto cases = loadEvalCases(images.toStdString(), masks.toStdString());
         QCOMPARE(int(cases.size()), 2);
         QCOMPARE(holeRatio(cases[1].holes), 0.5);
+        // Two images of one stem in subfolders: distinct case names (so --out files do not collide).
+        QDir().mkpath(images + "/more");
+        writeImageAtomic((images + "/more/a.png").toStdString(), cv::Mat(20, 30, CV_8UC3, cv::Scalar::all(60)));
+        const auto withTwin = loadEvalCases(images.toStdString(), masks.toStdString());
+        QCOMPARE(int(withTwin.size()), 3);
+        QVERIFY(withTwin[0].name != withTwin[1].name && withTwin[0].name != withTwin[2].name && withTwin[1].name != withTwin[2].name);
+        QVERIFY(QDir(images + "/more").removeRecursively());
+        // Two masks of one stem: which one is meant is unknown.
+        writeImageAtomic((masks + "/a.bmp").toStdString(), cv::Mat::zeros(20, 30, CV_8UC1));
+        try {
+            loadEvalCases(images.toStdString(), masks.toStdString());
+            QFAIL("no error");
+        } catch (const FileError& e) {
+            QVERIFY2(QString(e.what()).contains("two or more masks named 'a.*'"), e.what());
+        }
+        QVERIFY(QFile::remove(masks + "/a.bmp"));
         // One image with a mask of its name and one without: a missing mask, named, not a pairing in sorted order.
         QVERIFY(QFile::rename(masks + "/b.png", masks + "/c.png"));
         try {

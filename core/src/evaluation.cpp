@@ -13,6 +13,7 @@
 #include <iomanip>
 #include <map>
 #include <random>
+#include <set>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -47,7 +48,9 @@ std::vector<EvalCase> loadEvalCases(const std::string& imageFolder, const std::s
     if (images.empty()) throw FileError(imageFolder, "no images found");
     if (masks.empty()) throw FileError(maskFolder, "no masks found");
     std::map<std::string, std::string> maskByStem;
-    for (const auto& m : masks) maskByStem[fs::path(m).stem().string()] = m;
+    std::set<std::string> ambiguousStems;  // two masks of one name: which is meant is unknown
+    for (const auto& m : masks)
+        if (!maskByStem.emplace(fs::path(m).stem().string(), m).second) ambiguousStems.insert(fs::path(m).stem().string());
     size_t matched = 0;
     std::string unmatched;
     for (const auto& i : images) {
@@ -60,12 +63,16 @@ std::vector<EvalCase> loadEvalCases(const std::string& imageFolder, const std::s
                                        std::to_string(matched) + " of the " + std::to_string(images.size()) +
                                        " images have a mask of their name; give every image one, or name none alike to pair them in sorted order)");
     const bool byStem = matched == images.size();
+    if (byStem && !ambiguousStems.empty())
+        throw FileError(maskFolder, "holds two or more masks named '" + *ambiguousStems.begin() + ".*'; keep one of them");
+    std::map<std::string, int> timesNamed;  // images of one stem in different subfolders get distinct case names
 
     std::vector<EvalCase> cases;
     for (size_t i = 0; i < images.size(); ++i) {
         const std::string maskPath = byStem ? maskByStem[fs::path(images[i]).stem().string()] : masks[i % masks.size()];
         EvalCase c;
         c.name = fs::path(images[i]).stem().string();
+        if (const int n = ++timesNamed[c.name]; n > 1) c.name += "-" + std::to_string(n);
         c.image = toEight(readImage(images[i]));
         c.holes = readMask(maskPath);
         if (c.holes.size() != c.image.size())
