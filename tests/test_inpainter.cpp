@@ -192,6 +192,25 @@ private Q_SLOTS:
         QVERIFY(cv::norm(fromPainted, painted, cv::NORM_INF, holes) > 0);
     }
 
+    // A hole far wider than any in training (a 300 px disc: 150 px deep) is filled with
+    // its surroundings' colours, not the flat lavender the network gives at full size.
+    void deepHoleTakesItsSurroundingsColour() {
+        const PConvModel model = PConvModel::load(PCONV_SOURCE_DIR "/models/default.pconv");
+        cv::Mat grass(512, 512, CV_8UC3);
+        for (int y = 0; y < grass.rows; ++y)
+            for (int x = 0; x < grass.cols; ++x) grass.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(40 + (x * 7 + y * 3) % 11), uchar(110 + y / 16), 90);
+        cv::Mat holes = cv::Mat::zeros(512, 512, CV_8UC1);
+        cv::circle(holes, {256, 256}, 150, 255, -1);
+        const cv::Scalar around = cv::mean(grass, holes == 0);
+        auto worstChannelOff = [&](const PConvInpaintOptions& options) {
+            const cv::Scalar inside = cv::mean(makePConvInpainter(model, options)->inpaint(grass, holes), holes);
+            return std::max({std::abs(inside[0] - around[0]), std::abs(inside[1] - around[1]), std::abs(inside[2] - around[2])});
+        };
+        const double coarse = worstChannelOff({1}), fullSize = worstChannelOff({1, 0});
+        QVERIFY2(coarse < 12, qPrintable(QString("mean fill is %1 levels off its surroundings").arg(coarse)));
+        QVERIFY2(coarse < fullSize, qPrintable(QString("coarse %1, full size %2").arg(coarse).arg(fullSize)));
+    }
+
     // The self-ensemble's fill is the mean of single-pass fills of the mirrored
     // photo, mirrored back (to 8-bit rounding); a random net is not mirror-symmetric,
     // so the ensemble really differs from one pass.

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <cstdlib>
 #include <vector>
@@ -74,7 +75,35 @@ public:
     Method method() const override { return Method::PConv; }
 
 protected:
+    // Holes deeper than the network ever saw in training come out a flat, wrong colour
+    // (lavender on grass): those images are filled at a scale where the deepest hole pixel
+    // is coarseHoleDepth px deep, and the fill is scaled back up (blurred, but of the
+    // surroundings' colours). models/README.md has the measurements.
     cv::Mat fill(const cv::Mat& image, const cv::Mat& holes) const override {
+        // With no known pixel at all there are no surroundings to take colours from.
+        const bool allHole = cv::countNonZero(holes) == static_cast<int>(holes.total());
+        const double depth = allHole ? 0 : deepestHolePixel(holes);
+        if (options_.maxHoleDepth <= 0 || depth <= options_.maxHoleDepth) return fillOnce(image, holes);
+        const double scale = options_.coarseHoleDepth / depth;
+        const cv::Size smallSize(std::max(1, cvRound(image.cols * scale)), std::max(1, cvRound(image.rows * scale)));
+        cv::Mat smallImage, smallHoles, filled;
+        cv::resize(image, smallImage, smallSize, 0, 0, cv::INTER_AREA);
+        // Any hole under a small pixel makes it a hole: never shrink the holes.
+        cv::resize(holes != 0, smallHoles, smallImage.size(), 0, 0, cv::INTER_AREA);
+        cv::resize(fillOnce(smallImage, smallHoles != 0), filled, image.size(), 0, 0, cv::INTER_CUBIC);
+        return filled;
+    }
+
+private:
+    static double deepestHolePixel(const cv::Mat& holes) {
+        cv::Mat distance;
+        cv::distanceTransform(holes != 0, distance, cv::DIST_L2, cv::DIST_MASK_5);
+        double deepest = 0;
+        cv::minMaxLoc(distance, nullptr, &deepest);
+        return deepest;
+    }
+
+    cv::Mat fillOnce(const cv::Mat& image, const cv::Mat& holes) const {
         const ModelConfig& config = model_.config();
         const int multiple = config.sizeMultiple();
         const int bottom = paddingFor(image.rows, multiple), right = paddingFor(image.cols, multiple);
@@ -99,7 +128,6 @@ protected:
         return nn::rgbFloatToLike(predicted.clone(), image);
     }
 
-private:
     PConvModel model_;
     PConvInpaintOptions options_;
 };

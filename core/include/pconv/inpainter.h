@@ -44,6 +44,12 @@ struct PConvInpaintOptions {
     // 1: one pass; 2: + left-right mirror; 4: + the up-down mirrors of both;
     // 8: + the transposes (rows for columns) of those four
     int mirrorViews = 2;
+    // Hole depth: a hole pixel's distance (px) to the nearest known pixel. When the deepest
+    // is beyond maxHoleDepth (beyond what the network was trained on), the image is filled
+    // at the scale that makes it coarseHoleDepth deep, and the fill scaled back up.
+    // maxHoleDepth 0: always at full resolution.
+    double maxHoleDepth = 48;
+    double coarseHoleDepth = 24;
 };
 
 // Whether `views` is a mirror-view count the network offers: 1, 2, 4 or 8 (the one list
