@@ -1,5 +1,6 @@
 // The PConv U-Net: the paper's size, shapes for several depths, and the property
 // that hole pixels of the input cannot influence the output.
+#include "pconv/cancellation.h"
 #include "pconv/errors.h"
 #include "pconv/nn/module_io.h"
 #include "pconv/nn/network_widening.h"
@@ -179,6 +180,30 @@ private Q_SLOTS:
         config.width = 4;
         PConvUNet net(config);
         QVERIFY_THROWS_EXCEPTION(c10::Error, net->forward(torch::randn({1, 3, 20, 24}), torch::ones({1, 1, 20, 24})));
+    }
+
+    // A pass asks whether to stop before every layer, so a cancel does not wait for the whole pass.
+    void cancellationStopsAPassBetweenLayers() {
+        ModelConfig config;
+        config.depth = 3;
+        config.width = 4;
+        PConvUNet net(config);
+        net->eval();
+        const auto image = torch::randn({1, 3, 16, 16}), mask = torch::ones({1, 1, 16, 16});
+        int asked = 0;
+        {
+            const pconv::CancellationScope never([&] { return ++asked, false; });
+            net->forward(image, mask);
+        }
+        QCOMPARE(asked, 2 * config.depth);
+        asked = 0;
+        {
+            const pconv::CancellationScope third([&] { return ++asked == 3; });
+            QVERIFY_THROWS_EXCEPTION(pconv::Cancelled, net->forward(image, mask));
+        }
+        QCOMPARE(asked, 3);
+        net->forward(image, mask);  // outside a scope nothing is asked
+        QCOMPARE(asked, 3);
     }
 
     void rejectsBadConfig() {

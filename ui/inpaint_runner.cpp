@@ -1,5 +1,6 @@
 #include "inpaint_runner.h"
 
+#include "pconv/cancellation.h"
 #include "pconv/errors.h"
 
 #include <QElapsedTimer>
@@ -27,6 +28,8 @@ void InpaintWorker::process(quint64 generation, const InpaintJob& job) {
         } else {
             inpainter = makeClassicalInpainter(job.method, job.radius);
         }
+        // Cancel stops a network pass between its layers, not only between crop regions.
+        const CancellationScope scope(isCancelled);
         std::atomic<bool> stop{false};
         const auto result = inpaintLarge(*inpainter, job.image, job.holes, job.hd,
                                          [&](int done, int total) {
@@ -39,6 +42,8 @@ void InpaintWorker::process(quint64 generation, const InpaintJob& job) {
             return;
         }
         Q_EMIT finished(generation, *result, timer.elapsed() / 1000.0);
+    } catch (const Cancelled&) {
+        Q_EMIT cancelled(generation);
     } catch (const std::exception& e) {
         // Never let an exception leave the worker thread.
         Q_EMIT failed(generation, QString::fromStdString(firstLine(e.what())));

@@ -57,7 +57,8 @@ public:
 
     // Queues a job and returns its generation.
     quint64 start(const InpaintJob& job);
-    // Stops the running job at its next checkpoint (between crop regions); its result is dropped.
+    // Stops the running job at its next checkpoint (between crop regions, or between the
+    // network's layers); its result is dropped.
     void cancel();
     // The image or mask changed: a result still being computed is now stale.
     void invalidate();

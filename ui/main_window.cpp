@@ -112,7 +112,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(runner_, &InpaintRunner::staleResultDropped, this,
             [this] { statusBar()->showMessage(tr("The image or mask changed while inpainting: that result was dropped."), 5000); });
     connect(runner_, &InpaintRunner::progress, this, [this](int done, int total) {
-        progress_->setRange(0, std::max(total, 1));
+        // A single piece of work has no steps to show: the bar stays a busy indicator, not "0%".
+        if (total <= 1) return;
+        progress_->setRange(0, total);
         progress_->setValue(done);
     });
     connect(runner_, &InpaintRunner::busyChanged, this, [this](bool busy) {
@@ -762,7 +764,9 @@ void MainWindow::inpaint() {
 }
 
 void MainWindow::cancelInpaint() {
-    if (runner_->isBusy()) runner_->cancel();
+    if (!runner_->isBusy()) return;
+    runner_->cancel();
+    statusBar()->showMessage(tr("Cancelling…"));
 }
 
 void MainWindow::onResult(const cv::Mat& result, double seconds) {

@@ -1,4 +1,5 @@
 #include "pconv/nn/pconv_unet.h"
+#include "pconv/cancellation.h"
 
 #include <torch/nn/functional/activation.h>
 #include <torch/nn/functional/upsampling.h>
@@ -96,6 +97,7 @@ torch::Tensor PConvUNetImpl::forward(const torch::Tensor& image, const torch::Te
     // Every stored feature map is already multiplied by its mask.
     std::vector<torch::Tensor> features{image * mask}, masks{mask};
     for (int level = 1; level <= depth; ++level) {
+        throwIfCancelled();  // a pass over a big photo takes seconds: stop between layers when asked
         auto [x, m] = encoder_[level - 1]->forwardMasked(features.back(), masks.back(), zeroInvalid);
         if (!encoder_norm_[level - 1].is_empty()) x = encoder_norm_[level - 1].forward(x);
         x = torch::GradMode::is_enabled() ? torch::relu(x) : x.relu_();
@@ -113,6 +115,7 @@ torch::Tensor PConvUNetImpl::forward(const torch::Tensor& image, const torch::Te
     torch::Tensor x = features[depth], m = masks[depth];
     for (int i = 0; i < depth; ++i) {
         const int level = depth - i;
+        throwIfCancelled();
         // Nearest upsampling commutes with masking, so x is masked at the low resolution.
         const auto input = torch::cat({upsample2x(x), features[level - 1]}, 1);
         const auto inputMask = torch::cat({upsample2x(m), masks[level - 1]}, 1);
