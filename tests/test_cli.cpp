@@ -309,8 +309,12 @@ private Q_SLOTS:
                  0);
         QCOMPARE(cv::norm(first, readMask(path("gen2/mask_002.png").toStdString()), cv::NORM_INF), 0.0);
         // A second batch into the same folders is refused unless asked for: it would mix with the first.
-        expectError(args, 1, "already holds masks");
+        expectError(args, 1, "already holds masks or samples of an earlier batch (mask_000.png");
         QVERIFY2(runPconv(args + QStringList{"--force"}).exitCode == 0, "--force writes among them");
+        // Samples among the photos would be photos to the next run.
+        expectError({"masks", "--count", "1", "--min-units", "1", "--max-units", "2", "--size", "64", "--out-masks", path("gen3"), "--images",
+                     path("photos"), "--out-images", path("photos")},
+                    1, "is the image folder");
         expectError({"masks", "--count", "2", "--min-units", "0", "--max-units", "0", "--out-masks", path("empty")}, 2, "every mask would be empty");
 
         QCOMPARE(runPconv({"masks", "--count", "2", "--min-units", "1", "--max-units", "1", "--size", "200x100", "--out-masks", path("ratio"),

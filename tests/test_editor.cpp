@@ -12,6 +12,7 @@
 
 #include "pconv/image_io.h"
 #include "pconv/model.h"
+#include "test_files.h"
 
 #include <QtTest>
 #include <QCheckBox>
@@ -93,6 +94,7 @@ private Q_SLOTS:
         QCOMPARE(canvas->mask().pixelColor(100, 60).red(), 0);
         QVERIFY(window.importMask(dir.filePath("mask.png")));
         QCOMPARE(canvas->mask().pixelColor(100, 60).red(), 255);
+        QVERIFY(!window.hasUnsavedWork());  // an imported mask is in a file already
         writeImageAtomic(dir.filePath("small.png").toStdString(), cv::Mat(10, 10, CV_8UC1, cv::Scalar(255)));
         QVERIFY(!window.importMask(dir.filePath("small.png")));
 
@@ -196,12 +198,18 @@ private Q_SLOTS:
         QCOMPARE(cv::norm(copied, window.result(), cv::NORM_INF), 0.0);
 
         // A photo of another size gets the pasted image's mask, scaled, as one undo step.
+        int strokeRows = 0;
+        for (int y = 0; y < 30; ++y) strokeRows += window.canvas()->mask().pixelColor(20, y).red() > 0;
         QVERIFY(window.openImage(dir.filePath("photo.png")));  // 200 x 120
         QCOMPARE(window.canvas()->mask().pixelColor(100, 60).red(), 0);
         QVERIFY(window.reusePreviousMask());
         QCOMPARE(window.undoStack()->count(), 1);
-        QCOMPARE(window.canvas()->mask().pixelColor(100, 60).red(), 255);  // (20, 15) scaled by 5 and 4
+        QCOMPARE(window.canvas()->mask().pixelColor(100, 60).red(), 255);  // (20, 15) scaled by 5, 15 rows cropped off the top
         QCOMPARE(window.canvas()->mask().pixelColor(100, 20).red(), 0);
+        // 40x30 to 200x120: scaled by 5 both ways to cover it and centred, not stretched by 5 and 4.
+        int scaledRows = 0;
+        for (int y = 0; y < 120; ++y) scaledRows += window.canvas()->mask().pixelColor(100, y).red() > 0;
+        QCOMPARE(scaledRows, 5 * strokeRows);
         window.undoStack()->undo();
         QCOMPARE(window.canvas()->mask().pixelColor(100, 60).red(), 0);
     }
@@ -258,8 +266,18 @@ private Q_SLOTS:
         QCOMPARE(readMask(QDir(dir.filePath("generated")).filePath(files[0]).toStdString()).cols, 64);
         QTRY_VERIFY(!dialog.isRunning());
 
-        // A missing output folder is reported, nothing runs.
+        // A second batch into the same folder is not written over the first unasked (headless: nobody to ask).
         QSignalSpy failed(&dialog, &BatchMaskDialog::generationFailed);
+        const QString firstMask = QDir(dir.filePath("generated")).filePath(files[0]);
+        const std::string before = readBytes(firstMask);
+        dialog.seedBox()->setValue(dialog.seedBox()->value() + 1);
+        QTest::mouseClick(dialog.generateButton(), Qt::LeftButton);
+        QCOMPARE(failed.count(), 1);
+        QVERIFY2(failed.at(0).at(0).toString().contains("earlier batch"), qPrintable(failed.at(0).at(0).toString()));
+        QCOMPARE(readBytes(firstMask), before);
+        failed.clear();
+
+        // A missing output folder is reported, nothing runs.
         dialog.maskFolderEdit()->clear();
         QTest::mouseClick(dialog.generateButton(), Qt::LeftButton);
         QCOMPARE(failed.count(), 1);

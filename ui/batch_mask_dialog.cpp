@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -158,6 +159,18 @@ void BatchMaskDialog::startGeneration() {
     else if (options.generator.maxUnits < options.generator.minUnits) problem = tr("Max units must be at least min units.");
     else if (useRatio_->isChecked() && ratioHigh_->value() < ratioLow_->value()) problem = tr("The hole ratio range is empty.");
     else if (!options.imageFolder.empty() && options.sampleFolder.empty()) problem = tr("Choose where the masked samples go.");
+    // Like `pconv masks` without --force: an earlier batch's files are not replaced unasked.
+    if (problem.isEmpty())
+        if (const QString earlier = QString::fromStdString(earlierBatchFile(options)); !earlier.isEmpty()) {
+            const QString question = tr("%1 already holds files of an earlier batch (%2 …). Files of the same names will be replaced.")
+                                         .arg(QFileInfo(earlier).absolutePath(), QFileInfo(earlier).fileName());
+            // Headless, nobody can agree to it.
+            const bool agreed = !qEnvironmentVariableIsSet("PCONV_NO_DIALOGS") &&
+                                QMessageBox::question(this, tr("Replace earlier masks?"), question + "\n\n" + tr("Write the new batch there?"),
+                                                      QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) == QMessageBox::Yes;
+            if (!agreed) problem = tr("Not generated: %1 already holds an earlier batch (%2). Choose an empty folder.")
+                                       .arg(QFileInfo(earlier).absolutePath(), QFileInfo(earlier).fileName());
+        }
     if (!problem.isEmpty()) {
         status_->setText(problem);
         Q_EMIT generationFailed(problem);

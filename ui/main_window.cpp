@@ -167,13 +167,7 @@ void MainWindow::createActions() {
         if (!path.isEmpty()) importMask(path);
     });
     importMaskAction_->setShortcut(QKeySequence("Ctrl+I"));
-    exportMaskAction_ = file->addAction(tr("&Export Mask…"), this, [this] {
-        QSettings settings;
-        const QString suggested = QDir(settings.value("folders/mask", QFileInfo(photoPath_).absolutePath()).toString())
-                                      .filePath(photoBaseName() + "_mask.png");
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export Mask"), suggested, tr("PNG (*.png)"));
-        if (!path.isEmpty()) exportMask(path);
-    });
+    exportMaskAction_ = file->addAction(tr("&Export Mask…"), this, &MainWindow::exportMaskAs);
     exportMaskAction_->setShortcut(QKeySequence("Ctrl+E"));
     file->addSeparator();
     file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
@@ -317,8 +311,12 @@ void MainWindow::createToolBar() {
             button->setToolTip((undo ? tr("Undo %1") : tr("Redo %1")).arg(step));
         });
     }
-    bar->addSeparator();
 
+    // Inpainting gets a row of its own, so that at any usual window width the Inpaint
+    // button is never pushed into the toolbar's overflow menu.
+    addToolBarBreak();
+    bar = addToolBar(tr("Inpainting"));
+    bar->setObjectName("inpainting");
     methodCombo_ = new QComboBox(this);
     methodCombo_->addItem(tr("PConv model"), int(Method::PConv));
     methodCombo_->addItem(tr("OpenCV Telea"), int(Method::Telea));
@@ -519,7 +517,16 @@ bool MainWindow::reusePreviousMask() {
         return false;
     }
     cv::Mat holes = previousMask_;
-    if (holes.size() != photo_.size()) cv::resize(previousMask_, holes, photo_.size(), 0, 0, cv::INTER_NEAREST);
+    if (holes.size() != photo_.size()) {
+        // Scaled to cover the photo and centred, never stretched: a circle stays a circle.
+        const double scale = std::max(double(photo_.cols) / holes.cols, double(photo_.rows) / holes.rows);
+        cv::Mat scaled;
+        cv::resize(previousMask_, scaled, {std::max(photo_.cols, cvRound(holes.cols * scale)), std::max(photo_.rows, cvRound(holes.rows * scale))}, 0,
+                   0, cv::INTER_NEAREST);
+        holes = scaled(cv::Rect((scaled.cols - photo_.cols) / 2, (scaled.rows - photo_.rows) / 2, photo_.cols, photo_.rows)).clone();
+        statusBar()->showMessage(tr("The previous mask was %1x%2: scaled to cover this photo and centred.").arg(previousMask_.cols).arg(previousMask_.rows),
+                                 6000);
+    }
     canvas_->replaceMask(maskToQImage(holes), tr("Reuse previous mask"));
     return true;
 }
@@ -556,19 +563,33 @@ const cv::Mat& MainWindow::output() const {
 QString MainWindow::photoBaseName() const { return photoPath_.isEmpty() ? QStringLiteral("pasted") : QFileInfo(photoPath_).completeBaseName(); }
 
 bool MainWindow::importMask(const QString& path) {
+    if (!replaceMaskFromFile(path, tr("Import mask"))) return false;
+    QSettings().setValue("folders/mask", QFileInfo(path).absolutePath());
+    maskDirty_ = false;  // it is in a file already: nothing to lose by discarding it
+    return true;
+}
+
+bool MainWindow::replaceMaskFromFile(const QString& path, const QString& undoText) {
     if (photo_.empty()) return false;
     try {
         const cv::Mat holes = readMask(path.toStdString());
         if (holes.size() != photo_.size())
             throw FileError(path.toStdString(), QString("mask is %1x%2 but the photo is %3x%4 (sizes must match)")
                                                     .arg(holes.cols).arg(holes.rows).arg(photo_.cols).arg(photo_.rows).toStdString());
-        canvas_->replaceMask(maskToQImage(holes), tr("Import mask"));
-        QSettings().setValue("folders/mask", QFileInfo(path).absolutePath());
+        canvas_->replaceMask(maskToQImage(holes), undoText);
         return true;
     } catch (const std::exception& e) {
         showError(tr("Cannot import mask"), QString::fromStdString(firstLine(e.what())));
         return false;
     }
+}
+
+void MainWindow::exportMaskAs() {
+    QSettings settings;
+    const QString suggested = QDir(settings.value("folders/mask", QFileInfo(photoPath_).absolutePath()).toString())
+                                  .filePath(photoBaseName() + "_mask.png");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Mask"), suggested, tr("PNG (*.png)"));
+    if (!path.isEmpty()) exportMask(path);
 }
 
 bool MainWindow::exportMask(const QString& path) {
@@ -844,12 +865,17 @@ bool MainWindow::confirmDiscard(const QString& what) {
     const QString text = unsavedResult ? tr("The result has not been saved.") : tr("The mask has not been exported.");
     QMessageBox box(QMessageBox::Warning, tr("Unsaved work"), text + " " + tr("Discard it to %1?").arg(what),
                     QMessageBox::Discard | QMessageBox::Cancel, this);
-    if (unsavedResult) box.addButton(QMessageBox::Save);
+    QAbstractButton* keep = box.addButton(QMessageBox::Save);
+    if (!unsavedResult) keep->setText(tr("Export Mask…"));
     box.setDefaultButton(QMessageBox::Cancel);
     const int answer = box.exec();
     if (answer == QMessageBox::Save) {
-        saveResultAs();
-        return resultSaved_;
+        if (unsavedResult) {
+            saveResultAs();
+            return resultSaved_;
+        }
+        exportMaskAs();
+        return !maskDirty_;
     }
     return answer == QMessageBox::Discard;
 }
@@ -922,7 +948,9 @@ bool MainWindow::recoverAutosavedMask(bool askUser) {
     const QString recovered = dir.filePath("recovered-mask.png");
     QFile::remove(recovered);
     QFile::copy(dir.filePath("mask.png"), recovered);
-    const bool ok = openImage(photo) && importMask(recovered);
+    // Not importMask(): the recovered mask is in no file of the user's (ask before discarding
+    // it), and the autosave folder is not where the user keeps masks.
+    const bool ok = openImage(photo) && replaceMaskFromFile(recovered, tr("Recover mask"));
     QFile::remove(recovered);
     if (ok) statusBar()->showMessage(tr("Recovered the mask for %1.").arg(QFileInfo(photo).fileName()), 6000);
     return ok;

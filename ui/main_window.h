@@ -48,7 +48,7 @@ public:
     bool pasteImage();
     bool copyResult();
     // Puts the last photo's mask (the one before the latest Open, Paste or Use Result) on this
-    // photo, scaled with nearest neighbours when the sizes differ: the same blemish or watermark
+    // photo (scaled to cover it and centred, never stretched, when the sizes differ): the same blemish or watermark
     // on a series of photos is brushed once. Undoable.
     bool reusePreviousMask();
 
@@ -109,6 +109,8 @@ private:
     void fitView();
     void editHdSettings();  // trigger size, crop margin, resize limit  // fit the photo into the smallest of the three panes
     void saveResultAs();
+    void exportMaskAs();  // asks where, then exportMask()
+    bool replaceMaskFromFile(const QString& path, const QString& undoText);  // an undoable step; errors shown
     // Shows a new photo (opened, pasted) with an empty mask and no result.
     void setPhoto(const cv::Mat& image, const QString& path, const QString& title);
     void applyImageState(const ImageState& state);  // Use Result as New Image, and its undo

@@ -38,17 +38,6 @@ std::pair<int, int> parseSize(const ArgParser& parser) {
     throw parser.usageError("--size must be S or WxH with sides from 1 to 16384, got '" + text + "'");
 }
 
-// Throws FileError when `folder` holds an image file whose name starts with `prefix`.
-void refuseIfHolds(const std::string& folder, const std::string& prefix, const std::string& what) {
-    std::error_code ec;
-    if (!fs::is_directory(folder, ec)) return;
-    for (const auto& entry : fs::directory_iterator(folder, ec)) {
-        const std::string name = entry.path().filename().string();
-        if (entry.is_regular_file(ec) && hasImageExtension(name) && name.rfind(prefix, 0) == 0)
-            throw FileError(folder, "already holds " + what + " (" + name + " ...); choose an empty folder, or pass --force to write among them");
-    }
-}
-
 } // namespace
 
 int runMasks(const Args& args) {
@@ -91,10 +80,11 @@ int runMasks(const Args& args) {
     options.imageFolder = parser.get("images");
     options.sampleFolder = parser.get("out-images");
     // A second batch of another size or count would mix with the first one's files: ask first.
-    if (!parser.flagSet("force")) {
-        refuseIfHolds(options.maskFolder, "mask_", "masks");
-        if (!options.sampleFolder.empty()) refuseIfHolds(options.sampleFolder, "", "images");
-    }
+    if (!parser.flagSet("force"))
+        if (const std::string earlier = earlierBatchFile(options); !earlier.empty())
+            throw FileError(fs::path(earlier).parent_path().string(), "already holds masks or samples of an earlier batch (" +
+                                                                          fs::path(earlier).filename().string() +
+                                                                          " ...); choose an empty folder, or pass --force to write among them");
 
     std::unique_ptr<TerminalProgress> bar;
     const auto result = generateMaskBatch(options, [&](int done, int total) {

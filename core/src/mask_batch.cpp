@@ -69,6 +69,31 @@ cv::Mat maskedSample(const cv::Mat& photo, const cv::Mat& holes) {
     return sample;
 }
 
+namespace {
+std::string firstImageStartingWith(const std::string& folder, const std::string& prefix) {
+    std::error_code ec;
+    if (folder.empty() || !fs::is_directory(folder, ec)) return {};
+    for (const auto& entry : fs::directory_iterator(folder, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (entry.is_regular_file(ec) && hasImageExtension(name) && name.rfind(prefix, 0) == 0) return entry.path().string();
+    }
+    return {};
+}
+
+bool sameFolder(const std::string& a, const std::string& b) {
+    std::error_code ec;
+    return !a.empty() && !b.empty() && fs::exists(a, ec) && fs::exists(b, ec) && fs::equivalent(a, b, ec);
+}
+} // namespace
+
+std::string earlierBatchFile(const MaskBatchOptions& options) {
+    std::string found = firstImageStartingWith(options.maskFolder, "mask_");
+    // (A sample folder that is the image folder holds photos, not samples: the batch refuses it itself.)
+    if (found.empty() && !options.imageFolder.empty() && !sameFolder(options.sampleFolder, options.imageFolder))
+        found = firstImageStartingWith(options.sampleFolder, "");
+    return found;
+}
+
 MaskBatchResult generateMaskBatch(const MaskBatchOptions& options, const std::function<void(int, int)>& progress,
                                   const std::atomic<bool>* cancel) {
     if (options.count < 1) throw InvalidArgument("mask count must be at least 1");
@@ -76,6 +101,11 @@ MaskBatchResult generateMaskBatch(const MaskBatchOptions& options, const std::fu
     std::vector<fs::path> photos;
     if (!options.imageFolder.empty()) {
         if (options.sampleFolder.empty()) throw InvalidArgument("an image folder needs a sample output folder too");
+        // Written among the photos, masks and samples would be taken for photos by the next batch or training run.
+        if (sameFolder(options.sampleFolder, options.imageFolder))
+            throw FileError(options.sampleFolder, "is the image folder: choose another folder for the masked samples");
+        if (sameFolder(options.maskFolder, options.imageFolder))
+            throw FileError(options.maskFolder, "is the image folder: choose another folder for the masks");
         photos = photosIn(options.imageFolder);
         ensureFolder(options.sampleFolder, "sample output");
     }

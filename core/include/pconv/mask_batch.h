@@ -34,6 +34,10 @@ MaskBatchResult generateMaskBatch(const MaskBatchOptions& options,
                                   const std::function<void(int done, int total)>& progress = {},
                                   const std::atomic<bool>* cancel = nullptr);
 
+// The first file a new batch would mix with or overwrite: a mask_* image in the mask
+// folder, or any image in the sample folder. Empty when there is none.
+std::string earlierBatchFile(const MaskBatchOptions& options);
+
 // The seed used for mask j of a batch started with `seed`.
 std::uint64_t batchMaskSeed(std::uint64_t seed, int index);
 
