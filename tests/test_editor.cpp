@@ -90,7 +90,10 @@ private Q_SLOTS:
 
         // Mask export and import round trip; a mask of the wrong size is refused.
         QVERIFY(window.exportMask(dir.filePath("mask.png")));
+        QCOMPARE(window.resultPane()->title(), QString("Result"));
         window.undoStack()->undo();
+        // The result on show was made from the mask before: the pane says so.
+        QVERIFY2(window.resultPane()->title().contains("out of date"), qPrintable(window.resultPane()->title()));
         QCOMPARE(canvas->mask().pixelColor(100, 60).red(), 0);
         QVERIFY(window.importMask(dir.filePath("mask.png")));
         QCOMPARE(canvas->mask().pixelColor(100, 60).red(), 255);

@@ -30,6 +30,11 @@ void ImagePane::setImage(const QImage& image) {
     update();
 }
 
+void ImagePane::setTitle(const QString& title) {
+    title_ = title;
+    update();
+}
+
 void ImagePane::setPlaceholder(const QString& text) {
     placeholder_ = text;
     update();

@@ -20,6 +20,8 @@ public:
     void setImage(const QImage& image);
     const QImage& image() const { return image_; }
     void setPlaceholder(const QString& text);
+    void setTitle(const QString& title);  // the tab in the top-left corner
+    const QString& title() const { return title_; }
 
     QPointF widgetToImage(const QPointF& p) const;
     QPointF imageToWidget(const QPointF& p) const;

@@ -546,7 +546,9 @@ void MainWindow::setPhoto(const cv::Mat& image, const QString& path, const QStri
     canvas_->setPhoto(display);
     maskPane_->setImage(maskToQImage(qImageToMask(canvas_->mask())));
     resultPane_->setImage(QImage());
+    resultPane_->setTitle(tr("Result"));
     resultPane_->setOriginal(display);
+    timeLabel_->clear();  // it timed the last photo's fill
     view_->setImageSize(display.size());
     fitView();
     maskDirty_ = false;
@@ -669,6 +671,7 @@ void MainWindow::applyImageState(const ImageState& state) {
     canvas_->setPhoto(display);
     if (!state.mask.isNull()) canvas_->writeMaskRegion(state.mask.rect(), state.mask);
     resultPane_->setImage(result_.empty() ? QImage() : toDisplayImage(result_));
+    resultPane_->setTitle(tr("Result"));
     resultPane_->setOriginal(display);
     maskDirty_ = !state.mask.isNull();  // a restored mask may not have been exported: ask before discarding it
     updateStatus();
@@ -795,6 +798,7 @@ void MainWindow::onResult(const cv::Mat& result, double seconds) {
     resultPane_->setImage(toDisplayImage(result_));
     resultSaved_ = false;
     timeLabel_->setText(tr("last inpaint %1 s (%2)").arg(seconds, 0, 'f', 2).arg(methodCombo_->currentText()));
+    resultPane_->setTitle(tr("Result"));
     statusBar()->showMessage(tr("Done in %1 s.").arg(seconds, 0, 'f', 2), 4000);
     updateActions();
 }
@@ -802,6 +806,8 @@ void MainWindow::onResult(const cv::Mat& result, double seconds) {
 void MainWindow::onMaskChanged() {
     runner_->invalidate();
     maskDirty_ = true;
+    // The result shown was made from another mask: say so, or it passes for this mask's fill.
+    if (!result_.empty()) resultPane_->setTitle(tr("Result — out of date: the mask changed, Inpaint again"));
     autosaveTimer_->start();
     maskPane_->setImage(canvas_->mask());
     updateStatus();
