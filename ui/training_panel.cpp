@@ -157,6 +157,16 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     psnrChart_->addSeries(psnrSeries_);
     psnrSeries_->attachAxis(psnrX_);
     psnrSeries_->attachAxis(psnrY_);
+    // The step axes span the planned run from the start: stable while it grows, and
+    // not an empty 0-1 axis labelled "0 0 0 0 1" before the first step.
+    auto spanPlannedSteps = [this](int steps) {
+        lossX_->setRange(0, std::max(steps, 1));
+        psnrX_->setRange(0, std::max(steps, 1));
+    };
+    spanPlannedSteps(steps_->value());
+    connect(steps_, qOverload<int>(&QSpinBox::valueChanged), this, spanPlannedSteps);
+    // Folders typed in are remembered at once, not only when a run starts.
+    for (QLineEdit* edit : {dataFolder_, outFolder_}) connect(edit, &QLineEdit::editingFinished, this, &TrainingPanel::saveSettings);
     auto* lossView = new QChartView(lossChart_, this);
     auto* psnrView = new QChartView(psnrChart_, this);
     lossView->setRenderHint(QPainter::Antialiasing);
@@ -313,7 +323,7 @@ void TrainingPanel::onStep(qint64 step, qint64 total, const QVector<double>& los
         lossSeries_[i]->append(static_cast<double>(step), losses[i]);
         lossMax_ = std::max(lossMax_, losses[i]);
     }
-    lossX_->setRange(0, static_cast<double>(std::max<qint64>(step, 1)));
+    lossX_->setRange(0, static_cast<double>(std::max<qint64>(total, 1)));
     lossY_->setRange(0, lossMax_ * 1.05);
 }
 
@@ -321,7 +331,7 @@ void TrainingPanel::onValidation(qint64 step, double l1, double psnr, double ssi
     psnrSeries_->append(static_cast<double>(step), psnr);
     psnrMin_ = std::min(psnrMin_, psnr);
     psnrMax_ = std::max(psnrMax_, psnr);
-    psnrX_->setRange(0, static_cast<double>(std::max<qint64>(step, 1)));
+    psnrX_->setRange(0, std::max(static_cast<double>(step), lossX_->max()));
     psnrY_->setRange(std::floor(psnrMin_ - 0.5), std::ceil(psnrMax_ + 0.5));
     validation_->setText(tr("Validation at step %1: L1 %2%, PSNR %3 dB, SSIM %4%5")
                              .arg(step)
