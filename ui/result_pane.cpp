@@ -14,6 +14,8 @@ ResultPane::ResultPane(QWidget* parent) : ImagePane(tr("Result"), parent) {
 void ResultPane::setCompare(bool on) {
     if (compare_ == on) return;
     compare_ = on;
+    // Zoomed in, the image's middle may be off-screen: start the split in the middle of what is shown.
+    if (on && !image().isNull()) setSplit(widgetToImage({width() / 2.0, 0}).x() / image().width());
     update();
     Q_EMIT compareChanged(on);
 }
