@@ -258,6 +258,9 @@ private Q_SLOTS:
         cv::Mat expected;
         cv::inpaint(readImage(path("photo.png").toStdString()), holes, expected, 3, cv::INPAINT_TELEA);
         QCOMPARE(cv::norm(readImage(path("by_stem.png").toStdString()), expected, cv::NORM_INF), 0.0);
+        // The photo's own folder as the mask folder: the photo is not its own mask.
+        expectError({"inpaint", "--input", path("photo.png"), "--mask", dir.path(), "--output", path("by_stem.png"), "--method", "telea", "--force"}, 1,
+                    "is the photo itself");
         // Two masks for one image name: refused, not picked by chance.
         writeImageAtomic(path("one_masks/photo.bmp").toStdString(), holes);
         expectError({"inpaint", "--input", path("photo.png"), "--mask", path("one_masks"), "--output", path("by_stem.png"), "--method", "telea",
@@ -486,6 +489,8 @@ private Q_SLOTS:
 
         expectError({"inpaint", "--input", path("in"), "--mask", path("masks"), "--output", path("in"), "--method", "ns"}, 1,
                     "output folder is the input folder");
+        expectError({"inpaint", "--input", path("in"), "--mask", path("in"), "--output", path("out_self"), "--method", "ns"}, 1,
+                    "every image would be its own mask");
         expectError({"inpaint", "--input", path("in"), "--mask", path("masks/one.png"), "--output", path("result.png"), "--method", "ns"}, 1,
                     "--output must be a folder");
         QVERIFY(!QFileInfo::exists(path("result.png")));

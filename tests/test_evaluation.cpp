@@ -118,6 +118,7 @@ private Q_SLOTS:
             QVERIFY2(QString(e.what()).contains("two or more masks named 'a.*'"), e.what());
         }
         QVERIFY(QFile::remove(masks + "/a.bmp"));
+        QVERIFY_THROWS_EXCEPTION(FileError, loadEvalCases(images.toStdString(), images.toStdString()));
         // One image with a mask of its name and one without: a missing mask, named, not a pairing in sorted order.
         QVERIFY(QFile::rename(masks + "/b.png", masks + "/c.png"));
         try {

@@ -114,6 +114,8 @@ int inpaintFolder(const Inpainter& inpainter, const HdOptions& hd, const ArgPars
     if (sameFile(inputDir.string(), outputDir.string()))
         throw FileError(outputDir.string(), "output folder is the input folder; choose another so no original is overwritten");
     const bool oneMask = !fs::is_directory(maskArg);
+    if (!oneMask && sameFile(maskArg.string(), inputDir.string()))
+        throw FileError(maskArg.string(), "the mask folder is the input folder: every image would be its own mask; keep the masks in a folder of their own");
     if (!oneMask && sameFile(maskArg.string(), outputDir.string()))
         throw FileError(outputDir.string(), "output folder is the mask folder; choose another so no mask is overwritten");
     cv::Mat sharedHoles;
@@ -219,6 +221,8 @@ int runInpaint(const Args& args) {
         const auto masks = masksByStem(mask);
         const auto it = masks.find(fs::path(input).stem().string());
         if (it == masks.end()) throw FileError(mask, "holds no mask named '" + fs::path(input).stem().string() + ".*' for " + input);
+        if (sameFile(it->second.string(), input))
+            throw FileError(mask, "is the photo's own folder, and the file of its name there is the photo itself: give the mask file");
         maskFile = it->second.string();
     }
     if (sameFile(input, output)) throw FileError(output, "output is the input image; refusing to overwrite the original");
