@@ -120,6 +120,14 @@ private Q_SLOTS:
         QStringList widened = run;
         widened[widened.indexOf("--width") + 1] = "16";
         expectError(widened + QStringList{"--steps", "3", "--resume", path("resumed/checkpoint.pt")}, 2, "has width 8");
+
+        // Running the first command again would start over and replace the run: refused without --force.
+        const std::string log = readBytes(path("resumed/log.csv"));
+        expectError(run + QStringList{"--steps", "1"}, 1, "already holds a training run (checkpoint.pt at step 2)");
+        QCOMPARE(readBytes(path("resumed/log.csv")), log);
+        const Run over = runPconv(run + QStringList{"--steps", "1", "--force"});
+        QVERIFY2(over.exitCode == 0, qPrintable(over.err));
+        QVERIFY(runPconv({"info", path("resumed/checkpoint.pt")}).out.contains(QRegularExpression("Step:\\s+1\\n")));
     }
 
     void fileErrorsNameTheFile() {

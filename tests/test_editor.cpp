@@ -316,6 +316,13 @@ private Q_SLOTS:
         QTest::mouseClick(panel.useModelButton(), Qt::LeftButton);
         QCOMPARE(use.count(), 1);
         QVERIFY(PConvModel::load(use.at(0).at(0).toString().toStdString()).config().width == 4);
+
+        // Without Resume, a new run in that folder would replace this one: not unasked (headless: nobody to ask).
+        panel.resumeCheck()->setChecked(false);
+        const std::string checkpoint = readBytes(dir.filePath("train_out/checkpoint.pt"));
+        QTest::mouseClick(panel.startButton(), Qt::LeftButton);
+        QVERIFY(!panel.runner()->isRunning());
+        QCOMPARE(readBytes(dir.filePath("train_out/checkpoint.pt")), checkpoint);
     }
 };
 

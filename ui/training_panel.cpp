@@ -22,6 +22,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QMessageBox>
 #include <QSettings>
 #include <QSpinBox>
 #include <QValueAxis>
@@ -292,6 +293,16 @@ void TrainingPanel::startTraining() {
     else if (o.outFolder.empty()) problem = tr("Choose an output folder.");
     else if (o.resumeCheckpoint.empty() && o.initModel.empty() && o.data.size % (1 << o.model.depth) != 0)
         problem = tr("The size must be a multiple of 2^depth = %1.").arg(1 << o.model.depth);
+    else if (o.resumeCheckpoint.empty() && QFile::exists(checkpoint)) {
+        // A new run there replaces the earlier one's checkpoint, models and log (like `pconv train --force`).
+        const bool agreed = !qEnvironmentVariableIsSet("PCONV_NO_DIALOGS") &&
+                            QMessageBox::question(this, tr("Replace the earlier run?"),
+                                                  tr("%1 holds an earlier training run. Start a new run there, replacing its checkpoint, models "
+                                                     "and log? (Tick \"Resume\" to continue it instead.)")
+                                                      .arg(outFolder_->text()),
+                                                  QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) == QMessageBox::Yes;
+        if (!agreed) problem = tr("Not started: %1 holds an earlier run. Tick Resume to continue it, or choose another folder.").arg(outFolder_->text());
+    }
     if (!problem.isEmpty()) {
         eta_->setText(problem);
         return;

@@ -43,6 +43,7 @@ public:
     QSpinBox* widthBox() const { return width_; }
     QDoubleSpinBox* learningRateBox() const { return learningRate_; }
     QCheckBox* finetuneCheck() const { return finetune_; }
+    QCheckBox* resumeCheck() const { return resume_; }
     QPushButton* startButton() const { return start_; }
     QPushButton* pauseButton() const { return pause_; }
     QPushButton* stopButton() const { return stop_; }

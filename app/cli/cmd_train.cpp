@@ -9,6 +9,7 @@
 #include "local_workers.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <csignal>
 #include <cstdio>
 #include <iomanip>
@@ -38,6 +39,24 @@ std::string lossSummary(const StepReport& r, const TrainOptions& o) {
     }
     s << ")";
     return s.str();
+}
+
+void refuseToReplaceEarlierRun(const std::string& outFolder, const std::string& resumeCheckpoint) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path checkpoint = fs::path(outFolder) / "checkpoint.pt";
+    // Resuming the folder's own checkpoint is the one way to write there again without --force.
+    if (!resumeCheckpoint.empty() && fs::equivalent(resumeCheckpoint, checkpoint, ec)) return;
+    for (const char* name : {"checkpoint.pt", "model.pconv", "best.pconv", "log.csv"}) {
+        if (!fs::exists(fs::path(outFolder) / name, ec)) continue;
+        std::string step;
+        if (fs::exists(checkpoint, ec)) try {
+                step = " at step " + std::to_string(readCheckpointSummary(checkpoint.string()).step);
+            } catch (const Error&) {
+            }
+        throw FileError(outFolder, std::string("already holds a training run (") + name + step + "): continue it with --resume " +
+                                       checkpoint.string() + ", or pass --force to start a new run there (its files are replaced)");
+    }
 }
 
 } // namespace
@@ -93,6 +112,7 @@ int runTrain(const Args& args) {
     parser.option("validate-every", "N", "steps between validation runs (0 = never)", "500");
     parser.option("checkpoint-every", "N", "steps between checkpoints", "500");
     parser.option("log-every", "N", "steps between log rows", "10");
+    parser.flag("force", "start a new run in an --out folder that holds another run (its checkpoint, models and log are replaced)");
     parser.flag("keep-snapshots", "also keep the model of every checkpoint as <out>/snapshots/model-<step>.pconv (average them with pconv average)");
     parser.option("log", "FILE.csv", "CSV log (default: <out>/log.csv)");
     parser.option("cache-side", "PX", "photos are kept in memory downscaled to this long side", "2048");
@@ -200,6 +220,10 @@ int runTrain(const Args& args) {
     if (o.device != "auto" && o.device != "cpu" && o.device != "cuda") throw parser.usageError("--device must be auto, cpu or cuda");
     if (o.parallel.rank >= o.parallel.worldSize)
         throw parser.usageError("--rank " + std::to_string(o.parallel.rank) + " must be below --world-size " + std::to_string(o.parallel.worldSize));
+    // A second run into the same folder would replace the first's checkpoint, models and log:
+    // the natural "run it again to continue" must not wipe hours of training. (Rank 0 alone
+    // checks, before anything is written; it is the one that writes.)
+    if (o.parallel.rank == 0 && !parser.flagSet("force")) refuseToReplaceEarlierRun(o.outFolder, o.resumeCheckpoint);
     if (parser.has("nproc")) {
         if (o.parallel.worldSize > 1) throw parser.usageError("--nproc starts its own processes: leave out --rank/--world-size and RANK/WORLD_SIZE");
         return spawnLocalWorkers(args, parser.getInt("nproc", 1, 256), parser.has("threads"), o.parallel.timeoutSeconds);
@@ -243,6 +267,7 @@ int runTrain(const Args& args) {
     std::cout << (result.stopped ? "Stopped" : "Finished") << " at step " << result.step << ".\n"
               << "  checkpoint: " << result.checkpointPath << "\n"
               << "  model:      " << result.modelPath << "\n";
+    if (result.stopped) std::cout << "Continue with the same options plus --resume " << result.checkpointPath << "\n";
     return 0;
 }
 
