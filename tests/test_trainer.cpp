@@ -393,6 +393,8 @@ private Q_SLOTS:
         const cv::Mat holes = readMask(dir.filePath("sample_masks/mask_001.png").toStdString());
         QCOMPARE(cv::norm(split.holes, holes, cv::NORM_INF), 0.0);
         QCOMPARE(split.image.cols, 48);
+        // A plain photo is not a sample: its halves differ.
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, splitMaskedSample(readImage((photos + "/photo0.png").toStdString())));
 
         TrainOptions o = tinyOptions(QString(), dir.filePath("from_samples"));
         o.data.photoFolder.clear();

@@ -85,6 +85,18 @@ TrainingSample splitMaskedSample(const cv::Mat& sample) {
         cv::max(photoMax, photoPlanes[c], photoMax);
     }
     split.holes = (maskedMax <= 10) & (photoMax > maskedMax + 10);
+    // Outside its holes the right half repeats the left one; a photo cut in two does not.
+    cv::Mat difference;
+    cv::absdiff(masked, split.image, difference);
+    std::vector<cv::Mat> differencePlanes;
+    cv::split(difference, differencePlanes);
+    cv::Mat differenceMax = differencePlanes[0].clone();
+    for (size_t c = 1; c < differencePlanes.size(); ++c) cv::max(differenceMax, differencePlanes[c], differenceMax);
+    const int kept = static_cast<int>(split.holes.total()) - cv::countNonZero(split.holes);
+    const int unlike = cv::countNonZero((differenceMax > 24) & (split.holes == 0));
+    if (kept == 0 || unlike > kept / 20)
+        throw InvalidArgument("not a masked sample: its right half is not its left half with holes blacked out (as pconv masks --images "
+                              "writes them); for plain photos use --data");
     return split;
 }
 
