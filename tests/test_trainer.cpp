@@ -414,6 +414,7 @@ private Q_SLOTS:
             }
         };
         expectError(tinyOptions(dir.filePath("nowhere"), dir.filePath("o1")), "does not exist");
+        QVERIFY(!QFileInfo::exists(dir.filePath("o1")));  // no empty output folder left behind
         QDir().mkpath(dir.filePath("empty"));
         expectError(tinyOptions(dir.filePath("empty"), dir.filePath("o2")), "no photos found");
         TrainOptions o = tinyOptions(photos, dir.filePath("o3"));

@@ -26,6 +26,7 @@
 #include <cmath>
 #include <ctime>
 #include <deque>
+#include <exception>
 #include <filesystem>
 #include <optional>
 #include <thread>
@@ -144,8 +145,19 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     if (sync) note("Data-parallel training: " + std::to_string(sync->worldSize()) + " processes, " + sync->backendName() + ", " +
                    std::to_string(o.batch) + " samples per process per step");
     std::error_code ec;
+    const bool outFolderIsNew = !fs::exists(o.outFolder, ec);
     fs::create_directories(o.outFolder, ec);
     if (!fs::is_directory(o.outFolder, ec)) throw FileError(o.outFolder, "cannot create the output folder");
+    // A run that fails before writing anything (no photos, a bad model) leaves no empty folder behind.
+    struct RemoveIfLeftEmpty {
+        fs::path folder;
+        bool armed;
+        int exceptionsBefore = std::uncaught_exceptions();
+        ~RemoveIfLeftEmpty() {
+            std::error_code ignored;
+            if (armed && std::uncaught_exceptions() > exceptionsBefore && fs::is_empty(folder, ignored)) fs::remove(folder, ignored);
+        }
+    } removeIfLeftEmpty{o.outFolder, outFolderIsNew};
     setThreadCount(o.threads);
 
     TrainResult result;
