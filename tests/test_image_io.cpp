@@ -197,6 +197,23 @@ private Q_SLOTS:
         } catch (const FileError& e) {
             QVERIFY2(QString(e.what()).contains("40x30 pixels"), e.what());
         }
+        // BMP, WebP (lossy and lossless) and TIFF headers too: the message that names the
+        // variable comes from the header check, before decoding.
+        const std::vector<std::pair<const char*, std::vector<int>>> formats = {
+            {"bmp", {}}, {"webp", {cv::IMWRITE_WEBP_QUALITY, 80}}, {"webp", {cv::IMWRITE_WEBP_QUALITY, 101}}, {"tif", {}}};
+        for (const auto& [extension, params] : formats) {
+            std::vector<unsigned char> bytes;
+            QVERIFY(cv::imencode(std::string(".") + extension, cv::Mat(30, 40, CV_8UC3, cv::Scalar::all(9)), bytes, params));
+            const QString file = path(QString("header.%1").arg(extension));
+            writeBytes(file, std::string(bytes.begin(), bytes.end()));
+            try {
+                readImage(file.toStdString(), 1000);
+                QFAIL("limit not applied");
+            } catch (const FileError& e) {
+                QVERIFY2(QString(e.what()).contains("40x30 pixels") && QString(e.what()).contains("PCONV_MAX_IMAGE_PIXELS"), e.what());
+            }
+            QCOMPARE(readImage(file.toStdString()).cols, 40);  // and below the limit it reads
+        }
         qputenv("PCONV_MAX_IMAGE_PIXELS", "100");
         QCOMPARE(maxImagePixels(), 100);
         qunsetenv("PCONV_MAX_IMAGE_PIXELS");

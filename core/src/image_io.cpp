@@ -4,6 +4,7 @@
 #include "jpeg_segments.h"
 #include "pconv/errors.h"
 
+#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -35,14 +36,45 @@ std::vector<unsigned char> readAllBytes(const std::string& path) {
     return bytes;
 }
 
-// Width and height from a PNG or JPEG header, so an absurd size is refused before
-// any pixel memory is allocated. {0, 0} when the format is not recognised.
+// Width and height from a TIFF's first image directory; {0, 0} when unreadable.
+std::pair<std::int64_t, std::int64_t> tiffSize(const std::vector<unsigned char>& b) {
+    const bool little = b[0] == 'I';
+    auto u16 = [&](size_t i) -> std::int64_t { return i + 2 > b.size() ? 0 : little ? b[i] | b[i + 1] << 8 : b[i] << 8 | b[i + 1]; };
+    auto u32 = [&](size_t i) -> std::int64_t { return little ? u16(i) | u16(i + 2) << 16 : u16(i) << 16 | u16(i + 2); };
+    const auto directory = static_cast<size_t>(u32(4));
+    std::int64_t width = 0, height = 0;
+    for (std::int64_t e = 0, n = u16(directory); e < n; ++e) {
+        const size_t entry = directory + 2 + static_cast<size_t>(e) * 12;
+        const std::int64_t tag = u16(entry), value = u16(entry + 2) == 3 ? u16(entry + 8) : u32(entry + 8);  // SHORT or LONG
+        if (tag == 256) width = value;
+        if (tag == 257) height = value;
+    }
+    return {width, height};
+}
+
+// Width and height from a PNG, JPEG, BMP, WebP or TIFF header, so an absurd size is refused
+// before any pixel memory is allocated (and before a decoder's own limits print noise).
+// {0, 0} when the format is not recognised.
 std::pair<std::int64_t, std::int64_t> headerSize(const std::vector<unsigned char>& b) {
     auto be16 = [&](size_t i) { return static_cast<std::int64_t>(b[i]) << 8 | b[i + 1]; };
     auto be32 = [&](size_t i) { return be16(i) << 16 | be16(i + 2); };
+    auto le16 = [&](size_t i) { return static_cast<std::int64_t>(b[i]) | static_cast<std::int64_t>(b[i + 1]) << 8; };
+    auto le24 = [&](size_t i) { return le16(i) | static_cast<std::int64_t>(b[i + 2]) << 16; };
+    auto starts = [&](const char* text, size_t at = 0) { return b.size() >= at + std::strlen(text) && std::equal(text, text + std::strlen(text), b.begin() + static_cast<std::ptrdiff_t>(at)); };
     static const unsigned char png[] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
     if (b.size() >= 24 && std::equal(std::begin(png), std::end(png), b.begin()) && b[12] == 'I' && b[13] == 'H' && b[14] == 'D' && b[15] == 'R')
         return {be32(16), be32(20)};
+    if (b.size() >= 26 && starts("BM")) {  // BITMAPINFOHEADER: signed 32-bit width and height (negative = top-down)
+        const auto width = static_cast<std::int32_t>(le16(18) | le16(20) << 16), height = static_cast<std::int32_t>(le16(22) | le16(24) << 16);
+        return {std::abs(static_cast<std::int64_t>(width)), std::abs(static_cast<std::int64_t>(height))};
+    }
+    if (b.size() >= 30 && starts("RIFF") && starts("WEBP", 8)) {
+        if (starts("VP8X", 12)) return {le24(24) + 1, le24(27) + 1};
+        if (starts("VP8L", 12)) return {(le16(21) & 0x3FFF) + 1, ((le16(22) >> 6) | (static_cast<std::int64_t>(b[24] & 0x0F) << 10)) + 1};
+        if (starts("VP8 ", 12)) return {le16(26) & 0x3FFF, le16(28) & 0x3FFF};
+    }
+    if (b.size() >= 8 && ((b[0] == 'I' && b[1] == 'I' && b[2] == 42 && b[3] == 0) || (b[0] == 'M' && b[1] == 'M' && b[2] == 0 && b[3] == 42)))
+        return tiffSize(b);
     for (const auto& segment : jpegHeaderSegments(b)) {
         const unsigned char m = segment.marker;
         const bool startOfFrame = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
@@ -73,11 +105,16 @@ cv::Mat decode(const std::string& path, const std::vector<unsigned char>& bytes,
     // JPEG has no alpha, so decode it with orientation applied; other formats are
     // decoded unchanged so that alpha and 16-bit depth survive.
     const int flags = isJpeg(bytes) ? (cv::IMREAD_ANYCOLOR | cv::IMREAD_ANYDEPTH) : cv::IMREAD_UNCHANGED;
+    // Every decoding failure becomes one FileError below; OpenCV's own log lines for it
+    // ("imdecode_(''): can't read header: ...") would only repeat it, over several lines.
+    static const bool quiet = (cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT), true);
+    (void)quiet;
     cv::Mat image;
     try {
         image = cv::imdecode(bytes, flags);
     } catch (const cv::Exception& e) {
-        throw FileError(path, "cannot decode image: " + firstLine(e.what()));
+        // e.err is the decoder's own words, without OpenCV's version, source file and line.
+        throw FileError(path, "cannot decode image: " + (e.err.empty() ? firstLine(e.what()) : e.err));
     }
     if (image.empty())
         throw FileError(path, "cannot decode image (not an image, truncated, corrupt, or over OpenCV's ~1 gigapixel limit)");
