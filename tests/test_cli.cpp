@@ -128,6 +128,14 @@ private Q_SLOTS:
         const Run over = runPconv(run + QStringList{"--steps", "1", "--force"});
         QVERIFY2(over.exitCode == 0, qPrintable(over.err));
         QVERIFY(runPconv({"info", path("resumed/checkpoint.pt")}).out.contains(QRegularExpression("Step:\\s+1\\n")));
+        QStringList deeper = run;
+        deeper[deeper.indexOf("--depth") + 1] = "4";
+        expectError(deeper + QStringList{"--steps", "3", "--resume", path("resumed/checkpoint.pt")}, 2, "has depth 3");
+        expectError(run + QStringList{"--steps", "3", "--epochs", "1", "--force"}, 2, "not both");
+        QStringList inside = run;
+        inside[inside.indexOf("--out") + 1] = path("narrow-photos/run");
+        expectError(inside + QStringList{"--steps", "1"}, 1, "lies in the training folder");
+        QVERIFY(!QFileInfo::exists(path("narrow-photos/run")));
     }
 
     void fileErrorsNameTheFile() {
@@ -197,6 +205,11 @@ private Q_SLOTS:
         expectError({"compact", "--model", path("own_a.pconv"), "--out", path("own_a.pconv"), "--force"}, 1, "is also the input");
         expectError({"convert", "--from", path("own_a.pconv"), "--to", path("own_a.pconv"), "--force"}, 1, "is also the input");
         QCOMPARE(readBytes(path("own_a.pconv")), model);
+        // Bare model names are kept whole (a comma is part of the name); one model twice is refused.
+        QVERIFY(QFile::copy(path("own_b.pconv"), path("own_b,2.pconv")));
+        const Run mean = runPconv({"average", "--out", path("own_mean.pconv"), path("own_a.pconv"), path("own_b,2.pconv")});
+        QVERIFY2(mean.exitCode == 0, qPrintable(mean.err));
+        expectError({"average", "--out", path("own_mean2.pconv"), path("own_a.pconv"), path("own_a.pconv")}, 2, "is given twice");
     }
 
     void modelMistakesAreNamed() {
@@ -216,6 +229,14 @@ private Q_SLOTS:
                                   "--method", "telea", "--force"});
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
         QVERIFY2(run.err.contains("has no holes"), qPrintable(run.err));
+        // Nearly all hole: probably inverted. A JPEG mask: its noise becomes holes.
+        cv::Mat inverted(120, 160, CV_8UC1, cv::Scalar(255));
+        inverted(cv::Rect(0, 0, 10, 10)).setTo(0);
+        writeImageAtomic(path("inverted.jpg").toStdString(), inverted);
+        const Run warned = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("inverted.jpg"), "--output", path("inverted_out.png"),
+                                     "--method", "telea", "--force"});
+        QVERIFY2(warned.exitCode == 0 && warned.err.contains("is the mask inverted?") && warned.err.contains("save masks as PNG"),
+                 qPrintable(warned.err));
         QCOMPARE(cv::norm(readImage(path("unchanged.png").toStdString()), readImage(path("photo.png").toStdString()), cv::NORM_INF), 0.0);
     }
 

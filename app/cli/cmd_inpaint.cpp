@@ -54,6 +54,12 @@ bool keepsAlpha(const std::string& path) {
     return ext == ".png" || ext == ".webp" || ext == ".tif" || ext == ".tiff";
 }
 
+// The formats OpenCV writes 16-bit.
+bool keepsSixteenBits(const std::string& path) {
+    const std::string ext = lowercaseExtension(path);
+    return ext == ".png" || ext == ".tif" || ext == ".tiff";
+}
+
 // A folder run names each result after its image's stem, always as PNG (lossless).
 std::string resultName(const fs::path& image) {
     return image.stem().string() + ".png";
@@ -94,10 +100,20 @@ void inpaintOne(const Inpainter& inpainter, const HdOptions& hd, const std::stri
     if (holePixels == 0)
         std::cerr << "pconv inpaint: warning: mask '" << maskPath << "' has no holes (no non-zero pixel), so '" << imagePath
                   << "' is written unchanged\n";
-    // Nothing is left to fill from: the result is flat grey, which is rarely what was meant.
-    if (holePixels == holes.rows * holes.cols)
+    // Nothing (or next to nothing) is left to fill from: rarely what was meant.
+    const int total = holes.rows * holes.cols;
+    if (holePixels == total)
         std::cerr << "pconv inpaint: warning: mask '" << maskPath << "' covers all of '" << imagePath
                   << "', so nothing is left to fill from (is the mask inverted, or is it an image?)\n";
+    else if (holePixels > total / 10 * 9)
+        std::cerr << "pconv inpaint: warning: mask '" << maskPath << "' covers " << (100LL * holePixels / total) << "% of '" << imagePath
+                  << "' (non-zero = hole: is the mask inverted?)\n";
+    if (const std::string ext = lowercaseExtension(maskPath); ext == ".jpg" || ext == ".jpeg")
+        std::cerr << "pconv inpaint: warning: mask '" << maskPath
+                  << "' is a JPEG, whose compression noise around the strokes also counts as holes; save masks as PNG\n";
+    if (image.depth() == CV_16U && !keepsSixteenBits(outputPath))
+        std::cerr << "pconv inpaint: warning: '" << imagePath << "' is 16-bit, but " << fs::path(outputPath).extension().string()
+                  << " stores 8 bits; write .png or .tif to keep 16\n";
     if (image.channels() == 4 && !keepsAlpha(outputPath))
         std::cerr << "pconv inpaint: warning: '" << imagePath << "' has an alpha channel, which " << fs::path(outputPath).extension().string()
                   << " cannot store; write .png, .webp or .tif to keep it\n";

@@ -100,16 +100,17 @@ int runAverage(const Args& args) {
     parser.flag("force", "overwrite FILE if it exists");
     parser.synopsis("--out FILE MODEL MODEL [MODEL ...]");
     parser.epilog("Models may also be given alone, so that a glob works: pconv average --out mean.pconv runs/mine/snapshots/*.pconv");
-    // Bare arguments are models: `pconv average --out mean.pconv snapshots/*.pconv`.
+    // Bare arguments are models: `pconv average --out mean.pconv snapshots/*.pconv`. They are
+    // kept whole (a glob's file names may hold commas, which --model's list would split at).
     Args withOptions;
+    std::vector<std::string> paths;
     for (size_t i = 0; i < args.size(); ++i) {
         const bool takesValue = (args[i] == "--out" || args[i] == "--model") && i + 1 < args.size();
         if (takesValue) {
             withOptions.push_back(args[i]);
             withOptions.push_back(args[++i]);
         } else if (!args[i].empty() && args[i][0] != '-') {
-            withOptions.push_back("--model");
-            withOptions.push_back(args[i]);
+            paths.push_back(args[i]);
         } else {
             withOptions.push_back(args[i]);
         }
@@ -118,9 +119,11 @@ int runAverage(const Args& args) {
         std::cout << parser.help();
         return 0;
     }
-    std::vector<std::string> paths;
     for (const std::string& path : parser.getList("model"))
         if (!path.empty()) paths.push_back(path);
+    for (size_t i = 0; i < paths.size(); ++i)
+        for (size_t j = 0; j < i; ++j)
+            if (sameFile(paths[i], paths[j])) throw parser.usageError(paths[i] + " is given twice; each model counts once in the mean");
     if (paths.size() < 2) throw parser.usageError("give at least two models to average (--model A --model B ...)");
     const std::string out = parser.get("out");
     checkOutputFile(out, parser.flagSet("force"), paths);

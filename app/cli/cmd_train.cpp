@@ -7,6 +7,7 @@
 #include "pconv/pending_temp_files.h"
 #include "pconv/train/trainer.h"
 #include "local_workers.h"
+#include "output_file.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -148,6 +149,10 @@ int runTrain(const Args& args) {
         throw parser.usageError(std::string("--hole-ratio: ") + e.what());
     }
     o.outFolder = parser.get("out");
+    // The photo folder is searched recursively: a run's files inside it would mix with the photos.
+    for (const std::string& data : {o.data.photoFolder, o.data.sampleFolder})
+        if (!data.empty() && isWithinFolder(o.outFolder, data))
+            throw FileError(o.outFolder, "lies in the training folder " + data + "; choose an --out folder outside it");
     o.batch = parser.getInt("batch", 1, 1024);
     o.finetune = parser.flagSet("finetune");
     o.learningRate = parser.has("lr") ? parser.getDouble("lr", 1e-12, 10.0) : (o.finetune ? 5e-5 : 2e-4);
@@ -157,6 +162,17 @@ int runTrain(const Args& args) {
     o.vggFile = parser.get("vgg");
     o.model.depth = parser.getInt("depth", 1, 9);
     o.model.width = parser.has("width") ? parser.getInt("width", 1, 256) : 64;
+    // The run's own command line again plus --resume is fine; another depth or norm is not a resume.
+    if (!o.resumeCheckpoint.empty()) {
+        const ModelConfig resumed = readCheckpointSummary(o.resumeCheckpoint).config;
+        if (parser.given("depth") && resumed.depth != o.model.depth)
+            throw parser.usageError("--depth cannot change a resumed run's architecture (" + o.resumeCheckpoint + " has depth " +
+                                    std::to_string(resumed.depth) + ")");
+        if (parser.given("norm") && toString(resumed.norm) != parser.get("norm"))
+            throw parser.usageError("--norm cannot change a resumed run's architecture (" + o.resumeCheckpoint + " has " + toString(resumed.norm) +
+                                    " norm)");
+    }
+    if (parser.given("epochs") && parser.given("steps")) throw parser.usageError("give --steps or --epochs, not both");
     // The same command line again plus --resume is fine; a different width is not a resume.
     if (parser.has("width") && !o.resumeCheckpoint.empty()) {
         const int resumedWidth = readCheckpointSummary(o.resumeCheckpoint).config.width;

@@ -14,7 +14,8 @@ std::string modelPathOrDefault(const ArgParser& parser, const std::string& ifMis
     if (parser.has("model")) return parser.get("model");
     // The variable overrides the shipped model; a wrong one is its own mistake, not a missing models/ file.
     if (const char* env = std::getenv("PCONV_DEFAULT_MODEL"); env && *env && !std::filesystem::is_regular_file(env))
-        throw FileError(env, "named by PCONV_DEFAULT_MODEL, is not a model file; fix or unset the variable, or give --model FILE");
+        throw FileError(env, std::string("named by PCONV_DEFAULT_MODEL, ") + (std::filesystem::exists(env) ? "is not a model file" : "does not exist") +
+                                 "; fix or unset the variable, or give --model FILE");
     const auto shipped = findDefaultModel(currentExecutablePath());
     if (!shipped) throw parser.usageError(ifMissing);
     return *shipped;

@@ -88,8 +88,8 @@ PConvModel PConvModel::load(const std::string& path) {
     if (fs::file_size(path, ec) == 0) throw FileError(path, "model file is empty");
 
     if (!checkTorchArchiveIsSafe(path))
-        throw FileError(path, "is a PyTorch torch.save() file, not a PConv Studio model: turn a PyTorch PConv checkpoint into one with "
-                              "pconv convert --from " + path + " --to model.pconv");
+        throw FileError(path, "is a PyTorch torch.save() file, not a PConv Studio model: if pconv convert exported it, use the .pconv it "
+                              "was made from; a checkpoint of the PyTorch port converts with pconv convert --from " + path + " --to model.pconv");
     torch::serialize::InputArchive archive;
     try {
         archive.load_from(path);
