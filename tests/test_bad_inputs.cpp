@@ -180,7 +180,9 @@ private Q_SLOTS:
         QVERIFY2(run.code == 1, qPrintable(run.err));
         QVERIFY2(run.err.contains(message) && run.err.contains(file), qPrintable(run.err));
         QCOMPARE(readBytes(path("existing_out.png")), sentinel);
-        run = runPconv({"train", "--data", dir.path(), "--out", path("train_out"), "--resume", path(file), "--steps", "2", "--size", "32"});
+        QDir().mkpath(path("train_data"));
+        QFile::copy(path("good.png"), path("train_data/good.png"));
+        run = runPconv({"train", "--data", path("train_data"), "--out", path("train_out"), "--resume", path(file), "--steps", "2", "--size", "32"});
         QVERIFY2(run.code == 1, qPrintable(run.err));
         QVERIFY2(run.err.contains(file), qPrintable(run.err));
         run = runPconv({"info", "--model", path(file)});
