@@ -15,7 +15,7 @@ args=(train --data "$work/photos" --out "$work/run" --size 32 --depth 3 --width 
       --checkpoint-every "$INTERVAL" --validate-every 0 --log-every 1 --threads 1)
 best=0
 for round in $(seq "$ROUNDS"); do
-  resume=()
+  resume=(--force)  # no checkpoint yet: start over, over a killed run's log
   [[ -f "$work/run/checkpoint.pt" ]] && resume=(--resume "$work/run/checkpoint.pt")
   "$PCONV" "${args[@]}" "${resume[@]}" >/dev/null 2>&1 &
   pid=$!
