@@ -4,6 +4,7 @@
 #include "output_file.h"
 
 #include "pconv/errors.h"
+#include "pconv/image_io.h"
 #include "pconv/interop.h"
 #include "pconv/model.h"
 #include "pconv/model_average.h"

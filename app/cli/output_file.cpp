@@ -10,11 +10,6 @@ namespace fs = std::filesystem;
 
 namespace pconv::cli {
 
-bool sameFile(const std::string& a, const std::string& b) {
-    std::error_code ec;
-    return fs::exists(a, ec) && fs::exists(b, ec) && fs::equivalent(a, b, ec);
-}
-
 void checkOutputFile(const std::string& path, bool overwriteAllowed, const std::vector<std::string>& inputs) {
     checkWritablePath(path);  // first: a folder of that name cannot be overwritten, --force or not
     for (const auto& input : inputs)

@@ -7,9 +7,6 @@
 
 namespace pconv::cli {
 
-// True when both paths exist and name the same file (other spellings and links included).
-bool sameFile(const std::string& a, const std::string& b);
-
 // Throws FileError naming the path and the problem. An input is never overwritten, --force
 // or not: the command would read it and replace it with what it made from it.
 void checkOutputFile(const std::string& path, bool overwriteAllowed, const std::vector<std::string>& inputs = {});

@@ -44,8 +44,7 @@ std::vector<HoleRatioRange> paperBuckets() {
 std::vector<EvalCase> loadEvalCases(const std::string& imageFolder, const std::string& maskFolder) {
     checkFolderExists(imageFolder, "image folder");
     checkFolderExists(maskFolder, "mask folder");
-    std::error_code ec;
-    if (fs::equivalent(imageFolder, maskFolder, ec))
+    if (sameFile(imageFolder, maskFolder))
         throw FileError(maskFolder, "the mask folder is the image folder: every image would be its own mask; keep the masks in a folder of their own");
     const auto images = listImagesRecursive(imageFolder), masks = listImagesRecursive(maskFolder);
     if (images.empty()) throw FileError(imageFolder, "no images found");

@@ -185,6 +185,11 @@ namespace {
 fs::path folderOf(const fs::path& target) { return target.has_parent_path() ? target.parent_path() : fs::path("."); }
 } // namespace
 
+bool sameFile(const std::string& a, const std::string& b) {
+    std::error_code ec;
+    return fs::exists(a, ec) && fs::exists(b, ec) && fs::equivalent(a, b, ec);
+}
+
 void checkFolderExists(const std::string& path, const std::string& what) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) return;

@@ -79,17 +79,12 @@ std::string firstImageStartingWith(const std::string& folder, const std::string&
     }
     return {};
 }
-
-bool sameFolder(const std::string& a, const std::string& b) {
-    std::error_code ec;
-    return !a.empty() && !b.empty() && fs::exists(a, ec) && fs::exists(b, ec) && fs::equivalent(a, b, ec);
-}
 } // namespace
 
 std::string earlierBatchFile(const MaskBatchOptions& options) {
     std::string found = firstImageStartingWith(options.maskFolder, "mask_");
     // (A sample folder that is the image folder holds photos, not samples: the batch refuses it itself.)
-    if (found.empty() && !options.imageFolder.empty() && !sameFolder(options.sampleFolder, options.imageFolder))
+    if (found.empty() && !options.imageFolder.empty() && !sameFile(options.sampleFolder, options.imageFolder))
         found = firstImageStartingWith(options.sampleFolder, "");
     return found;
 }
@@ -102,9 +97,9 @@ MaskBatchResult generateMaskBatch(const MaskBatchOptions& options, const std::fu
     if (!options.imageFolder.empty()) {
         if (options.sampleFolder.empty()) throw InvalidArgument("an image folder needs a sample output folder too");
         // Written among the photos, masks and samples would be taken for photos by the next batch or training run.
-        if (sameFolder(options.sampleFolder, options.imageFolder))
+        if (sameFile(options.sampleFolder, options.imageFolder))
             throw FileError(options.sampleFolder, "is the image folder: choose another folder for the masked samples");
-        if (sameFolder(options.maskFolder, options.imageFolder))
+        if (sameFile(options.maskFolder, options.imageFolder))
             throw FileError(options.maskFolder, "is the image folder: choose another folder for the masks");
         photos = photosIn(options.imageFolder);
         ensureFolder(options.sampleFolder, "sample output");
