@@ -54,12 +54,6 @@ bool keepsAlpha(const std::string& path) {
     return ext == ".png" || ext == ".webp" || ext == ".tif" || ext == ".tiff";
 }
 
-// The formats OpenCV writes 16-bit.
-bool keepsSixteenBits(const std::string& path) {
-    const std::string ext = lowercaseExtension(path);
-    return ext == ".png" || ext == ".tif" || ext == ".tiff";
-}
-
 // A folder run names each result after its image's stem, always as PNG (lossless).
 std::string resultName(const fs::path& image) {
     return image.stem().string() + ".png";
@@ -111,7 +105,7 @@ void inpaintOne(const Inpainter& inpainter, const HdOptions& hd, const std::stri
     if (const std::string ext = lowercaseExtension(maskPath); ext == ".jpg" || ext == ".jpeg")
         std::cerr << "pconv inpaint: warning: mask '" << maskPath
                   << "' is a JPEG, whose compression noise around the strokes also counts as holes; save masks as PNG\n";
-    if (image.depth() == CV_16U && !keepsSixteenBits(outputPath))
+    if (image.depth() == CV_16U && storesOnlyEightBits(outputPath))
         std::cerr << "pconv inpaint: warning: '" << imagePath << "' is 16-bit, but " << fs::path(outputPath).extension().string()
                   << " stores 8 bits; write .png or .tif to keep 16\n";
     if (image.channels() == 4 && !keepsAlpha(outputPath))

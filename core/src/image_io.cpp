@@ -247,7 +247,7 @@ void writeImageAtomic(const std::string& path, const cv::Mat& image, int jpegQua
 
     cv::Mat toWrite = image;
     // JPEG and WebP encoders take 8-bit only: scale 16-bit down rather than fail.
-    if (image.depth() == CV_16U && (ext == ".jpg" || ext == ".jpeg" || ext == ".webp" || ext == ".bmp"))
+    if (image.depth() == CV_16U && storesOnlyEightBits(path))
         image.convertTo(toWrite, CV_8U, 1.0 / 257.0);
     std::vector<unsigned char> bytes;
     try {
@@ -274,6 +274,11 @@ std::string lowercaseExtension(const std::string& path) {
     std::string ext = fs::path(path).extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
     return ext;
+}
+
+bool storesOnlyEightBits(const std::string& path) {
+    const std::string ext = lowercaseExtension(path);
+    return ext == ".jpg" || ext == ".jpeg" || ext == ".webp" || ext == ".bmp";
 }
 
 bool hasImageExtension(const std::string& path) {

@@ -71,6 +71,10 @@ cv::Mat attachAlpha(const cv::Mat& colour, const cv::Mat& alphaSource);
 // True when the file extension names an image format OpenCV can read.
 bool hasImageExtension(const std::string& path);
 
+// Formats whose encoders take 8 bits only (JPEG, WebP, BMP): writeImageAtomic scales
+// a 16-bit image down for them.
+bool storesOnlyEightBits(const std::string& path);
+
 // ".jpg" for "Photo.JPG"; empty when there is no extension.
 std::string lowercaseExtension(const std::string& path);
 
