@@ -12,6 +12,7 @@
 #include "view_state.h"
 
 #include "pconv/default_model.h"
+#include "pconv/model_ensemble.h"
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
 #include "pconv/mask_generator.h"
@@ -458,7 +459,7 @@ void MainWindow::chooseModelFile() {
         return;
     }
     try {
-        PConvModel::load(path.toStdString());  // check it now, not at the first inpaint
+        loadModelMembers(path.toStdString());  // check it now, not at the first inpaint
     } catch (const std::exception& e) {
         showError(tr("Cannot use this model"), QString::fromStdString(firstLine(e.what())));
         modelCombo_->setCurrentIndex(0);

@@ -9,7 +9,7 @@
 #include "pconv/hd_strategy.h"
 #include "pconv/image_io.h"
 #include "pconv/inpainter.h"
-#include "pconv/model.h"
+#include "pconv/model_ensemble.h"
 #include "pconv/threads.h"
 
 #include <opencv2/imgproc.hpp>
@@ -71,7 +71,7 @@ int runBench(const Args& args) {
             writeImageAtomic(parser.get("write-case") + "/photo12mp.jpg", photo, 92);
             writeImageAtomic(parser.get("write-case") + "/stroke60.png", holes);
         }
-        const auto inpainter = makePConvInpainter(PConvModel::load(modelPath), pconvOptionsFromArgs(parser));
+        const auto inpainter = makePConvInpainter(loadModelMembers(modelPath), pconvOptionsFromArgs(parser));
         std::vector<double> times;
         for (int i = 0; i <= parser.getInt("reps", 1, 100000); ++i) {
             const auto start = std::chrono::steady_clock::now();
@@ -95,12 +95,12 @@ int runBench(const Args& args) {
     } else if (arch == "default") {
         const auto shipped = findDefaultModel(currentExecutablePath());
         if (!shipped) throw parser.usageError("--arch default: no default model was found");
-        options.config = PConvModel::load(*shipped).config();
+        options.config = loadModelMembers(*shipped).front().config();
     } else {
         std::error_code ec;
         if (!std::filesystem::exists(arch, ec))
             throw parser.usageError("--arch must be paper, default or a model file, got '" + arch + "' (no such file)");
-        options.config = PConvModel::load(arch).config();
+        options.config = loadModelMembers(arch).front().config();
     }
     if (options.size % options.config.sizeMultiple() != 0)
         throw parser.usageError("--size must be a multiple of " + std::to_string(options.config.sizeMultiple()) + " for this architecture, got " +
