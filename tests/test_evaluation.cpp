@@ -137,7 +137,11 @@ private Q_SLOTS:
             const auto& b = buckets[(i / 2) % 6];
             QVERIFY2(ratio >= b.low && ratio <= b.high, qPrintable(QString::number(ratio)));
             QCOMPARE(generated[i].image.size(), cv::Size(32, 32));
+            // The 20x30 photos are narrower than 32 px: every crop was upscaled, and says so.
+            QVERIFY(generated[i].upscaled);
+            QVERIFY(QString::fromStdString(generated[i].sourcePhoto).startsWith(images));
         }
+        for (const auto& c : generateEvalCases(images.toStdString(), 16, 1, 7)) QVERIFY(!c.upscaled);
     }
 };
 

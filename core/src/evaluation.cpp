@@ -106,7 +106,10 @@ std::vector<EvalCase> generateEvalCases(const std::string& photoFolder, int size
                 const std::uint64_t caseSeed = batchMaskSeed(batchMaskSeed(seed, static_cast<int>(p)), static_cast<int>(b * 10007 + k));
                 std::mt19937_64 rng(caseSeed);
                 EvalCase c;
-                c.image = resizeCrop(photo(randomScaleCrop(photo.size(), size, rng)), size);
+                const cv::Rect crop = randomScaleCrop(photo.size(), size, rng);
+                c.image = resizeCrop(photo(crop), size);
+                c.sourcePhoto = photos->trainPaths[p];
+                c.upscaled = crop.width < size;
                 MaskGeneratorOptions generator;
                 generator.width = generator.height = size;
                 generator.holeRatio = buckets[b];

@@ -24,6 +24,10 @@ struct EvalCase {
     std::string name;
     cv::Mat image;  // 8-bit, 1 or 3 channels (converted on load)
     cv::Mat holes;  // CV_8UC1, non-zero = hole
+    // Generated cases: the photo the crop was cut from, and whether the photo was smaller
+    // than the crop size, so that the crop was upscaled (smoother, so easier to fill).
+    std::string sourcePhoto;
+    bool upscaled = false;
 };
 
 // Images and masks from folders: paired by file stem when every image has a
