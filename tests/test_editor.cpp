@@ -217,6 +217,22 @@ private Q_SLOTS:
         QCOMPARE(window.canvas()->mask().pixelColor(100, 60).red(), 0);
     }
 
+    // The brush covers as much of each photo: its size follows the ratio of the photos' long sides.
+    void brushFollowsPhotoSize() {
+        MainWindow window;
+        writeImageAtomic(dir.filePath("small.png").toStdString(), photo(120, 200));
+        writeImageAtomic(dir.filePath("large.png").toStdString(), photo(300, 800));
+        QVERIFY(window.openImage(dir.filePath("small.png")));
+        window.canvas()->setBrushSize(20);
+        QVERIFY(window.openImage(dir.filePath("large.png")));
+        QCOMPARE(window.canvas()->brushSize(), 80);
+        window.canvas()->setBrushSize(30);
+        QVERIFY(window.openImage(dir.filePath("small.png")));
+        QCOMPARE(window.canvas()->brushSize(), 8);  // 30 / 4, rounded
+        QVERIFY(window.openImage(dir.filePath("small.png")));  // same size: kept
+        QCOMPARE(window.canvas()->brushSize(), 8);
+    }
+
     void randomMaskIsUndoable() {
         MainWindow window;
         QVERIFY(window.openImage(dir.filePath("photo.png")));

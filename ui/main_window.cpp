@@ -50,6 +50,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 namespace pconv::ui {
@@ -388,6 +389,7 @@ void MainWindow::restoreSettings() {
     canvas_->setBrushSize(settings.value("brush/size", 40).toInt());
     brushSlider_->setValue(canvas_->brushSize());
     brushSpin_->setValue(canvas_->brushSize());
+    brushPhotoLongSide_ = settings.value("brush/photoLongSide", 0).toInt();
     const QColor overlay = settings.value("brush/overlay").value<QColor>();
     if (overlay.isValid()) canvas_->setOverlayColor(overlay);
     jpegQuality_ = settings.value("save/jpegQuality", 95).toInt();
@@ -413,6 +415,7 @@ void MainWindow::saveSettings() const {
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());
     settings.setValue("brush/size", canvas_->brushSize());
+    settings.setValue("brush/photoLongSide", brushPhotoLongSide_);
     settings.setValue("brush/overlay", canvas_->overlayColor());
     settings.setValue("save/jpegQuality", jpegQuality_);
     settings.setValue("mask/growPixels", growPixels_);
@@ -544,6 +547,11 @@ void MainWindow::setPhoto(const cv::Mat& image, const QString& path, const QStri
     resultSaved_ = true;
     const QImage display = toDisplayImage(photo_);
     undoStack_->clear();
+    // 40 px on a 1000 px photo is 240 px on a 6000 px one: the same stroke on screen.
+    const int longSide = std::max(image.cols, image.rows);
+    if (brushPhotoLongSide_ > 0 && longSide != brushPhotoLongSide_)
+        canvas_->setBrushSize(std::clamp(int(std::lround(canvas_->brushSize() * double(longSide) / brushPhotoLongSide_)), 1, brushSpin_->maximum()));
+    brushPhotoLongSide_ = longSide;
     canvas_->setPhoto(display);
     maskPane_->setImage(maskToQImage(qImageToMask(canvas_->mask())));
     resultPane_->setImage(QImage());

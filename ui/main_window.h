@@ -151,6 +151,9 @@ private:
     bool maskDirty_ = false;
     int jpegQuality_ = 95;
     int growPixels_ = 5;
+    // Long side of the photo the brush size was last used on: a new photo rescales the
+    // brush by the ratio of long sides, so that it covers as much of the picture.
+    int brushPhotoLongSide_ = 0;
 };
 
 } // namespace pconv::ui
