@@ -306,6 +306,22 @@ private Q_SLOTS:
         QCOMPARE(read.depth(), CV_8U);
         QVERIFY(read.at<cv::Vec3b>(4, 4)[0] > 250);
     }
+
+    // What a format would drop is named, and only then: each loss is written back and checked.
+    void formatLossesMatchWhatIsWritten() {
+        const cv::Mat deepAlpha(8, 8, CV_16UC4, cv::Scalar(65535, 0, 32896, 1000));
+        for (const char* name : {"a.png", "a.tif", "a.jpg", "a.webp", "a.bmp"}) {
+            writeImageAtomic(path(name).toStdString(), deepAlpha, 100);
+            const cv::Mat back = readImage(path(name).toStdString());
+            const auto losses = formatLosses(deepAlpha, name);
+            const bool namesDepth = std::any_of(losses.begin(), losses.end(), [](const std::string& l) { return l.find("16-bit") != std::string::npos; });
+            const bool namesAlpha = std::any_of(losses.begin(), losses.end(), [](const std::string& l) { return l.find("alpha") != std::string::npos; });
+            QVERIFY2(namesDepth == (back.depth() != CV_16U), name);
+            QVERIFY2(namesAlpha == (back.channels() != 4), name);
+        }
+        QVERIFY(formatLosses(cv::Mat(8, 8, CV_8UC3), "a.jpg").empty());
+        QVERIFY(takesQuality("photo.JPG") && takesQuality("x.webp") && !takesQuality("x.png"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestImageIo)

@@ -649,8 +649,12 @@ void MainWindow::saveResultAs() {
                              tr("%1 is the photo you opened. Replace the original with the result?").arg(original.fileName()),
                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
         return;
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    if (suffix == "jpg" || suffix == "jpeg" || suffix == "webp") {
+    // Say what the chosen format drops (transparency, 16 bits) while the user can still pick another.
+    for (const std::string& loss : formatLosses(output(), path.toStdString()))
+        if (QMessageBox::warning(this, tr("Save anyway?"), tr("The result %1.").arg(QString::fromStdString(loss)),
+                                 QMessageBox::Save | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Save)
+            return;
+    if (takesQuality(path.toStdString())) {
         bool ok = false;
         const int quality = QInputDialog::getInt(this, tr("Quality"), tr("Quality (1-100):"), jpegQuality_, 1, 100, 1, &ok);
         if (!ok) return;

@@ -43,18 +43,6 @@ std::map<std::string, fs::path> masksByStem(const fs::path& maskDir) {
     return masks;
 }
 
-// The formats --quality applies to.
-bool isLossyImageName(const std::string& path) {
-    const std::string ext = lowercaseExtension(path);
-    return ext == ".jpg" || ext == ".jpeg" || ext == ".webp";
-}
-
-// The formats OpenCV writes with an alpha channel.
-bool keepsAlpha(const std::string& path) {
-    const std::string ext = lowercaseExtension(path);
-    return ext == ".png" || ext == ".webp" || ext == ".tif" || ext == ".tiff";
-}
-
 // A folder run names each result after its image's stem, always as PNG (lossless).
 std::string resultName(const fs::path& image) {
     return image.stem().string() + ".png";
@@ -106,12 +94,7 @@ void inpaintOne(const Inpainter& inpainter, const HdOptions& hd, const std::stri
     if (const std::string ext = lowercaseExtension(maskPath); ext == ".jpg" || ext == ".jpeg")
         std::cerr << "pconv inpaint: warning: mask '" << maskPath
                   << "' is a JPEG, whose compression noise around the strokes also counts as holes; save masks as PNG\n";
-    if (image.depth() == CV_16U && storesOnlyEightBits(outputPath))
-        std::cerr << "pconv inpaint: warning: '" << imagePath << "' is 16-bit, but " << fs::path(outputPath).extension().string()
-                  << " stores 8 bits; write .png or .tif to keep 16\n";
-    if (image.channels() == 4 && !keepsAlpha(outputPath))
-        std::cerr << "pconv inpaint: warning: '" << imagePath << "' has an alpha channel, which " << fs::path(outputPath).extension().string()
-                  << " cannot store; write .png, .webp or .tif to keep it\n";
+    for (const std::string& loss : formatLosses(image, outputPath)) std::cerr << "pconv inpaint: warning: '" << imagePath << "' " << loss << "\n";
     // A JPEG result keeps the photo's EXIF and colour profile.
     writeImageAtomic(outputPath, *inpaintLarge(inpainter, image, holes, hd), quality, photo.metadata);
 }
@@ -241,7 +224,7 @@ int runInpaint(const Args& args) {
     if (fs::is_directory(output, ec)) throw FileError(output, "is a folder; give a file name such as result.png");
     // A wrong name, a missing folder or an existing file is refused before the fill, not after it.
     if (!hasImageExtension(output)) throw FileError(output, "not an image file name: give one such as result.png or result.jpg");
-    if (parser.given("quality") && !isLossyImageName(output))
+    if (parser.given("quality") && !takesQuality(output))
         throw parser.usageError("--quality is for .jpg and .webp results; " + fs::path(output).filename().string() + " is stored lossless");
     checkOutputFile(output, parser.flagSet("force"));
     inpaintOne(*inpainter, hd, input, readMask(maskFile), maskFile, output, parser.getInt("quality", 1, 100));

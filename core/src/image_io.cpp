@@ -281,6 +281,23 @@ bool storesOnlyEightBits(const std::string& path) {
     return ext == ".jpg" || ext == ".jpeg" || ext == ".webp" || ext == ".bmp";
 }
 
+std::vector<std::string> formatLosses(const cv::Mat& image, const std::string& path) {
+    const std::string ext = lowercaseExtension(path);
+    std::vector<std::string> losses;
+    if (image.depth() == CV_16U && storesOnlyEightBits(path))
+        losses.push_back("is 16-bit, but " + ext + " stores 8 bits; write .png or .tif to keep 16");
+    // The formats OpenCV writes with an alpha channel.
+    const bool keepsAlpha = ext == ".png" || ext == ".webp" || ext == ".tif" || ext == ".tiff";
+    if (image.channels() == 4 && !keepsAlpha)
+        losses.push_back("has an alpha channel, which " + ext + " cannot store; write .png, .webp or .tif to keep it");
+    return losses;
+}
+
+bool takesQuality(const std::string& path) {
+    const std::string ext = lowercaseExtension(path);
+    return ext == ".jpg" || ext == ".jpeg" || ext == ".webp";
+}
+
 bool hasImageExtension(const std::string& path) {
     const std::string ext = lowercaseExtension(path);
     static const char* known[] = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".pgm", ".ppm", ".pbm", ".pnm", ".jp2", ".exr", ".hdr"};

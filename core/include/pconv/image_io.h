@@ -75,6 +75,14 @@ bool hasImageExtension(const std::string& path);
 // a 16-bit image down for them.
 bool storesOnlyEightBits(const std::string& path);
 
+// What writing `image` in path's format would lose, each as the end of a sentence about
+// the image ("has an alpha channel, which .jpg cannot store; ..."), with the formats
+// that would keep it; empty when nothing is lost.
+std::vector<std::string> formatLosses(const cv::Mat& image, const std::string& path);
+
+// Formats whose writer takes a quality setting (JPEG, WebP).
+bool takesQuality(const std::string& path);
+
 // ".jpg" for "Photo.JPG"; empty when there is no extension.
 std::string lowercaseExtension(const std::string& path);
 
