@@ -446,7 +446,10 @@ private Q_SLOTS:
         expectError({"ensemble", "--extract", "3", "--from", path("ens.pconv"), "--out", path("ens_c.pconv")}, 1, "no member 3");
         expectError({"ensemble", "--extract", "1", "--out", path("ens_c.pconv")}, 2, "go together");
 
-        // Averaging weights takes single models: an ensemble is refused with the way to get one.
+        // A member given again inside another ensemble would count twice.
+        expectError({"ensemble", "--out", path("ens3.pconv"), path("ens.pconv"), path("ens_a.pconv")}, 1, "are the same model");
+        // Converting and averaging take single models: an ensemble is refused with the way to get one.
+        expectError({"convert", "--from", path("ens.pconv"), "--to", path("ens.pt")}, 1, "--extract");
         expectError({"average", "--out", path("ens_mean.pconv"), path("ens.pconv"), path("ens_a.pconv")}, 1, "--extract");
 
         // Compacting keeps every member.

@@ -231,6 +231,12 @@ private Q_SLOTS:
         QCOMPARE(window.canvas()->brushSize(), 8);  // 30 / 4, rounded
         QVERIFY(window.openImage(dir.filePath("small.png")));  // same size: kept
         QCOMPARE(window.canvas()->brushSize(), 8);
+        // A tiny image clamps the brush to 1 px, but the next photo gets the size the user chose.
+        writeImageAtomic(dir.filePath("tiny.png").toStdString(), photo(8, 16));
+        QVERIFY(window.openImage(dir.filePath("tiny.png")));
+        QCOMPARE(window.canvas()->brushSize(), 1);
+        QVERIFY(window.openImage(dir.filePath("large.png")));
+        QCOMPARE(window.canvas()->brushSize(), 30);
     }
 
     void randomMaskIsUndoable() {

@@ -199,6 +199,47 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(path("single.pconv")));
     }
 
+    // Ensemble files whose entries are wrong, written entry by entry: each a FileError naming
+    // the file and the problem.
+    void malformedEnsembleEntries() {
+        auto write = [&](const QString& name, int64_t version, int64_t count, const char* memberFormat) {
+            torch::serialize::OutputArchive archive;
+            archive.write("pconv_format", c10::IValue(std::string("pconv-studio-ensemble")));
+            archive.write("pconv_format_version", c10::IValue(version));
+            archive.write("member_count", c10::IValue(count));
+            if (memberFormat) {
+                torch::serialize::OutputArchive member;
+                member.write("pconv_format", c10::IValue(std::string(memberFormat)));
+                archive.write("member_0", member);
+            }
+            archive.save_to(path(name).toStdString());
+            return path(name);
+        };
+        auto expectMembersError = [&](const QString& file, const QString& problem) {
+            try {
+                pconv::loadModelMembers(file.toStdString());
+                QFAIL("loaded");
+            } catch (const pconv::FileError& e) {
+                const QString message = QString::fromStdString(e.what());
+                QVERIFY2(message.contains(file) && message.contains(problem, Qt::CaseInsensitive), qPrintable(message));
+            }
+        };
+        expectMembersError(write("newer.pconv", 99, 2, nullptr), "newer than this program");
+        expectMembersError(write("none.pconv", 1, 0, nullptr), "member_count");
+        expectMembersError(write("many.pconv", 1, 1000000, nullptr), "member_count");
+        expectMembersError(write("missing.pconv", 1, 2, nullptr), "no 'member_0' entry");
+        expectMembersError(write("foreign.pconv", 1, 1, "pconv-studio-checkpoint"), "'member_0' is not a model");
+        // A member that says it is a model but has no architecture: which member, and what is missing.
+        expectMembersError(write("empty.pconv", 1, 1, "pconv-studio-model"), "member 1 of 1");
+    }
+
+    // saveEnsemble refuses one model given twice (it would count double in the mean).
+    void ensembleRefusesAModelTwice() {
+        const PConvModel a = PConvModel::create(smallConfig(), 1), b = PConvModel::create(smallConfig(), 2);
+        QVERIFY_THROWS_EXCEPTION(pconv::InvalidArgument, pconv::saveEnsemble(path("twice.pconv").toStdString(), {a, b, a}));
+        QVERIFY(!QFile::exists(path("twice.pconv")));
+    }
+
     // A damaged ensemble file is a FileError naming it, like a damaged model file.
     void truncatedEnsembleIsAFileError() {
         pconv::saveEnsemble(path("whole.pconv").toStdString(), {PConvModel::create(smallConfig(), 1), PConvModel::create(smallConfig(), 2)});

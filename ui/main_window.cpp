@@ -297,6 +297,7 @@ void MainWindow::createToolBar() {
     connect(brushSlider_, &QSlider::valueChanged, canvas_, &MaskCanvas::setBrushSize);
     connect(brushSpin_, qOverload<int>(&QSpinBox::valueChanged), canvas_, &MaskCanvas::setBrushSize);
     connect(canvas_, &MaskCanvas::brushSizeChanged, this, [this](int size) {
+        if (!rescalingBrush_) brushFraction_ = photo_.empty() ? 0.0 : double(size) / std::max(photo_.cols, photo_.rows);
         const QSignalBlocker a(brushSlider_), b(brushSpin_);
         brushSlider_->setValue(size);
         brushSpin_->setValue(size);
@@ -389,7 +390,7 @@ void MainWindow::restoreSettings() {
     canvas_->setBrushSize(settings.value("brush/size", 40).toInt());
     brushSlider_->setValue(canvas_->brushSize());
     brushSpin_->setValue(canvas_->brushSize());
-    brushPhotoLongSide_ = settings.value("brush/photoLongSide", 0).toInt();
+    brushFraction_ = settings.value("brush/fraction", 0.0).toDouble();
     const QColor overlay = settings.value("brush/overlay").value<QColor>();
     if (overlay.isValid()) canvas_->setOverlayColor(overlay);
     jpegQuality_ = settings.value("save/jpegQuality", 95).toInt();
@@ -415,7 +416,7 @@ void MainWindow::saveSettings() const {
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());
     settings.setValue("brush/size", canvas_->brushSize());
-    settings.setValue("brush/photoLongSide", brushPhotoLongSide_);
+    settings.setValue("brush/fraction", brushFraction_);
     settings.setValue("brush/overlay", canvas_->overlayColor());
     settings.setValue("save/jpegQuality", jpegQuality_);
     settings.setValue("mask/growPixels", growPixels_);
@@ -547,11 +548,16 @@ void MainWindow::setPhoto(const cv::Mat& image, const QString& path, const QStri
     resultSaved_ = true;
     const QImage display = toDisplayImage(photo_);
     undoStack_->clear();
-    // 40 px on a 1000 px photo is 240 px on a 6000 px one: the same stroke on screen.
+    // 40 px on a 1000 px photo is 240 px on a 6000 px one. From the fraction the user chose,
+    // not from the last size, so rounding and clamping on a tiny image do not carry over.
     const int longSide = std::max(image.cols, image.rows);
-    if (brushPhotoLongSide_ > 0 && longSide != brushPhotoLongSide_)
-        canvas_->setBrushSize(std::clamp(int(std::lround(canvas_->brushSize() * double(longSide) / brushPhotoLongSide_)), 1, brushSpin_->maximum()));
-    brushPhotoLongSide_ = longSide;
+    if (brushFraction_ > 0) {
+        rescalingBrush_ = true;
+        canvas_->setBrushSize(std::clamp(int(std::lround(brushFraction_ * longSide)), 1, brushSpin_->maximum()));
+        rescalingBrush_ = false;
+    } else {
+        brushFraction_ = double(canvas_->brushSize()) / longSide;
+    }
     canvas_->setPhoto(display);
     maskPane_->setImage(maskToQImage(qImageToMask(canvas_->mask())));
     resultPane_->setImage(QImage());

@@ -151,9 +151,10 @@ private:
     bool maskDirty_ = false;
     int jpegQuality_ = 95;
     int growPixels_ = 5;
-    // Long side of the photo the brush size was last used on: a new photo rescales the
-    // brush by the ratio of long sides, so that it covers as much of the picture.
-    int brushPhotoLongSide_ = 0;
+    // The brush size as a fraction of the photo's long side, as the user last set it (0: set
+    // with no photo open): each new photo gets the brush that covers as much of it.
+    double brushFraction_ = 0;
+    bool rescalingBrush_ = false;  // set while a new photo rescales the brush (not the user)
 };
 
 } // namespace pconv::ui

@@ -21,6 +21,18 @@
 #include <iostream>
 
 namespace pconv::cli {
+namespace {
+
+// The forward benchmark times one network: an ensemble's first member stands for it.
+ModelConfig firstMemberConfig(const std::string& path) {
+    const auto members = loadModelMembers(path);
+    if (members.size() > 1)
+        std::cerr << "pconv bench: note: " << path << " is an ensemble of " << members.size()
+                  << " models; timing member 1's network (filling with the ensemble runs every member)\n";
+    return members.front().config();
+}
+
+} // namespace
 
 int runBench(const Args& args) {
     ArgParser parser("pconv bench",
@@ -95,12 +107,12 @@ int runBench(const Args& args) {
     } else if (arch == "default") {
         const auto shipped = findDefaultModel(currentExecutablePath());
         if (!shipped) throw parser.usageError("--arch default: no default model was found");
-        options.config = loadModelMembers(*shipped).front().config();
+        options.config = firstMemberConfig(*shipped);
     } else {
         std::error_code ec;
         if (!std::filesystem::exists(arch, ec))
             throw parser.usageError("--arch must be paper, default or a model file, got '" + arch + "' (no such file)");
-        options.config = loadModelMembers(arch).front().config();
+        options.config = firstMemberConfig(arch);
     }
     if (options.size % options.config.sizeMultiple() != 0)
         throw parser.usageError("--size must be a multiple of " + std::to_string(options.config.sizeMultiple()) + " for this architecture, got " +

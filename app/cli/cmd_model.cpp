@@ -51,6 +51,11 @@ std::pair<Args, std::vector<std::string>> separateBareModels(const Args& args, c
     return {options, paths};
 }
 
+// The "weights_stored_as" metadata value for a precision.
+std::string precisionName(PConvModel::WeightPrecision precision) {
+    return precision == PConvModel::WeightPrecision::Float16 ? "float16" : "float32";
+}
+
 // The --model values and the bare paths together; each file once.
 std::vector<std::string> modelPaths(const ArgParser& parser, std::vector<std::string> paths, const std::string& why) {
     for (const std::string& path : parser.getList("model"))
@@ -196,11 +201,13 @@ int runEnsemble(const Args& args) {
         if (!barePaths.empty() || parser.has("model")) throw parser.usageError("--extract takes no member models, only --from FILE");
         const std::string from = parser.get("from");
         checkOutputFile(out, parser.flagSet("force"), {from});
-        const std::vector<PConvModel> members = loadModelMembers(from);
+        std::vector<PConvModel> members = loadModelMembers(from);
         const int index = parser.getInt("extract", 1, 1000);
         if (index > static_cast<int>(members.size()))
             throw FileError(from, "holds " + std::to_string(members.size()) + " model(s); there is no member " + std::to_string(index));
-        members[static_cast<size_t>(index - 1)].save(out, precision);
+        PConvModel& member = members[static_cast<size_t>(index - 1)];
+        member.setMetadata("weights_stored_as", precisionName(precision));
+        member.save(out, precision);
         std::cout << "Wrote " << out << ": member " << index << " of " << members.size() << ", "
                   << describe(members[static_cast<size_t>(index - 1)].config()) << "\n";
         return 0;
@@ -211,7 +218,10 @@ int runEnsemble(const Args& args) {
     std::vector<PConvModel> members;
     // An ensemble given as a member contributes its members.
     for (const auto& path : paths)
-        for (auto& member : loadModelMembers(path)) members.push_back(std::move(member));
+        for (auto& member : loadModelMembers(path)) {
+            member.setMetadata("weights_stored_as", precisionName(precision));
+            members.push_back(std::move(member));
+        }
     saveEnsemble(out, members, precision);
     std::cout << "Wrote " << out << ": an ensemble of " << members.size() << " models\n";
     return 0;
@@ -240,7 +250,7 @@ int runCompact(const Args& args) {
     std::uintmax_t after = 0;
     if (parser.has("model")) {
         std::vector<PConvModel> members = loadModelMembers(in);
-        for (auto& member : members) member.setMetadata("weights_stored_as", "float16");
+        for (auto& member : members) member.setMetadata("weights_stored_as", precisionName(PConvModel::WeightPrecision::Float16));
         if (members.size() == 1) members.front().save(out, PConvModel::WeightPrecision::Float16);
         else saveEnsemble(out, members, PConvModel::WeightPrecision::Float16);
         after = std::filesystem::file_size(out, ec);

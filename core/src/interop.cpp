@@ -145,7 +145,8 @@ bool isPconvModelFile(const std::string& path) {
         checkTorchArchiveIsSafe(path);
         torch::serialize::InputArchive archive;
         archive.load_from(path);
-        return readFormatName(archive) == kModelFormatName;
+        const std::string format = readFormatName(archive);
+        return format == kModelFormatName || format == kEnsembleFormatName;
     } catch (const std::exception&) {
         return false;
     }

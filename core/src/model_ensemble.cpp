@@ -3,6 +3,9 @@
 #include "architecture_archive.h"
 #include "model_archive.h"
 #include "pconv/errors.h"
+#include "pconv/nn/pconv_unet.h"
+
+#include <torch/torch.h>
 
 namespace pconv {
 namespace {
@@ -12,6 +15,16 @@ constexpr int64_t kEnsembleFormatVersion = 1;
 constexpr int64_t kMaxMembers = 16;
 
 std::string memberKey(int64_t index) { return "member_" + std::to_string(index); }
+
+// Two members of one architecture and equal weights: a model given twice (say, once
+// alone and once inside an ensemble), which would count double in the mean.
+bool sameWeights(const PConvModel& a, const PConvModel& b) {
+    if (describe(a.config()) != describe(b.config())) return false;
+    const auto pa = a.network().named_parameters(), pb = b.network().named_parameters();
+    for (const auto& item : pa)
+        if (!torch::equal(item.value(), pb[item.key()])) return false;
+    return true;
+}
 
 } // namespace
 
@@ -55,6 +68,11 @@ void saveEnsemble(const std::string& path, const std::vector<PConvModel>& member
     if (members.size() < 2) throw InvalidArgument("an ensemble needs at least two models, got " + std::to_string(members.size()));
     if (static_cast<int64_t>(members.size()) > kMaxMembers)
         throw InvalidArgument("an ensemble holds at most " + std::to_string(kMaxMembers) + " models, got " + std::to_string(members.size()));
+    for (size_t i = 0; i < members.size(); ++i)
+        for (size_t j = 0; j < i; ++j)
+            if (sameWeights(members[i], members[j]))
+                throw InvalidArgument("members " + std::to_string(j + 1) + " and " + std::to_string(i + 1) +
+                                      " are the same model; each model counts once in the mean");
     torch::serialize::OutputArchive archive;
     archive.write(kFormatKey, c10::IValue(std::string(kEnsembleFormatName)));
     archive.write("pconv_format_version", c10::IValue(kEnsembleFormatVersion));

@@ -15,7 +15,7 @@ namespace pconv {
 std::vector<PConvModel> loadModelMembers(const std::string& path);
 
 // Writes an ensemble file atomically. Throws InvalidArgument for fewer than two
-// members; members may differ in architecture.
+// members or one model given twice; members may differ in architecture.
 void saveEnsemble(const std::string& path, const std::vector<PConvModel>& members,
                   PConvModel::WeightPrecision precision = PConvModel::WeightPrecision::Float32);
 
