@@ -67,7 +67,7 @@ private Q_SLOTS:
         const Run top = runPconv({"--help"});
         QCOMPARE(top.exitCode, 0);
         QVERIFY(top.out.contains("inpaint") && top.out.contains("masks"));
-        for (const char* command : {"inpaint", "masks", "init-model", "info", "average", "ensemble", "compact"}) {
+        for (const char* command : {"inpaint", "masks", "init-model", "info", "average", "compact"}) {
             const Run run = runPconv({command, "--help"});
             QCOMPARE(run.exitCode, 0);
             QVERIFY2(run.out.contains("Usage: pconv " + QString(command)), qPrintable(run.out));
@@ -411,52 +411,6 @@ private Q_SLOTS:
                        path("tiny.pconv"));
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
         QCOMPARE(cv::norm(readImage(path("default.png").toStdString()), result, cv::NORM_INF), 0.0);
-    }
-
-    // Two models in one file: inpaint fills with both (a fill unlike either's alone), info lists
-    // them, --extract gives a member back whole, and commands that take one model say so.
-    void ensembleCommand() {
-        QCOMPARE(runPconv({"init-model", "--out", path("ens_a.pconv"), "--depth", "4", "--width", "8", "--seed", "1"}).exitCode, 0);
-        QCOMPARE(runPconv({"init-model", "--out", path("ens_b.pconv"), "--depth", "3", "--width", "12", "--seed", "2"}).exitCode, 0);
-        expectError({"ensemble", "--out", path("ens.pconv"), path("ens_a.pconv")}, 2, "at least two models");
-        expectError({"ensemble", "--out", path("ens.pconv"), path("ens_a.pconv"), path("ens_a.pconv")}, 2, "is given twice");
-        expectError({"ensemble", "--out", path("ens.pconv"), path("ens_a.pconv"), path("nope.pconv")}, 1, "nope.pconv");
-        QVERIFY(!QFile::exists(path("ens.pconv")));
-        Run run = runPconv({"ensemble", "--out", path("ens.pconv"), path("ens_a.pconv"), path("ens_b.pconv")});
-        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
-        run = runPconv({"info", path("ens.pconv")});
-        QVERIFY2(run.out.contains("Members:        2") && run.out.contains("depth 4, width 8") && run.out.contains("depth 3, width 12"),
-                 qPrintable(run.out));
-
-        auto fillWith = [&](const QString& model, const QString& out) {
-            const Run fill = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path(out), "--model",
-                                       path(model), "--mirror-views", "1", "--threads", "1"});
-            if (fill.exitCode != 0) qWarning() << fill.err;
-            return readImage(path(out).toStdString());
-        };
-        const cv::Mat both = fillWith("ens.pconv", "ens_both.png"), a = fillWith("ens_a.pconv", "ens_a.png"), b = fillWith("ens_b.pconv", "ens_b.png");
-        QVERIFY(!both.empty() && !a.empty() && !b.empty());
-        const cv::Mat valid = readMask(path("mask.png").toStdString()) == 0;
-        QCOMPARE(cv::norm(both, readImage(path("photo.png").toStdString()), cv::NORM_INF, valid), 0.0);
-        QVERIFY(cv::norm(both, a, cv::NORM_INF) > 2.0 && cv::norm(both, b, cv::NORM_INF) > 2.0);
-
-        run = runPconv({"ensemble", "--extract", "2", "--from", path("ens.pconv"), "--out", path("ens_b2.pconv")});
-        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
-        QCOMPARE(cv::norm(fillWith("ens_b2.pconv", "ens_b2.png"), b, cv::NORM_INF), 0.0);
-        expectError({"ensemble", "--extract", "3", "--from", path("ens.pconv"), "--out", path("ens_c.pconv")}, 1, "no member 3");
-        expectError({"ensemble", "--extract", "1", "--out", path("ens_c.pconv")}, 2, "go together");
-
-        // A member given again inside another ensemble would count twice.
-        expectError({"ensemble", "--out", path("ens3.pconv"), path("ens.pconv"), path("ens_a.pconv")}, 1, "are the same model");
-        // Converting and averaging take single models: an ensemble is refused with the way to get one.
-        expectError({"convert", "--from", path("ens.pconv"), "--to", path("ens.pt")}, 1, "--extract");
-        expectError({"average", "--out", path("ens_mean.pconv"), path("ens.pconv"), path("ens_a.pconv")}, 1, "--extract");
-
-        // Compacting keeps every member.
-        run = runPconv({"compact", "--model", path("ens.pconv"), "--out", path("ens_half.pconv")});
-        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
-        QVERIFY(QFileInfo(path("ens_half.pconv")).size() < QFileInfo(path("ens.pconv")).size() * 6 / 10);
-        QVERIFY(runPconv({"info", path("ens_half.pconv")}).out.contains("Members:        2"));
     }
 
     void evalPrintsTable() {

@@ -266,35 +266,6 @@ private Q_SLOTS:
         QVERIFY(cv::norm(eight, four, cv::NORM_INF) > 2.0);
     }
 
-    // An ensemble's fill is the mean of its members' fills (to 8-bit rounding, where no
-    // member's fill was clipped), members of another input range included, and differs from each.
-    void ensembleAveragesItsMembersFills() {
-        ModelConfig config;
-        config.depth = 3;
-        config.width = 4;
-        ModelConfig other = config;
-        other.width = 6;
-        other.normalization = InputNormalization::ImageNet;
-        const PConvModel a = PConvModel::create(config, 5), b = PConvModel::create(other, 6);
-        const cv::Mat image = randomImage(40, 72, CV_8UC3, 9);
-        const cv::Mat holes = someHoles(40, 72);
-        cv::Mat fillA, fillB, both;
-        makePConvInpainter(a, {1})->inpaint(image, holes).convertTo(fillA, CV_32FC3);
-        makePConvInpainter(b, {1})->inpaint(image, holes).convertTo(fillB, CV_32FC3);
-        makePConvInpainter(std::vector<PConvModel>{a, b}, {1})->inpaint(image, holes).convertTo(both, CV_32FC3);
-        cv::Mat unclipped = cv::Mat::ones(image.size(), CV_8UC1);
-        for (const cv::Mat& fill : {fillA, fillB}) {
-            cv::Mat inside;
-            cv::inRange(fill, cv::Scalar::all(0.5), cv::Scalar::all(254.5), inside);
-            unclipped &= inside;
-        }
-        QVERIFY(cv::countNonZero(unclipped & holes) > 100);
-        QVERIFY(cv::norm(both, (fillA + fillB) / 2, cv::NORM_INF, unclipped) <= 1.0);
-        QVERIFY(cv::norm(both, fillA, cv::NORM_INF) > 2.0);
-        QVERIFY(cv::norm(both, fillB, cv::NORM_INF) > 2.0);
-        QVERIFY_THROWS_EXCEPTION(InvalidArgument, makePConvInpainter(std::vector<PConvModel>{}));
-    }
-
     void mirrorViewsMustBeOneTwoFourOrEight() {
         ModelConfig config;
         config.depth = 2;

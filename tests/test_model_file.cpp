@@ -3,7 +3,6 @@
 #include "pconv/errors.h"
 #include "pconv/model.h"
 #include "pconv/model_average.h"
-#include "pconv/model_ensemble.h"
 #include "pconv/nn/pconv_unet.h"
 #include "pconv/train/trainer.h"
 
@@ -161,103 +160,6 @@ private Q_SLOTS:
                 ++checked;
             }
         QVERIFY(checked > 0);
-    }
-
-    // An ensemble file gives back every member, in order, with its own architecture,
-    // weights and metadata; a plain model file is an ensemble of one.
-    void ensembleRoundTripKeepsEveryMember() {
-        ModelConfig other = smallConfig();
-        other.width = 6;
-        other.normalization = pconv::InputNormalization::ImageNet;
-        PConvModel a = PConvModel::create(smallConfig(), 1), b = PConvModel::create(other, 2);
-        a.setMetadata("name", "first");
-        b.setMetadata("name", "second");
-        pconv::saveEnsemble(path("both.pconv").toStdString(), {a, b});
-
-        const auto members = pconv::loadModelMembers(path("both.pconv").toStdString());
-        QCOMPARE(members.size(), size_t(2));
-        QCOMPARE(members[0].config().width, 4);
-        QCOMPARE(members[1].config().width, 6);
-        QCOMPARE(int(members[1].config().normalization), int(pconv::InputNormalization::ImageNet));
-        QCOMPARE(members[0].metadata().at("name"), std::string("first"));
-        QCOMPARE(members[1].metadata().at("name"), std::string("second"));
-        const auto pa = a.network().named_parameters(), pb = b.network().named_parameters();
-        for (const auto& item : members[0].network().named_parameters()) QVERIFY(torch::equal(item.value(), pa[item.key()]));
-        for (const auto& item : members[1].network().named_parameters()) QVERIFY(torch::equal(item.value(), pb[item.key()]));
-
-        a.save(path("one.pconv").toStdString());
-        QCOMPARE(pconv::loadModelMembers(path("one.pconv").toStdString()).size(), size_t(1));
-    }
-
-    // Training, averaging and converting take one model: loading an ensemble as one
-    // says what it is and how to take a member out.
-    void ensembleIsNotLoadedAsOneModel() {
-        pconv::saveEnsemble(path("pair.pconv").toStdString(), {PConvModel::create(smallConfig(), 1), PConvModel::create(smallConfig(), 2)});
-        expectLoadError(path("pair.pconv"), "ensemble");
-        expectLoadError(path("pair.pconv"), "--extract");
-        QVERIFY_THROWS_EXCEPTION(pconv::InvalidArgument, pconv::saveEnsemble(path("single.pconv").toStdString(), {PConvModel::create(smallConfig(), 1)}));
-        QVERIFY(!QFile::exists(path("single.pconv")));
-    }
-
-    // Ensemble files whose entries are wrong, written entry by entry: each a FileError naming
-    // the file and the problem.
-    void malformedEnsembleEntries() {
-        auto write = [&](const QString& name, int64_t version, int64_t count, const char* memberFormat) {
-            torch::serialize::OutputArchive archive;
-            archive.write("pconv_format", c10::IValue(std::string("pconv-studio-ensemble")));
-            archive.write("pconv_format_version", c10::IValue(version));
-            archive.write("member_count", c10::IValue(count));
-            if (memberFormat) {
-                torch::serialize::OutputArchive member;
-                member.write("pconv_format", c10::IValue(std::string(memberFormat)));
-                archive.write("member_0", member);
-            }
-            archive.save_to(path(name).toStdString());
-            return path(name);
-        };
-        auto expectMembersError = [&](const QString& file, const QString& problem) {
-            try {
-                pconv::loadModelMembers(file.toStdString());
-                QFAIL("loaded");
-            } catch (const pconv::FileError& e) {
-                const QString message = QString::fromStdString(e.what());
-                QVERIFY2(message.contains(file) && message.contains(problem, Qt::CaseInsensitive), qPrintable(message));
-            }
-        };
-        expectMembersError(write("newer.pconv", 99, 2, nullptr), "newer than this program");
-        expectMembersError(write("none.pconv", 1, 0, nullptr), "member_count");
-        expectMembersError(write("many.pconv", 1, 1000000, nullptr), "member_count");
-        expectMembersError(write("missing.pconv", 1, 2, nullptr), "no 'member_0' entry");
-        expectMembersError(write("foreign.pconv", 1, 1, "pconv-studio-checkpoint"), "'member_0' is not a model");
-        // A member that says it is a model but has no architecture: which member, and what is missing.
-        expectMembersError(write("empty.pconv", 1, 1, "pconv-studio-model"), "member 1 of 1");
-    }
-
-    // saveEnsemble refuses one model given twice (it would count double in the mean).
-    void ensembleRefusesAModelTwice() {
-        const PConvModel a = PConvModel::create(smallConfig(), 1), b = PConvModel::create(smallConfig(), 2);
-        QVERIFY_THROWS_EXCEPTION(pconv::InvalidArgument, pconv::saveEnsemble(path("twice.pconv").toStdString(), {a, b, a}));
-        QVERIFY(!QFile::exists(path("twice.pconv")));
-    }
-
-    // A damaged ensemble file is a FileError naming it, like a damaged model file.
-    void truncatedEnsembleIsAFileError() {
-        pconv::saveEnsemble(path("whole.pconv").toStdString(), {PConvModel::create(smallConfig(), 1), PConvModel::create(smallConfig(), 2)});
-        QFile whole(path("whole.pconv"));
-        QVERIFY(whole.open(QIODevice::ReadOnly));
-        const QByteArray bytes = whole.readAll();
-        for (double fraction : {0.3, 0.7, 0.99}) {
-            QFile cut(path("cut.pconv"));
-            QVERIFY(cut.open(QIODevice::WriteOnly | QIODevice::Truncate));
-            cut.write(bytes.left(int(bytes.size() * fraction)));
-            cut.close();
-            try {
-                pconv::loadModelMembers(path("cut.pconv").toStdString());
-                QFAIL("a truncated ensemble loaded");
-            } catch (const pconv::FileError& e) {
-                QVERIFY2(QString::fromStdString(e.what()).contains(path("cut.pconv")), e.what());
-            }
-        }
     }
 
     void missingFile() { expectLoadError(path("nope.pconv"), "no such"); }

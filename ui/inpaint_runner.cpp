@@ -2,7 +2,6 @@
 
 #include "pconv/cancellation.h"
 #include "pconv/errors.h"
-#include "pconv/model_ensemble.h"
 
 #include <QElapsedTimer>
 
@@ -20,12 +19,12 @@ void InpaintWorker::process(quint64 generation, const InpaintJob& job) {
         std::unique_ptr<Inpainter> inpainter;
         if (job.method == Method::PConv) {
             if (job.modelPath.isEmpty()) throw Error("no model chosen: pick a model file, or use Telea or Navier-Stokes");
-            if (members_.empty() || modelPath_ != job.modelPath) {
-                members_.clear();
-                members_ = loadModelMembers(job.modelPath.toStdString());
+            if (!model_ || modelPath_ != job.modelPath) {
+                model_.reset();
+                model_ = PConvModel::load(job.modelPath.toStdString());
                 modelPath_ = job.modelPath;
             }
-            inpainter = makePConvInpainter(members_, PConvInpaintOptions{job.mirrorViews});
+            inpainter = makePConvInpainter(*model_, PConvInpaintOptions{job.mirrorViews});
         } else {
             inpainter = makeClassicalInpainter(job.method, job.radius);
         }

@@ -12,7 +12,7 @@
 
 #include <atomic>
 #include <memory>
-#include <vector>
+#include <optional>
 
 Q_DECLARE_METATYPE(cv::Mat)
 
@@ -45,7 +45,7 @@ Q_SIGNALS:
 
 private:
     const std::atomic<quint64>* cancelledUpTo_;
-    std::vector<PConvModel> members_;  // the loaded model file: one model or an ensemble's
+    std::optional<PConvModel> model_;
     QString modelPath_;
 };
 

@@ -12,7 +12,6 @@
 #include "view_state.h"
 
 #include "pconv/default_model.h"
-#include "pconv/model_ensemble.h"
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
 #include "pconv/mask_generator.h"
@@ -463,7 +462,7 @@ void MainWindow::chooseModelFile() {
         return;
     }
     try {
-        loadModelMembers(path.toStdString());  // check it now, not at the first inpaint
+        PConvModel::load(path.toStdString());  // check it now, not at the first inpaint
     } catch (const std::exception& e) {
         showError(tr("Cannot use this model"), QString::fromStdString(firstLine(e.what())));
         modelCombo_->setCurrentIndex(0);

@@ -9,7 +9,7 @@
 #include "pconv/hd_strategy.h"
 #include "pconv/image_io.h"
 #include "pconv/inpainter.h"
-#include "pconv/model_ensemble.h"
+#include "pconv/model.h"
 #include "pconv/threads.h"
 
 #include <opencv2/imgproc.hpp>
@@ -21,18 +21,6 @@
 #include <iostream>
 
 namespace pconv::cli {
-namespace {
-
-// The forward benchmark times one network: an ensemble's first member stands for it.
-ModelConfig firstMemberConfig(const std::string& path) {
-    const auto members = loadModelMembers(path);
-    if (members.size() > 1)
-        std::cerr << "pconv bench: note: " << path << " is an ensemble of " << members.size()
-                  << " models; timing member 1's network (filling with the ensemble runs every member)\n";
-    return members.front().config();
-}
-
-} // namespace
 
 int runBench(const Args& args) {
     ArgParser parser("pconv bench",
@@ -83,7 +71,7 @@ int runBench(const Args& args) {
             writeImageAtomic(parser.get("write-case") + "/photo12mp.jpg", photo, 92);
             writeImageAtomic(parser.get("write-case") + "/stroke60.png", holes);
         }
-        const auto inpainter = makePConvInpainter(loadModelMembers(modelPath), pconvOptionsFromArgs(parser));
+        const auto inpainter = makePConvInpainter(PConvModel::load(modelPath), pconvOptionsFromArgs(parser));
         std::vector<double> times;
         for (int i = 0; i <= parser.getInt("reps", 1, 100000); ++i) {
             const auto start = std::chrono::steady_clock::now();
@@ -107,12 +95,12 @@ int runBench(const Args& args) {
     } else if (arch == "default") {
         const auto shipped = findDefaultModel(currentExecutablePath());
         if (!shipped) throw parser.usageError("--arch default: no default model was found");
-        options.config = firstMemberConfig(*shipped);
+        options.config = PConvModel::load(*shipped).config();
     } else {
         std::error_code ec;
         if (!std::filesystem::exists(arch, ec))
             throw parser.usageError("--arch must be paper, default or a model file, got '" + arch + "' (no such file)");
-        options.config = firstMemberConfig(arch);
+        options.config = PConvModel::load(arch).config();
     }
     if (options.size % options.config.sizeMultiple() != 0)
         throw parser.usageError("--size must be a multiple of " + std::to_string(options.config.sizeMultiple()) + " for this architecture, got " +

@@ -9,7 +9,6 @@
 #include "pconv/evaluation.h"
 #include "pconv/image_io.h"
 #include "pconv/inpainter.h"
-#include "pconv/model_ensemble.h"
 #include "pconv/threads.h"
 
 #include <algorithm>
@@ -75,7 +74,7 @@ int runEval(const Args& args) {
         const std::string& name = names[i];
         if (chosen[i] == Method::PConv) {
             const std::string modelPath = modelPathOrDefault(parser, "--method pconv needs --model FILE (no default model was found)");
-            methods.push_back({name, std::shared_ptr<const Inpainter>(makePConvInpainter(loadModelMembers(modelPath), pconvOptionsFromArgs(parser)))});
+            methods.push_back({name, std::shared_ptr<const Inpainter>(makePConvInpainter(PConvModel::load(modelPath), pconvOptionsFromArgs(parser)))});
             modelNote = modelPath + ", " + parser.get("mirror-views") + " mirror view(s)";
         } else {
             methods.push_back({name, std::shared_ptr<const Inpainter>(makeClassicalInpainter(chosen[i], parser.getDouble("radius", 0.1, 1000)))});

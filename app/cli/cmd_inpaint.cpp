@@ -10,7 +10,6 @@
 #include "pconv/hd_strategy.h"
 #include "pconv/image_io.h"
 #include "pconv/inpainter.h"
-#include "pconv/model_ensemble.h"
 #include "pconv/threads.h"
 
 #include <algorithm>
@@ -54,7 +53,7 @@ std::unique_ptr<Inpainter> makeInpainterFromArgs(const ArgParser& parser) {
     warnOfOptionsOfUnusedMethods(parser, {*method});
     if (*method != Method::PConv) return makeClassicalInpainter(*method, parser.getDouble("radius", 0.1, 1000));
     const PConvInpaintOptions options = pconvOptionsFromArgs(parser);
-    return makePConvInpainter(loadModelMembers(modelPathOrDefault(
+    return makePConvInpainter(PConvModel::load(modelPathOrDefault(
                                   parser, "--method pconv needs --model FILE: no default model was found (models/default.pconv); or use --method telea or ns")),
                               options);
 }

@@ -1,4 +1,4 @@
-// `pconv init-model`, `pconv info`, `pconv average`, `pconv ensemble` and `pconv compact`: model files themselves.
+// `pconv init-model`, `pconv info`, `pconv average` and `pconv compact`: model files themselves.
 #include "arg_parser.h"
 #include "commands.h"
 #include "output_file.h"
@@ -8,65 +8,13 @@
 #include "pconv/interop.h"
 #include "pconv/model.h"
 #include "pconv/model_average.h"
-#include "pconv/model_ensemble.h"
 #include "pconv/train/trainer.h"
 
-#include <algorithm>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
 
 namespace pconv::cli {
-namespace {
-
-void printModel(const PConvModel& model, const std::string& indent) {
-    const ModelConfig& c = model.config();
-    std::cout << indent << "Architecture:   PConv U-Net, " << describe(c) << "\n"
-              << indent << "Parameters:     " << model.parameterCount() << " (" << std::fixed << std::setprecision(2)
-              << model.parameterCount() / 1e6 << " M)\n"
-              << indent << "Size multiple:  " << c.sizeMultiple() << " px (inputs are padded to it)\n";
-    if (!model.metadata().empty()) {
-        std::cout << indent << "Metadata:\n";
-        for (const auto& [key, value] : model.metadata()) std::cout << indent << "  " << key << ": " << value << "\n";
-    }
-}
-
-// Bare arguments are model files (`pconv average --out mean.pconv snapshots/*.pconv`); they
-// are kept whole, as a glob's file names may hold commas, which --model's list would split at.
-// Returns the options (with the values of `valueOptions`) and the bare model paths apart.
-std::pair<Args, std::vector<std::string>> separateBareModels(const Args& args, const std::vector<std::string>& valueOptions) {
-    Args options;
-    std::vector<std::string> paths;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const bool takesValue = std::find(valueOptions.begin(), valueOptions.end(), args[i]) != valueOptions.end() && i + 1 < args.size();
-        if (takesValue) {
-            options.push_back(args[i]);
-            options.push_back(args[++i]);
-        } else if (!args[i].empty() && args[i][0] != '-') {
-            paths.push_back(args[i]);
-        } else {
-            options.push_back(args[i]);
-        }
-    }
-    return {options, paths};
-}
-
-// The "weights_stored_as" metadata value for a precision.
-std::string precisionName(PConvModel::WeightPrecision precision) {
-    return precision == PConvModel::WeightPrecision::Float16 ? "float16" : "float32";
-}
-
-// The --model values and the bare paths together; each file once.
-std::vector<std::string> modelPaths(const ArgParser& parser, std::vector<std::string> paths, const std::string& why) {
-    for (const std::string& path : parser.getList("model"))
-        if (!path.empty()) paths.push_back(path);
-    for (size_t i = 0; i < paths.size(); ++i)
-        for (size_t j = 0; j < i; ++j)
-            if (sameFile(paths[i], paths[j])) throw parser.usageError(paths[i] + " is given twice; " + why);
-    return paths;
-}
-
-} // namespace
 
 int runInitModel(const Args& args) {
     ArgParser parser("pconv init-model", "Write a freshly initialised PConv U-Net model file (for tests and as a training start).");
@@ -130,17 +78,16 @@ int runInfo(const Args& args) {
             // Not a checkpoint either: let the model loader say what is wrong with it.
         }
     }
-    const std::vector<PConvModel> members = loadModelMembers(path);
-    if (members.size() == 1) {
-        std::cout << "Model file:     " << path << "\n";
-        printModel(members.front(), "");
-        return 0;
-    }
-    std::cout << "Ensemble file:  " << path << "\n"
-              << "Members:        " << members.size() << " models; their fills are averaged (each one more pass per mirror view)\n";
-    for (size_t i = 0; i < members.size(); ++i) {
-        std::cout << "Member " << i + 1 << ":\n";
-        printModel(members[i], "  ");
+    const PConvModel model = PConvModel::load(path);
+    const ModelConfig& c = model.config();
+    std::cout << "Model file:     " << path << "\n"
+              << "Architecture:   PConv U-Net, " << describe(c) << "\n"
+              << "Parameters:     " << model.parameterCount() << " (" << std::fixed << std::setprecision(2)
+              << model.parameterCount() / 1e6 << " M)\n"
+              << "Size multiple:  " << c.sizeMultiple() << " px (inputs are padded to it)\n";
+    if (!model.metadata().empty()) {
+        std::cout << "Metadata:\n";
+        for (const auto& [key, value] : model.metadata()) std::cout << "  " << key << ": " << value << "\n";
     }
     return 0;
 }
@@ -154,12 +101,30 @@ int runAverage(const Args& args) {
     parser.flag("force", "overwrite FILE if it exists");
     parser.synopsis("--out FILE MODEL MODEL [MODEL ...]");
     parser.epilog("Models may also be given alone, so that a glob works: pconv average --out mean.pconv runs/mine/snapshots/*.pconv");
-    const auto [withOptions, barePaths] = separateBareModels(args, {"--out", "--model"});
+    // Bare arguments are models: `pconv average --out mean.pconv snapshots/*.pconv`. They are
+    // kept whole (a glob's file names may hold commas, which --model's list would split at).
+    Args withOptions;
+    std::vector<std::string> paths;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const bool takesValue = (args[i] == "--out" || args[i] == "--model") && i + 1 < args.size();
+        if (takesValue) {
+            withOptions.push_back(args[i]);
+            withOptions.push_back(args[++i]);
+        } else if (!args[i].empty() && args[i][0] != '-') {
+            paths.push_back(args[i]);
+        } else {
+            withOptions.push_back(args[i]);
+        }
+    }
     if (!parser.parse(withOptions)) {
         std::cout << parser.help();
         return 0;
     }
-    const std::vector<std::string> paths = modelPaths(parser, barePaths, "each model counts once in the mean");
+    for (const std::string& path : parser.getList("model"))
+        if (!path.empty()) paths.push_back(path);
+    for (size_t i = 0; i < paths.size(); ++i)
+        for (size_t j = 0; j < i; ++j)
+            if (sameFile(paths[i], paths[j])) throw parser.usageError(paths[i] + " is given twice; each model counts once in the mean");
     if (paths.size() < 2) throw parser.usageError("give at least two models to average (--model A --model B ...)");
     const std::string out = parser.get("out");
     checkOutputFile(out, parser.flagSet("force"), paths);
@@ -173,57 +138,6 @@ int runAverage(const Args& args) {
     PConvModel average = averageModels(models);
     average.save(out);
     std::cout << "Wrote " << out << ": the mean of " << models.size() << " models, " << describe(average.config()) << "\n";
-    return 0;
-}
-
-int runEnsemble(const Args& args) {
-    ArgParser parser("pconv ensemble",
-                     "Put independently trained models (any architectures) into one file whose fills are averaged: their\n"
-                     "errors are only partly alike, so the mean fills better than each alone. Every member costs one more\n"
-                     "pass per mirror view. Or take one member back out of an ensemble file (--extract), e.g. to train it.");
-    parser.repeatableOption("model", "FILE", "a member model; repeat it, at least twice (file names must not contain commas)");
-    parser.option("out", "FILE", "ensemble file (or, with --extract, model file) to write", std::nullopt, true);
-    parser.option("extract", "N", "instead: write member N (1 = the first) of the ensemble file given with --from");
-    parser.option("from", "FILE", "with --extract: the ensemble file");
-    parser.flag("float16", "store the weights as 16-bit floats (half the size, as pconv compact does)");
-    parser.flag("force", "overwrite FILE if it exists");
-    parser.synopsis("--out FILE MODEL MODEL [MODEL ...]   or   --extract N --from FILE --out FILE");
-    parser.epilog("Members may also be given alone: pconv ensemble --out both.pconv a.pconv b.pconv. pconv info lists the members.");
-    const auto [withOptions, barePaths] = separateBareModels(args, {"--out", "--model", "--extract", "--from"});
-    if (!parser.parse(withOptions)) {
-        std::cout << parser.help();
-        return 0;
-    }
-    const std::string out = parser.get("out");
-    const auto precision = parser.flagSet("float16") ? PConvModel::WeightPrecision::Float16 : PConvModel::WeightPrecision::Float32;
-    if (parser.has("extract") || parser.has("from")) {
-        if (!parser.has("extract") || !parser.has("from")) throw parser.usageError("--extract N and --from FILE go together");
-        if (!barePaths.empty() || parser.has("model")) throw parser.usageError("--extract takes no member models, only --from FILE");
-        const std::string from = parser.get("from");
-        checkOutputFile(out, parser.flagSet("force"), {from});
-        std::vector<PConvModel> members = loadModelMembers(from);
-        const int index = parser.getInt("extract", 1, 1000);
-        if (index > static_cast<int>(members.size()))
-            throw FileError(from, "holds " + std::to_string(members.size()) + " model(s); there is no member " + std::to_string(index));
-        PConvModel& member = members[static_cast<size_t>(index - 1)];
-        member.setMetadata("weights_stored_as", precisionName(precision));
-        member.save(out, precision);
-        std::cout << "Wrote " << out << ": member " << index << " of " << members.size() << ", "
-                  << describe(members[static_cast<size_t>(index - 1)].config()) << "\n";
-        return 0;
-    }
-    const std::vector<std::string> paths = modelPaths(parser, barePaths, "each model is one member");
-    if (paths.size() < 2) throw parser.usageError("give at least two models (--model A --model B ...)");
-    checkOutputFile(out, parser.flagSet("force"), paths);
-    std::vector<PConvModel> members;
-    // An ensemble given as a member contributes its members.
-    for (const auto& path : paths)
-        for (auto& member : loadModelMembers(path)) {
-            member.setMetadata("weights_stored_as", precisionName(precision));
-            members.push_back(std::move(member));
-        }
-    saveEnsemble(out, members, precision);
-    std::cout << "Wrote " << out << ": an ensemble of " << members.size() << " models\n";
     return 0;
 }
 
@@ -249,10 +163,9 @@ int runCompact(const Args& args) {
     const auto before = std::filesystem::file_size(in, ec);
     std::uintmax_t after = 0;
     if (parser.has("model")) {
-        std::vector<PConvModel> members = loadModelMembers(in);
-        for (auto& member : members) member.setMetadata("weights_stored_as", precisionName(PConvModel::WeightPrecision::Float16));
-        if (members.size() == 1) members.front().save(out, PConvModel::WeightPrecision::Float16);
-        else saveEnsemble(out, members, PConvModel::WeightPrecision::Float16);
+        PConvModel model = PConvModel::load(in);
+        model.setMetadata("weights_stored_as", "float16");
+        model.save(out, PConvModel::WeightPrecision::Float16);
         after = std::filesystem::file_size(out, ec);
     } else {
         after = compactCheckpoint(in, out);

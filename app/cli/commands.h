@@ -13,7 +13,6 @@ int runMasks(const Args& args);
 int runInitModel(const Args& args);
 int runInfo(const Args& args);
 int runAverage(const Args& args);
-int runEnsemble(const Args& args);
 int runCompact(const Args& args);
 int runTrain(const Args& args);
 int runEval(const Args& args);

@@ -25,7 +25,6 @@ const char* kUsage =
     "  init-model   write a freshly initialised PConv model file\n"
     "  info         describe a model file or a training checkpoint\n"
     "  average      average the weights of several models (snapshots of one run)\n"
-    "  ensemble     put several models into one file whose fills are averaged\n"
     "  compact      store a model's weights (or a checkpoint's Adam moments) in 16 bits\n"
     "  train        train or fine-tune a model on a folder of photos\n"
     "  eval         compare methods by hole-ratio bucket (L1, PSNR, SSIM)\n"
@@ -39,7 +38,7 @@ const char* kUsage =
 int main(int argc, char** argv) {
     using namespace pconv::cli;
     const std::map<std::string, std::function<int(const Args&)>> commands = {
-        {"inpaint", runInpaint}, {"masks", runMasks}, {"init-model", runInitModel}, {"info", runInfo}, {"average", runAverage}, {"ensemble", runEnsemble}, {"compact", runCompact}, {"train", runTrain}, {"eval", runEval}, {"bench", runBench}, {"convert", runConvert}};
+        {"inpaint", runInpaint}, {"masks", runMasks}, {"init-model", runInitModel}, {"info", runInfo}, {"average", runAverage}, {"compact", runCompact}, {"train", runTrain}, {"eval", runEval}, {"bench", runBench}, {"convert", runConvert}};
 
     pconv::removeTempFilesOnTermination();  // Ctrl+C or kill leaves no half-written .tmp files
     if (argc < 2) {

@@ -12,7 +12,6 @@ namespace pconv {
 constexpr const char* kFormatKey = "pconv_format";
 constexpr const char* kModelFormatName = "pconv-studio-model";
 constexpr const char* kCheckpointFormatName = "pconv-studio-checkpoint";
-constexpr const char* kEnsembleFormatName = "pconv-studio-ensemble";
 
 // The file's "pconv_format" entry; empty when it has none (not one of our files).
 std::string readFormatName(torch::serialize::InputArchive& archive);

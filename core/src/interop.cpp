@@ -145,8 +145,7 @@ bool isPconvModelFile(const std::string& path) {
         checkTorchArchiveIsSafe(path);
         torch::serialize::InputArchive archive;
         archive.load_from(path);
-        const std::string format = readFormatName(archive);
-        return format == kModelFormatName || format == kEnsembleFormatName;
+        return readFormatName(archive) == kModelFormatName;
     } catch (const std::exception&) {
         return false;
     }

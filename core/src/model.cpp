@@ -2,7 +2,6 @@
 
 #include "architecture_archive.h"
 #include "archive_guard.h"
-#include "model_archive.h"
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
 #include "pconv/nn/memory_format.h"
@@ -81,7 +80,7 @@ PConvModel PConvModel::create(const ModelConfig& config, std::uint64_t seed) {
     return PConvModel(std::move(state));
 }
 
-void openModelArchive(const std::string& path, torch::serialize::InputArchive& archive) {
+PConvModel PConvModel::load(const std::string& path) {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (!fs::exists(path, ec)) throw FileError(path, "no such model file");
@@ -91,42 +90,32 @@ void openModelArchive(const std::string& path, torch::serialize::InputArchive& a
     if (!checkTorchArchiveIsSafe(path))
         throw FileError(path, "is a PyTorch torch.save() file, not a PConv Studio model: if pconv convert exported it, use the .pconv it "
                               "was made from; a checkpoint of the PyTorch port converts with pconv convert --from " + path + " --to model.pconv");
+    torch::serialize::InputArchive archive;
     try {
         archive.load_from(path);
     } catch (const std::exception& e) {
         throw FileError(path, "not a readable model file (truncated, corrupt or not a model): " + firstLine(e.what()));
     }
-}
-
-PConvModel readModelEntries(torch::serialize::InputArchive& archive) {
-    const int64_t version = readIntEntry(archive, "pconv_format_version");
-    if (version > kFormatVersion)
-        throw Error("model file format version " + std::to_string(version) + " is newer than this program supports (" +
-                    std::to_string(kFormatVersion) + ")");
-    const ModelConfig config = readArchitecture(archive);
-    PConvModel model = PConvModel::create(config);
-    torch::serialize::InputArchive weights;
-    if (!archive.try_read("weights", weights)) throw Error("no 'weights' entry");
-    nn::loadModuleChecked(model.network(), weights);
-    for (const auto& [key, value] : decodeMetadata(readStringEntry(archive, "metadata"))) model.setMetadata(key, value);
-    return model;
-}
-
-PConvModel PConvModel::load(const std::string& path) {
-    torch::serialize::InputArchive archive;
-    openModelArchive(path, archive);
     try {
         const std::string format = readFormatName(archive);
         // The trainer's checkpoint.pt holds weights too, but is not a model: say which file is wanted.
         if (format == kCheckpointFormatName)
             throw Error("is a training checkpoint, not a model file: use the run's model.pconv or best.pconv (pconv compact takes a "
                         "checkpoint with --checkpoint, pconv train with --resume)");
-        if (format == kEnsembleFormatName)
-            throw Error("is an ensemble of several models (their fills are averaged): it fills holes, but training, averaging and "
-                        "converting take one model; take one out with pconv ensemble --extract N --from " + path + " --out FILE");
         if (format != kModelFormatName)
             throw Error("not a PConv Studio model file (no '" + std::string(kFormatKey) + "' entry)");
-        return readModelEntries(archive);
+        const int64_t version = readIntEntry(archive, "pconv_format_version");
+        if (version > kFormatVersion)
+            throw Error("model file format version " + std::to_string(version) + " is newer than this program supports (" +
+                        std::to_string(kFormatVersion) + ")");
+
+        const ModelConfig config = readArchitecture(archive);
+        PConvModel model = create(config);
+        torch::serialize::InputArchive weights;
+        if (!archive.try_read("weights", weights)) throw Error("no 'weights' entry");
+        nn::loadModuleChecked(*model.state_->network, weights);
+        model.state_->metadata = decodeMetadata(readStringEntry(archive, "metadata"));
+        return model;
     } catch (const FileError&) {
         throw;
     } catch (const std::exception& e) {
@@ -134,20 +123,18 @@ PConvModel PConvModel::load(const std::string& path) {
     }
 }
 
-void writeModelEntries(torch::serialize::OutputArchive& archive, const PConvModel& model, PConvModel::WeightPrecision precision) {
+void PConvModel::save(const std::string& path, WeightPrecision precision) const {
+    torch::serialize::OutputArchive archive;
     archive.write(kFormatKey, c10::IValue(std::string(kModelFormatName)));
     // Version 1 readers can still load what has neither of version 2's options.
-    const ModelConfig& config = model.config();
-    const bool needsVersion2 = config.fullResChannels > 0 || config.scaleSkipsSeparately;
+    const bool needsVersion2 = state_->config.fullResChannels > 0 || state_->config.scaleSkipsSeparately;
     archive.write("pconv_format_version", c10::IValue(needsVersion2 ? kFormatVersion : int64_t{1}));
-    writeArchitecture(archive, config);
-    archive.write("metadata", c10::IValue(encodeMetadata(model.metadata())));
+    writeArchitecture(archive, state_->config);
+    archive.write("metadata", c10::IValue(encodeMetadata(state_->metadata)));
     torch::serialize::OutputArchive weights;
-    nn::saveModuleAs(model.network(), weights, precision == PConvModel::WeightPrecision::Float16 ? torch::kHalf : torch::kFloat);
+    nn::saveModuleAs(*state_->network, weights, precision == WeightPrecision::Float16 ? torch::kHalf : torch::kFloat);
     archive.write("weights", weights);
-}
 
-void saveModelArchive(torch::serialize::OutputArchive& archive, const std::string& path) {
     std::vector<unsigned char> bytes;
     try {
         archive.save_to([&bytes](const void* data, size_t size) {
@@ -159,12 +146,6 @@ void saveModelArchive(torch::serialize::OutputArchive& archive, const std::strin
         throw FileError(path, "cannot serialise model: " + firstLine(e.what()));
     }
     writeFileAtomic(path, bytes);
-}
-
-void PConvModel::save(const std::string& path, WeightPrecision precision) const {
-    torch::serialize::OutputArchive archive;
-    writeModelEntries(archive, *this, precision);
-    saveModelArchive(archive, path);
 }
 
 const ModelConfig& PConvModel::config() const { return state_->config; }

@@ -1,5 +1,5 @@
-// The PConv network (or an ensemble of them) behind the Inpainter interface: any image
-// size is padded (reflect) to a multiple of 2^depth, run, and cropped back.
+// The PConv network behind the Inpainter interface: any image size is padded
+// (reflect) to a multiple of 2^depth, run once, and cropped back.
 #include "pconv/inpainter.h"
 #include "pconv/nn/memory_format.h"
 #include "pconv/nn/pconv_unet.h"
@@ -69,8 +69,7 @@ std::vector<View> viewsFor(int count) {
 
 class PConvInpainter : public Inpainter {
 public:
-    PConvInpainter(std::vector<PConvModel> members, PConvInpaintOptions options) : members_(std::move(members)), options_(options) {
-        if (members_.empty()) throw InvalidArgument("no model to fill with");
+    PConvInpainter(PConvModel model, PConvInpaintOptions options) : model_(std::move(model)), options_(options) {
         checkMirrorViews(options_.mirrorViews);
     }
     Method method() const override { return Method::PConv; }
@@ -104,39 +103,32 @@ private:
         return deepest;
     }
 
-    // Every member fills every view; the fills are averaged in the first member's input
-    // range (members of another range are converted to it).
     cv::Mat fillOnce(const cv::Mat& image, const cv::Mat& holes) const {
-        int multiple = 1;
-        for (const auto& member : members_) multiple = std::max(multiple, member.config().sizeMultiple());
+        const ModelConfig& config = model_.config();
+        const int multiple = config.sizeMultiple();
         const int bottom = paddingFor(image.rows, multiple), right = paddingFor(image.cols, multiple);
-        for (const auto& member : members_) checkMemory(member.config(), image.size(), {image.cols + right, image.rows + bottom});
 
+        checkMemory(config, image.size(), {image.cols + right, image.rows + bottom});
         const cv::Mat rgb = padTo(nn::toRgbFloat(image), bottom, right);
         const cv::Mat paddedHoles = padTo(holes, bottom, right);
-        const InputNormalization outputRange = members_.front().config().normalization;
 
         // Guards are thread-local: created here, in the thread that runs the model.
         c10::InferenceMode inferenceMode;
-        const auto image01 = nn::rgbFloatToTensor(rgb);
+        auto& network = model_.network();
+        const auto input = nn::channelsLast(nn::normalizeImage(nn::rgbFloatToTensor(rgb), config.normalization));
         const auto valid = nn::holeMaskToValidTensor(paddedHoles);
+        const auto masked = input * valid;
         torch::Tensor sum;
-        for (const auto& member : members_) {
-            const InputNormalization range = member.config().normalization;
-            const auto masked = nn::channelsLast(nn::normalizeImage(image01, range)) * valid;
-            for (const auto& view : viewsFor(options_.mirrorViews)) {
-                auto filled = view.undo(member.network().forward(view.apply(masked), view.apply(valid)));
-                if (range != outputRange) filled = nn::normalizeImage(nn::denormalizeImage(filled, range), outputRange);
-                sum = sum.defined() ? sum + filled : filled;
-            }
+        for (const auto& view : viewsFor(options_.mirrorViews)) {
+            const auto filled = view.undo(network.forward(view.apply(masked), view.apply(valid)));
+            sum = sum.defined() ? sum + filled : filled;
         }
-        const int passes = options_.mirrorViews * static_cast<int>(members_.size());
-        const auto output = passes == 1 ? sum : sum / passes;
-        const cv::Mat predicted = nn::tensorToRgbFloat(output, outputRange)(cv::Rect(0, 0, image.cols, image.rows));
+        const auto output = options_.mirrorViews == 1 ? sum : sum / options_.mirrorViews;
+        const cv::Mat predicted = nn::tensorToRgbFloat(output, config.normalization)(cv::Rect(0, 0, image.cols, image.rows));
         return nn::rgbFloatToLike(predicted.clone(), image);
     }
 
-    std::vector<PConvModel> members_;
+    PConvModel model_;
     PConvInpaintOptions options_;
 };
 
@@ -161,11 +153,7 @@ void checkMirrorViews(int views) {
 }
 
 std::unique_ptr<Inpainter> makePConvInpainter(PConvModel model, PConvInpaintOptions options) {
-    return makePConvInpainter(std::vector<PConvModel>{std::move(model)}, options);
-}
-
-std::unique_ptr<Inpainter> makePConvInpainter(std::vector<PConvModel> members, PConvInpaintOptions options) {
-    return std::make_unique<PConvInpainter>(std::move(members), options);
+    return std::make_unique<PConvInpainter>(std::move(model), options);
 }
 
 } // namespace pconv

@@ -8,7 +8,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 namespace pconv {
 
@@ -65,11 +64,6 @@ void checkMirrorViews(int views);
 
 // The PConv network: pads to a multiple of 2^depth (reflect), runs, crops back.
 std::unique_ptr<Inpainter> makePConvInpainter(PConvModel model, PConvInpaintOptions options = {});
-
-// An ensemble (pconv/model_ensemble.h): every member fills every mirror view and all the
-// fills are averaged, so each member costs as much as one model. Throws InvalidArgument
-// for no members.
-std::unique_ptr<Inpainter> makePConvInpainter(std::vector<PConvModel> members, PConvInpaintOptions options = {});
 
 // Throws InvalidArgument unless image and holes fit inpaint()'s contract.
 void checkInpaintInputs(const cv::Mat& image, const cv::Mat& holes);

@@ -23,8 +23,8 @@ PConvModel importPytorchPortCheckpoint(const std::string& path);
 // Writes atomically. Throws FileError.
 void exportPytorchStateDict(const PConvModel& model, const std::string& path);
 
-// True when the file is a PConv Studio model or ensemble file rather than, say, a
-// torch.save() file (.pconv files are LibTorch archives with a 'pconv_format' entry).
+// True when the file looks like a torch.save() file rather than a .pconv model
+// (.pconv files are LibTorch archives with a 'pconv_format' entry).
 bool isPconvModelFile(const std::string& path);
 
 } // namespace pconv
