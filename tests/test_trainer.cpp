@@ -189,6 +189,44 @@ private Q_SLOTS:
         }
     }
 
+    // Geometric jitter warps the training crops (same holes, still a pure function of the
+    // index), never the validation set; at strength 0 it is the plain crop, pixel for pixel.
+    void geometricJitterTouchesTrainingSamplesOnly() {
+        TrainingDataOptions plainOptions = photoOptions();
+        TrainingDataOptions warpOptions = plainOptions;
+        warpOptions.geometricJitter = 1.0;
+        const auto loaded = TrainingPhotos::load(plainOptions);
+        const SampleMaker plain(loaded, plainOptions), warped(loaded, warpOptions);
+        int changed = 0;
+        for (int i = 0; i < 8; ++i) {
+            const auto a = plain.trainingSample(i), b = warped.trainingSample(i);
+            QCOMPARE(cv::norm(a.holes, b.holes, cv::NORM_INF), 0.0);
+            QCOMPARE(b.image.size(), a.image.size());
+            QCOMPARE(cv::norm(b.image, warped.trainingSample(i).image, cv::NORM_INF), 0.0);
+            if (cv::norm(a.image, b.image, cv::NORM_L1) > a.image.total()) ++changed;  // more than 1 level a pixel on average
+        }
+        QVERIFY(changed >= 6);
+        for (int i = 0; i < plain.validationCount(); ++i)
+            QCOMPARE(cv::norm(plain.validationSample(i).image, warped.validationSample(i).image, cv::NORM_INF), 0.0);
+
+        cv::Mat photo(300, 400, CV_8UC3);
+        cv::randu(photo, 0, 256);
+        std::mt19937_64 rng(1);
+        const cv::Rect region(50, 40, 128, 128);
+        QCOMPARE(cv::norm(warpedCrop(photo, region, 128, 0.0, rng), photo(region), cv::NORM_INF), 0.0);
+        // Rotated a quarter of the way at most: a bright square in the middle stays in the middle.
+        cv::Mat marked(300, 400, CV_8UC3, cv::Scalar::all(0));
+        marked(cv::Rect(104, 94, 20, 20)).setTo(cv::Scalar::all(255));
+        for (int k = 0; k < 10; ++k) {
+            const cv::Mat out = warpedCrop(marked, region, 128, 1.0, rng);
+            cv::Mat gray;
+            cv::cvtColor(out, gray, cv::COLOR_BGR2GRAY);
+            const cv::Moments m = cv::moments(gray);
+            QVERIFY(m.m00 > 0);
+            QVERIFY2(std::abs(m.m10 / m.m00 - 64) < 30 && std::abs(m.m01 / m.m00 - 64) < 30, "the centre moved too far");
+        }
+    }
+
     void jitterColoursScalesWithinItsStrength() {
         cv::Mat grey(16, 16, CV_8UC3, cv::Scalar(100, 120, 140));
         std::mt19937_64 rng(3);

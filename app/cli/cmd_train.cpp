@@ -87,6 +87,10 @@ int runTrain(const Args& args) {
                   "photometric augmentation of training crops: saturation, contrast and brightness scaled by up to 1 +- X, "
                   "each channel by up to 1 +- X/4 (0 = off; 0.2 is moderate)",
                   "0");
+    parser.option("geometric-jitter", "X",
+                  "geometric augmentation of training crops: rotated by up to 30X degrees, stretched and tilted in perspective "
+                  "(0 = off; at most 1; not with --samples)",
+                  "0");
     parser.option("depth", "D", "levels of a new model (7 for 256 px, 8 = the paper at 512)", "7");
     parser.option("width", "W",
                   "first-level channels of a new model (default 64, the paper's); with --init, widens the loaded model to W, "
@@ -139,6 +143,9 @@ int runTrain(const Args& args) {
     o.data.maskFolder = parser.get("masks");
     o.data.extraFolder = parser.get("extra-data");
     o.data.colourJitter = parser.getDouble("colour-jitter", 0, 0.9);
+    o.data.geometricJitter = parser.getDouble("geometric-jitter", 0, 1);
+    if (o.data.geometricJitter > 0 && parser.has("samples"))
+        throw parser.usageError("--geometric-jitter would move the photos of --samples away from their own holes; use it with --data");
     o.data.size = parser.getInt("size", 16, 4096);
     o.data.validationFraction = parser.getDouble("val-fraction", 0.0, 0.9);
     o.data.cacheLongSide = parser.getInt("cache-side", 64, 100000);

@@ -180,6 +180,44 @@ std::shared_ptr<const TrainingPhotos> TrainingPhotos::load(const TrainingDataOpt
 SampleMaker::SampleMaker(std::shared_ptr<const TrainingPhotos> photos, TrainingDataOptions options)
     : photos_(std::move(photos)), options_(std::move(options)) {}
 
+cv::Mat warpedCrop(const cv::Mat& photo, const cv::Rect& region, int size, double strength, std::mt19937_64& rng) {
+    std::uniform_real_distribution<double> unit(-1.0, 1.0);
+    const double angle = unit(rng) * strength * CV_PI / 6;
+    const double stretchX = std::exp(unit(rng) * strength * 0.25), stretchY = std::exp(unit(rng) * strength * 0.25);
+    // Corners of the output square as offsets from the region's centre, in units of half its side.
+    const cv::Point2d unitCorners[4] = {{-1, -1}, {1, -1}, {1, 1}, {-1, 1}};
+    cv::Point2d offsets[4];
+    for (int i = 0; i < 4; ++i) {
+        const double x = unitCorners[i].x * stretchX + unit(rng) * strength * 0.3;
+        const double y = unitCorners[i].y * stretchY + unit(rng) * strength * 0.3;
+        offsets[i] = {x * std::cos(angle) - y * std::sin(angle), x * std::sin(angle) + y * std::cos(angle)};
+    }
+    // Shrink the photo first so that the warp samples it near 1:1: warpPerspective has no
+    // area filter, and a 3x downscale through it would alias.
+    const double reduce = std::min(1.0, 1.25 * size / region.width);
+    cv::Mat source = photo;
+    if (reduce < 1.0) cv::resize(photo, source, {}, reduce, reduce, cv::INTER_AREA);
+    const cv::Point2d centre((region.x + region.width / 2.0) * reduce, (region.y + region.height / 2.0) * reduce);
+    const double half = region.width * reduce / 2.0;
+    // Zoom in (shrink the quadrilateral about its centre) until every corner lies in the photo.
+    double fit = 1.0;
+    for (const auto& o : offsets) {
+        const double x = o.x * half, y = o.y * half;
+        if (x < 0) fit = std::min(fit, centre.x / -x);
+        if (x > 0) fit = std::min(fit, (source.cols - 1 - centre.x) / x);
+        if (y < 0) fit = std::min(fit, centre.y / -y);
+        if (y > 0) fit = std::min(fit, (source.rows - 1 - centre.y) / y);
+    }
+    cv::Point2f from[4], to[4];
+    for (int i = 0; i < 4; ++i) {
+        from[i] = cv::Point2f(static_cast<float>(centre.x + offsets[i].x * half * fit), static_cast<float>(centre.y + offsets[i].y * half * fit));
+        to[i] = cv::Point2f(static_cast<float>((unitCorners[i].x + 1) / 2 * size), static_cast<float>((unitCorners[i].y + 1) / 2 * size));
+    }
+    cv::Mat warped;
+    cv::warpPerspective(source, warped, cv::getPerspectiveTransform(from, to), {size, size}, cv::INTER_LINEAR, cv::BORDER_REFLECT_101);
+    return warped;
+}
+
 void jitterColours(cv::Mat& bgr, double strength, std::mt19937_64& rng) {
     if (strength <= 0) return;
     std::uniform_real_distribution<double> factor(1.0 - strength, 1.0 + strength), tint(1.0 - strength / 4, 1.0 + strength / 4);
@@ -225,7 +263,9 @@ TrainingSample SampleMaker::make(const cv::Mat& photo, const cv::Mat& holes, std
     const int size = options_.size;
     const cv::Rect region = randomScaleCrop(photo.size(), size, rng);
     TrainingSample sample;
-    sample.image = resizeCrop(photo(region), size);
+    // Paired holes (the seed's samples) belong to the unwarped photo: no warp for them.
+    if (augment && options_.geometricJitter > 0 && holes.empty()) sample.image = warpedCrop(photo, region, size, options_.geometricJitter, rng);
+    else sample.image = resizeCrop(photo(region), size);
     if (holes.empty()) sample.holes = makeHoles(sampleSeed);
     else cv::resize(holes(region), sample.holes, {size, size}, 0, 0, cv::INTER_NEAREST);  // masks: nearest only
     if (rng() % 2) {

@@ -28,6 +28,7 @@ struct TrainingDataOptions {
     HoleRatioRange holeRatio{0.01, 0.6};
     int cacheLongSide = 2048;          // photos are kept in memory downscaled to this long side
     double colourJitter = 0;           // 0 = off; else the strength of jitterColours() on training samples
+    double geometricJitter = 0;        // 0 = off; else the strength of warpedCrop() for training samples
     std::uint64_t seed = 0;
 };
 
@@ -89,6 +90,13 @@ cv::Mat resizeCrop(const cv::Mat& region, int size);
 // by one in [1 - strength/4, 1 + strength/4] (a white-balance shift). With a few dozen
 // training photos the network otherwise learns their palettes. strength in [0, 0.9].
 void jitterColours(cv::Mat& bgr, double strength, std::mt19937_64& rng);
+
+// The square `region` of `photo`, resized to size x size, seen through a random warp:
+// rotated by up to 30 * strength degrees, stretched along each axis by up to
+// exp(+-0.25 * strength), each corner moved by up to 0.15 * strength of the side (a
+// perspective tilt), zoomed in where that would leave the photo. Like colour jitter,
+// it makes new pictures out of the few training photos. strength in [0, 1].
+cv::Mat warpedCrop(const cv::Mat& photo, const cv::Rect& region, int size, double strength, std::mt19937_64& rng);
 
 // Splits one of the seed's samples, [photo | photo with holes blacked out], into
 // the photo and its holes: pixels black on the right but not on the left.
