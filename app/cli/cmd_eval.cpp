@@ -8,7 +8,6 @@
 #include "pconv/errors.h"
 #include "pconv/evaluation.h"
 #include "pconv/image_io.h"
-#include "pconv/inpainter.h"
 #include "pconv/threads.h"
 
 #include <algorithm>
