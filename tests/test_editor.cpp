@@ -12,6 +12,7 @@
 
 #include "pconv/image_io.h"
 #include "pconv/model.h"
+#include "pconv/train/trainer.h"
 #include "test_files.h"
 
 #include <QtTest>
@@ -23,6 +24,8 @@
 #include <QUndoStack>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
+
 using namespace pconv;
 using namespace pconv::ui;
 
@@ -33,6 +36,11 @@ cv::Mat photo(int rows, int cols) {
     for (int y = 0; y < rows; ++y)
         for (int x = 0; x < cols; ++x) image.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(x), uchar(y * 2), 100);
     return image;
+}
+
+int ssimTermIndex() {
+    const auto names = lossTermNames();
+    return static_cast<int>(std::find(names.begin(), names.end(), "ssim") - names.begin());
 }
 
 } // namespace
@@ -322,6 +330,23 @@ private Q_SLOTS:
         panel.depthBox()->setValue(3);
         panel.widthBox()->setValue(4);
         panel.stepsBox()->setValue(100000);
+        // More settings: an extra image folder, jitter, the SSIM term and a stem reach the run.
+        const QString extra = dir.filePath("train_extra");
+        QDir().mkpath(extra);
+        writeImageAtomic((extra + "/art.png").toStdString(), photo(70, 90));
+        panel.extraFolderEdit()->setText(extra);
+        panel.colourJitterBox()->setValue(0.2);
+        panel.geometricJitterBox()->setValue(0.5);
+        panel.ssimWeightBox()->setValue(1);
+        panel.stemChannelsBox()->setValue(4);
+        panel.seedBox()->setValue(7);
+        const TrainOptions planned = panel.options();
+        QCOMPARE(QString::fromStdString(planned.data.extraFolder), extra);
+        QCOMPARE(planned.data.colourJitter, 0.2);
+        QCOMPARE(planned.data.geometricJitter, 0.5);
+        QCOMPARE(planned.lossWeights.ssim, 1.0);
+        QCOMPARE(planned.model.fullResChannels, 4);
+        QCOMPARE(planned.data.seed, std::uint64_t{7});
         QSignalSpy steps(panel.runner(), &TrainingRunner::stepReported);
         QSignalSpy finished(panel.runner(), &TrainingRunner::finished);
         QTest::mouseClick(panel.startButton(), Qt::LeftButton);
@@ -337,7 +362,19 @@ private Q_SLOTS:
         QSignalSpy use(&panel, &TrainingPanel::useModelRequested);
         QTest::mouseClick(panel.useModelButton(), Qt::LeftButton);
         QCOMPARE(use.count(), 1);
-        QVERIFY(PConvModel::load(use.at(0).at(0).toString().toStdString()).config().width == 4);
+        const auto trained = PConvModel::load(use.at(0).at(0).toString().toStdString()).config();
+        QCOMPARE(trained.width, 4);
+        QCOMPARE(trained.fullResChannels, 4);
+        QVERIFY2(steps.last().at(2).value<QVector<double>>()[ssimTermIndex()] > 0, "the SSIM term is on");
+
+        // A hole-ratio range upside down is refused before anything runs.
+        panel.resumeCheck()->setChecked(true);
+        panel.holeRatioLowBox()->setValue(0.5);
+        panel.holeRatioHighBox()->setValue(0.2);
+        QTest::mouseClick(panel.startButton(), Qt::LeftButton);
+        QVERIFY(!panel.runner()->isRunning());
+        panel.holeRatioLowBox()->setValue(0.01);
+        panel.holeRatioHighBox()->setValue(0.6);
 
         // Without Resume, a new run in that folder would replace this one: not unasked (headless: nobody to ask).
         panel.resumeCheck()->setChecked(false);

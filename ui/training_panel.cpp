@@ -2,8 +2,6 @@
 
 #include "training_runner.h"
 
-#include "pconv/train/trainer.h"
-
 #include <QChart>
 #include <QChartView>
 #include <QCheckBox>
@@ -25,6 +23,7 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QSpinBox>
+#include <QToolButton>
 #include <QValueAxis>
 #include <QVBoxLayout>
 
@@ -86,6 +85,67 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     resume_ = new QCheckBox(tr("Resume from the output folder's checkpoint"), this);
     resume_->setChecked(true);
     connect(finetune_, &QCheckBox::toggled, this, [this](bool on) { learningRate_->setValue(on ? 5e-5 : 2e-4); });
+
+    // More settings: the data and loss options of `pconv train`, folded away by default.
+    extraFolder_ = new QLineEdit(settings.value("train/extra").toString(), this);
+    extraFolder_->setPlaceholderText(tr("optional: more training images, never used for validation"));
+    maskFolder_ = new QLineEdit(settings.value("train/masks").toString(), this);
+    maskFolder_->setPlaceholderText(tr("optional: hole masks (non-zero = hole) instead of generated ones"));
+    auto fraction = [this](double min, double max, double step, double value, const QString& tip) {
+        auto* box = new QDoubleSpinBox(this);
+        box->setDecimals(2);
+        box->setRange(min, max);
+        box->setSingleStep(step);
+        box->setValue(value);
+        box->setToolTip(tip);
+        return box;
+    };
+    holeRatioLow_ = fraction(0, 1, 0.05, settings.value("train/holeLow", 0.01).toDouble(), tr("Smallest share of a crop that is hole"));
+    holeRatioHigh_ = fraction(0, 1, 0.05, settings.value("train/holeHigh", 0.6).toDouble(), tr("Largest share of a crop that is hole"));
+    colourJitter_ = fraction(0, 0.9, 0.05, settings.value("train/colourJitter", 0.0).toDouble(),
+                             tr("Random brightness, contrast, saturation and hue changes of the training crops; 0 = off"));
+    geometricJitter_ = fraction(0, 1, 0.1, settings.value("train/geometricJitter", 0.0).toDouble(),
+                                tr("Random rotation (up to 30 degrees at 1), stretch and perspective tilt of the training crops; 0 = off"));
+    ssimWeight_ = fraction(0, 100, 0.5, settings.value("train/ssim", 0.0).toDouble(), tr("Weight of the 1 - SSIM loss term (not in the paper); 0 = off"));
+    validationFraction_ = fraction(0, 0.9, 0.05, settings.value("train/valFraction", 0.1).toDouble(),
+                                   tr("Share of the photos held out to measure validation PSNR"));
+    stemChannels_ = spin(0, 256, settings.value("train/stem", 0).toInt());
+    stemChannels_->setToolTip(tr("A new model's full-resolution stem: 5x5 features the last layer sees instead of the raw image "
+                                 "(sharper hole edges; the default model has 16); 0 = the paper's layout"));
+    seed_ = spin(0, 1'000'000'000, settings.value("train/seed", 0).toInt());
+    seed_->setToolTip(tr("Seed for crops, masks and the validation split"));
+    auto* holeRatios = new QWidget(this);
+    auto* holeRatioRow = new QHBoxLayout(holeRatios);
+    holeRatioRow->setContentsMargins(0, 0, 0, 0);
+    holeRatioRow->addWidget(holeRatioLow_);
+    holeRatioRow->addWidget(new QLabel(tr("to"), holeRatios));
+    holeRatioRow->addWidget(holeRatioHigh_);
+    advanced_ = new QWidget(this);
+    auto* advancedForm = new QFormLayout(advanced_);
+    advancedForm->setContentsMargins(0, 0, 0, 0);
+    advancedForm->addRow(tr("Extra images:"), pickerRow(extraFolder_, advanced_, true, tr("Folder of extra training images")));
+    advancedForm->addRow(tr("Hole masks:"), pickerRow(maskFolder_, advanced_, true, tr("Folder of hole masks")));
+    advancedForm->addRow(tr("Hole ratio:"), holeRatios);
+    advancedForm->addRow(tr("Colour jitter:"), colourJitter_);
+    advancedForm->addRow(tr("Geometric jitter:"), geometricJitter_);
+    advancedForm->addRow(tr("SSIM weight:"), ssimWeight_);
+    advancedForm->addRow(tr("Stem channels:"), stemChannels_);
+    advancedForm->addRow(tr("Validation share:"), validationFraction_);
+    advancedForm->addRow(tr("Seed:"), seed_);
+    moreSettings_ = new QToolButton(this);
+    moreSettings_->setText(tr("More settings"));
+    moreSettings_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    moreSettings_->setAutoRaise(true);
+    moreSettings_->setCheckable(true);
+    connect(moreSettings_, &QToolButton::toggled, this, [this](bool shown) {
+        moreSettings_->setArrowType(shown ? Qt::DownArrow : Qt::RightArrow);
+        advanced_->setVisible(shown);
+        QSettings().setValue("train/moreSettings", shown);
+    });
+    const bool showMore = settings.value("train/moreSettings", false).toBool();
+    moreSettings_->setChecked(showMore);
+    moreSettings_->setArrowType(showMore ? Qt::DownArrow : Qt::RightArrow);
+    advanced_->setVisible(showMore);
 
     auto* form = new QFormLayout;
     form->addRow(tr("Photos:"), pickerRow(dataFolder_, this, true, tr("Folder of training photos")));
@@ -167,7 +227,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     spanPlannedSteps(steps_->value());
     connect(steps_, qOverload<int>(&QSpinBox::valueChanged), this, spanPlannedSteps);
     // Folders typed in are remembered at once, not only when a run starts.
-    for (QLineEdit* edit : {dataFolder_, outFolder_}) connect(edit, &QLineEdit::editingFinished, this, &TrainingPanel::saveSettings);
+    for (QLineEdit* edit : {dataFolder_, outFolder_, extraFolder_, maskFolder_}) connect(edit, &QLineEdit::editingFinished, this, &TrainingPanel::saveSettings);
     auto* lossView = new QChartView(lossChart_, this);
     auto* psnrView = new QChartView(psnrChart_, this);
     lossView->setRenderHint(QPainter::Antialiasing);
@@ -189,6 +249,8 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     layout->addLayout(numbers);
     layout->addWidget(finetune_);
     layout->addWidget(resume_);
+    layout->addWidget(moreSettings_, 0, Qt::AlignLeft);
+    layout->addWidget(advanced_);
     layout->addLayout(buttons);
     layout->addWidget(progress_);
     layout->addWidget(eta_);
@@ -247,7 +309,7 @@ void TrainingPanel::setRunning(bool running) {
         pause_->setText(tr("Pause"));
     }
     for (QWidget* w : std::initializer_list<QWidget*>{dataFolder_, outFolder_, vggFile_, initModel_, size_, batch_, steps_, depth_, width_,
-                                                      learningRate_, finetune_, resume_})
+                                                      learningRate_, finetune_, resume_, advanced_})
         w->setEnabled(!running);
 }
 
@@ -263,13 +325,29 @@ void TrainingPanel::saveSettings() const {
     settings.setValue("train/depth", depth_->value());
     settings.setValue("train/width", width_->value());
     settings.setValue("train/lr", learningRate_->value());
+    settings.setValue("train/extra", extraFolder_->text());
+    settings.setValue("train/masks", maskFolder_->text());
+    settings.setValue("train/holeLow", holeRatioLow_->value());
+    settings.setValue("train/holeHigh", holeRatioHigh_->value());
+    settings.setValue("train/colourJitter", colourJitter_->value());
+    settings.setValue("train/geometricJitter", geometricJitter_->value());
+    settings.setValue("train/ssim", ssimWeight_->value());
+    settings.setValue("train/stem", stemChannels_->value());
+    settings.setValue("train/valFraction", validationFraction_->value());
+    settings.setValue("train/seed", seed_->value());
 }
 
-void TrainingPanel::startTraining() {
-    if (runner_->isRunning()) return;
+TrainOptions TrainingPanel::options() const {
     TrainOptions o;
     o.data.photoFolder = dataFolder_->text().trimmed().toStdString();
+    o.data.extraFolder = extraFolder_->text().trimmed().toStdString();
+    o.data.maskFolder = maskFolder_->text().trimmed().toStdString();
     o.data.size = size_->value();
+    o.data.holeRatio = HoleRatioRange{holeRatioLow_->value(), holeRatioHigh_->value()};
+    o.data.colourJitter = colourJitter_->value();
+    o.data.geometricJitter = geometricJitter_->value();
+    o.data.validationFraction = validationFraction_->value();
+    o.data.seed = static_cast<std::uint64_t>(seed_->value());
     o.outFolder = outFolder_->text().trimmed().toStdString();
     o.vggFile = vggFile_->text().trimmed().toStdString();
     o.initModel = initModel_->text().trimmed().toStdString();
@@ -279,10 +357,18 @@ void TrainingPanel::startTraining() {
     o.finetune = finetune_->isChecked();
     o.model.depth = depth_->value();
     o.model.width = width_->value();
+    o.model.fullResChannels = stemChannels_->value();  // a new model's; a model started from keeps its own
+    o.lossWeights.ssim = ssimWeight_->value();
     o.logEvery = 1;
     o.previewEvery = 20;
     o.validateEvery = 200;
     o.checkpointEvery = 200;
+    return o;
+}
+
+void TrainingPanel::startTraining() {
+    if (runner_->isRunning()) return;
+    TrainOptions o = options();
     const QString checkpoint = QDir(outFolder_->text()).filePath("checkpoint.pt");
     if (resume_->isChecked() && QFile::exists(checkpoint)) {
         o.resumeCheckpoint = checkpoint.toStdString();
@@ -291,6 +377,8 @@ void TrainingPanel::startTraining() {
     QString problem;
     if (o.data.photoFolder.empty()) problem = tr("Choose a folder of training photos.");
     else if (o.outFolder.empty()) problem = tr("Choose an output folder.");
+    else if (o.data.holeRatio.low > o.data.holeRatio.high)
+        problem = tr("The hole ratio's lower end (%1) is above its upper end (%2).").arg(o.data.holeRatio.low).arg(o.data.holeRatio.high);
     else if (o.resumeCheckpoint.empty() && o.initModel.empty() && o.data.size % (1 << o.model.depth) != 0)
         problem = tr("The size must be a multiple of 2^depth = %1.").arg(1 << o.model.depth);
     else if (o.resumeCheckpoint.empty() && QFile::exists(checkpoint)) {

@@ -1,10 +1,12 @@
 #pragma once
 // The Training panel: pick a photo folder, an output folder and (optionally) VGG16
 // weights and a model to start from; set size, batch, steps, learning rate and
-// fine-tuning; Start, Pause, Stop; live loss and validation-PSNR curves, a preview
+// fine-tuning, and under "More settings" the data and loss options of `pconv train`
+// (extra images, hole masks, hole ratios, colour and geometric jitter, the
+// full-resolution stem, the SSIM term, validation share, seed); Start, Pause, Stop; live loss and validation-PSNR curves, a preview
 // strip (masked input | output | ground truth) and the ETA. "Use this model" hands
 // the trained model to the editor.
-#include "pconv/train/loss_weights.h"
+#include "pconv/train/trainer.h"
 
 #include <QWidget>
 
@@ -16,6 +18,7 @@ class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
+class QToolButton;
 
 class QChart;
 class QLineSeries;
@@ -44,6 +47,19 @@ public:
     QDoubleSpinBox* learningRateBox() const { return learningRate_; }
     QCheckBox* finetuneCheck() const { return finetune_; }
     QCheckBox* resumeCheck() const { return resume_; }
+    QToolButton* moreSettingsButton() const { return moreSettings_; }
+    QLineEdit* extraFolderEdit() const { return extraFolder_; }
+    QLineEdit* maskFolderEdit() const { return maskFolder_; }
+    QDoubleSpinBox* holeRatioLowBox() const { return holeRatioLow_; }
+    QDoubleSpinBox* holeRatioHighBox() const { return holeRatioHigh_; }
+    QDoubleSpinBox* colourJitterBox() const { return colourJitter_; }
+    QDoubleSpinBox* geometricJitterBox() const { return geometricJitter_; }
+    QSpinBox* stemChannelsBox() const { return stemChannels_; }
+    QDoubleSpinBox* ssimWeightBox() const { return ssimWeight_; }
+    QDoubleSpinBox* validationFractionBox() const { return validationFraction_; }
+    QSpinBox* seedBox() const { return seed_; }
+    // The run Start would begin with the current settings (before the resume check).
+    TrainOptions options() const;
     QPushButton* startButton() const { return start_; }
     QPushButton* pauseButton() const { return pause_; }
     QPushButton* stopButton() const { return stop_; }
@@ -69,6 +85,11 @@ private:
     QSpinBox *size_, *batch_, *steps_, *depth_, *width_;
     QDoubleSpinBox* learningRate_;
     QCheckBox *finetune_, *resume_;
+    QToolButton* moreSettings_;
+    QWidget* advanced_;
+    QLineEdit *extraFolder_, *maskFolder_;
+    QDoubleSpinBox *holeRatioLow_, *holeRatioHigh_, *colourJitter_, *geometricJitter_, *ssimWeight_, *validationFraction_;
+    QSpinBox *stemChannels_, *seed_;
     QPushButton *start_, *pause_, *stop_, *useModel_;
     QProgressBar* progress_;
     QLabel *eta_, *preview_, *validation_;
