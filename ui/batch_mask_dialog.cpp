@@ -1,5 +1,6 @@
 #include "batch_mask_dialog.h"
 
+#include "path_picker_row.h"
 #include "pconv/errors.h"
 #include "pconv/mask_batch.h"
 
@@ -7,7 +8,6 @@
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QDoubleSpinBox>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -24,20 +24,6 @@
 
 namespace pconv::ui {
 namespace {
-
-QWidget* folderRow(QLineEdit* edit, QWidget* parent, const QString& caption) {
-    auto* row = new QWidget(parent);
-    auto* layout = new QHBoxLayout(row);
-    layout->setContentsMargins(0, 0, 0, 0);
-    auto* browse = new QPushButton(QObject::tr("Browse…"), row);
-    layout->addWidget(edit, 1);
-    layout->addWidget(browse);
-    QObject::connect(browse, &QPushButton::clicked, row, [edit, row, caption] {
-        const QString dir = QFileDialog::getExistingDirectory(row, caption, edit->text());
-        if (!dir.isEmpty()) edit->setText(dir);
-    });
-    return row;
-}
 
 QSpinBox* spin(int min, int max, int value, QWidget* parent) {
     auto* box = new QSpinBox(parent);
@@ -95,9 +81,9 @@ BatchMaskDialog::BatchMaskDialog(QWidget* parent) : QDialog(parent) {
     form->addRow(tr("Size (px):"), size);
     form->addRow(tr("Seed:"), seed_);
     form->addRow(tr("Hole ratio:"), ratio);
-    form->addRow(tr("Mask output folder:"), folderRow(maskFolder_, this, tr("Mask output folder")));
-    form->addRow(tr("Image folder:"), folderRow(imageFolder_, this, tr("Photos to mask")));
-    form->addRow(tr("Masked-sample folder:"), folderRow(sampleFolder_, this, tr("Masked-sample output folder")));
+    form->addRow(tr("Mask output folder:"), pathPickerRow(maskFolder_, this, PathKind::Folder, tr("Mask output folder")));
+    form->addRow(tr("Image folder:"), pathPickerRow(imageFolder_, this, PathKind::Folder, tr("Photos to mask")));
+    form->addRow(tr("Masked-sample folder:"), pathPickerRow(sampleFolder_, this, PathKind::Folder, tr("Masked-sample output folder")));
 
     progress_ = new QProgressBar(this);
     progress_->setValue(0);

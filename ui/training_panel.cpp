@@ -1,5 +1,6 @@
 #include "training_panel.h"
 
+#include "path_picker_row.h"
 #include "training_runner.h"
 
 #include <QChart>
@@ -7,7 +8,6 @@
 #include <QCheckBox>
 #include <QDir>
 #include <QDoubleSpinBox>
-#include <QFileDialog>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -31,22 +31,6 @@
 
 namespace pconv::ui {
 namespace {
-
-QWidget* pickerRow(QLineEdit* edit, QWidget* parent, bool folder, const QString& caption, const QString& filter = {}) {
-    auto* row = new QWidget(parent);
-    auto* layout = new QHBoxLayout(row);
-    layout->setContentsMargins(0, 0, 0, 0);
-    auto* browse = new QPushButton(QObject::tr("…"), row);
-    browse->setFixedWidth(32);
-    layout->addWidget(edit, 1);
-    layout->addWidget(browse);
-    QObject::connect(browse, &QPushButton::clicked, row, [=] {
-        const QString path = folder ? QFileDialog::getExistingDirectory(row, caption, edit->text())
-                                    : QFileDialog::getOpenFileName(row, caption, edit->text(), filter);
-        if (!path.isEmpty()) edit->setText(path);
-    });
-    return row;
-}
 
 QString formatEta(double seconds) {
     const long s = std::lround(std::max(0.0, seconds));
@@ -123,8 +107,8 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     advanced_ = new QWidget(this);
     auto* advancedForm = new QFormLayout(advanced_);
     advancedForm->setContentsMargins(0, 0, 0, 0);
-    advancedForm->addRow(tr("Extra images:"), pickerRow(extraFolder_, advanced_, true, tr("Folder of extra training images")));
-    advancedForm->addRow(tr("Hole masks:"), pickerRow(maskFolder_, advanced_, true, tr("Folder of hole masks")));
+    advancedForm->addRow(tr("Extra images:"), pathPickerRow(extraFolder_, advanced_, PathKind::Folder, tr("Folder of extra training images")));
+    advancedForm->addRow(tr("Hole masks:"), pathPickerRow(maskFolder_, advanced_, PathKind::Folder, tr("Folder of hole masks")));
     advancedForm->addRow(tr("Hole ratio:"), holeRatios);
     advancedForm->addRow(tr("Colour jitter:"), colourJitter_);
     advancedForm->addRow(tr("Geometric jitter:"), geometricJitter_);
@@ -148,10 +132,10 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     advanced_->setVisible(showMore);
 
     auto* form = new QFormLayout;
-    form->addRow(tr("Photos:"), pickerRow(dataFolder_, this, true, tr("Folder of training photos")));
-    form->addRow(tr("Output:"), pickerRow(outFolder_, this, true, tr("Output folder")));
-    form->addRow(tr("VGG16 weights:"), pickerRow(vggFile_, this, false, tr("VGG16 weights"), tr("PyTorch files (*.pth *.pt);;All files (*)")));
-    form->addRow(tr("Start from:"), pickerRow(initModel_, this, false, tr("Model to fine-tune"), tr("PConv models (*.pconv)")));
+    form->addRow(tr("Photos:"), pathPickerRow(dataFolder_, this, PathKind::Folder, tr("Folder of training photos")));
+    form->addRow(tr("Output:"), pathPickerRow(outFolder_, this, PathKind::Folder, tr("Output folder")));
+    form->addRow(tr("VGG16 weights:"), pathPickerRow(vggFile_, this, PathKind::File, tr("VGG16 weights"), tr("PyTorch files (*.pth *.pt);;All files (*)")));
+    form->addRow(tr("Start from:"), pathPickerRow(initModel_, this, PathKind::File, tr("Model to fine-tune"), tr("PConv models (*.pconv)")));
     auto* numbers = new QGridLayout;
     numbers->addWidget(new QLabel(tr("Size"), this), 0, 0);
     numbers->addWidget(size_, 0, 1);
