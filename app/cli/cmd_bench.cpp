@@ -39,7 +39,7 @@ int runBench(const Args& args) {
     parser.option("photo", "FILE", "--mode hd: photo scaled to 4000x3000 (12 MP) with one 60 px stroke", "docs/images/demo-photo.jpg");
     parser.option("model", "FILE", "--mode hd: model (default: the shipped one)");
     parser.option("write-case", "DIR", "--mode hd: also write the 12 MP image and mask there (for timing pconv inpaint)");
-    addMirrorViewsOption(parser);
+    addPConvRunOptions(parser);
     parser.flag("json", "print one JSON line instead of a table");
     if (!parser.parse(args)) {
         std::cout << parser.help();

@@ -32,7 +32,7 @@ int runEval(const Args& args) {
     parser.option("seed", "S", "seed for --generate", "0");
     parser.repeatableOption("method", "NAME", "pconv, telea or ns; repeat or separate with commas", "pconv,telea,ns");
     parser.option("model", "FILE", "PConv model (default: the shipped models/default.pconv)");
-    addMirrorViewsOption(parser);
+    addPConvRunOptions(parser);
     parser.option("radius", "R", "radius for telea and ns", "3");
     parser.option("out", "DIR", "write every result as <case>_<method>.png, with <case>_truth.png and <case>_mask.png");
     parser.option("report", "FILE.md", "also write the table to this file");
@@ -74,7 +74,7 @@ int runEval(const Args& args) {
         if (chosen[i] == Method::PConv) {
             const std::string modelPath = modelPathOrDefault(parser, "--method pconv needs --model FILE (no default model was found)");
             methods.push_back({name, std::shared_ptr<const Inpainter>(makePConvInpainter(PConvModel::load(modelPath), pconvOptionsFromArgs(parser)))});
-            modelNote = modelPath + ", " + parser.get("mirror-views") + " mirror view(s)";
+            modelNote = modelPath + ", " + parser.get("mirror-views") + " mirror view(s), deep holes: " + parser.get("deep-holes");
         } else {
             methods.push_back({name, std::shared_ptr<const Inpainter>(makeClassicalInpainter(chosen[i], parser.getDouble("radius", 0.1, 1000)))});
         }

@@ -186,7 +186,7 @@ int runInpaint(const Args& args) {
                   true);
     parser.option("method", "NAME", "pconv (the network), telea or ns (OpenCV)", "pconv");
     parser.option("model", "FILE", "PConv model file for --method pconv (default: the shipped models/default.pconv)");
-    addMirrorViewsOption(parser);
+    addPConvRunOptions(parser);
     parser.option("radius", "R", "neighbourhood radius in px for telea and ns", "3");
     parser.option("quality", "Q", "JPEG/WebP quality 1-100 when the output is .jpg or .webp", "95");
     parser.option("hd-strategy", "NAME", "big images: crop (around each hole), resize (work smaller), original", "crop");

@@ -21,10 +21,15 @@ std::string modelPathOrDefault(const ArgParser& parser, const std::string& ifMis
     return *shipped;
 }
 
-void addMirrorViewsOption(ArgParser& parser) {
+void addPConvRunOptions(ArgParser& parser) {
     parser.option("mirror-views", "N",
                   "PConv: average the fills of N mirrored copies (1 = one pass, fastest; 2 = + left-right; 4 = + up-down; 8 = + the transposes of those; each view is one more pass)",
                   "2");
+    parser.option("deep-holes", "HOW",
+                  "PConv: holes deeper than the network was trained on (over 48 px from a known pixel) are filled at a coarser "
+                  "scale; texture then copies the photo's own texture into them (patch synthesis), smooth leaves that fill as it "
+                  "is (blurred; the better PSNR)",
+                  "texture");
 }
 
 PConvInpaintOptions pconvOptionsFromArgs(const ArgParser& parser) {
@@ -34,7 +39,12 @@ PConvInpaintOptions pconvOptionsFromArgs(const ArgParser& parser) {
     const int views = digits ? std::stoi(text) : 0;
     if (!isMirrorViewCount(views) || std::to_string(views) != text)
         throw parser.usageError("--mirror-views must be " + mirrorViewCountsText() + ", got '" + text + "'");
-    return PConvInpaintOptions{views};
+    PConvInpaintOptions options;
+    options.mirrorViews = views;
+    const std::string deepHoles = parser.get("deep-holes");
+    if (deepHoles != "texture" && deepHoles != "smooth") throw parser.usageError("--deep-holes must be texture or smooth, got '" + deepHoles + "'");
+    options.deepHoleTexture = deepHoles == "texture";
+    return options;
 }
 
 void warnOfOptionsOfUnusedMethods(const ArgParser& parser, const std::vector<Method>& methods) {
@@ -43,7 +53,7 @@ void warnOfOptionsOfUnusedMethods(const ArgParser& parser, const std::vector<Met
     auto warn = [&](const std::string& option, const std::string& forWhat) {
         std::cerr << parser.command() << ": warning: --" << option << " is ignored: it is for " << forWhat << " only\n";
     };
-    for (const char* option : {"model", "mirror-views"})
+    for (const char* option : {"model", "mirror-views", "deep-holes"})
         if (!pconv && parser.given(option)) warn(option, "--method pconv");
     if (!classical && parser.given("radius")) warn("radius", "--method telea and ns");
 }

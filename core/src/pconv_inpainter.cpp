@@ -1,6 +1,7 @@
 // The PConv network behind the Inpainter interface: any image size is padded
 // (reflect) to a multiple of 2^depth, run once, and cropped back.
 #include "pconv/inpainter.h"
+#include "pconv/patch_synthesis.h"
 #include "pconv/nn/memory_format.h"
 #include "pconv/nn/pconv_unet.h"
 #include "pconv/nn/tensor_image.h"
@@ -91,7 +92,10 @@ protected:
         // Any hole under a small pixel makes it a hole: never shrink the holes.
         cv::resize(holes != 0, smallHoles, smallImage.size(), 0, 0, cv::INTER_AREA);
         cv::resize(fillOnce(smallImage, smallHoles != 0), filled, image.size(), 0, 0, cv::INTER_CUBIC);
-        return filled;
+        if (!options_.deepHoleTexture) return filled;
+        PatchSynthesisOptions synthesis;
+        synthesis.coarseDepth = options_.coarseHoleDepth;
+        return synthesizeHoleTexture(image, holes, filled, synthesis);
     }
 
 private:

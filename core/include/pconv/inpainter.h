@@ -50,6 +50,10 @@ struct PConvInpaintOptions {
     // maxHoleDepth 0: always at full resolution.
     double maxHoleDepth = 48;
     double coarseHoleDepth = 24;
+    // With such deep holes, the scaled-up coarse fill only starts a multi-scale patch
+    // synthesis (patch_synthesis.h) that gives the holes the photo's own texture; false
+    // leaves the scaled-up fill as it is (smooth, and the better PSNR).
+    bool deepHoleTexture = true;
 };
 
 // Whether `views` is a mirror-view count the network offers: 1, 2, 4 or 8 (the one list

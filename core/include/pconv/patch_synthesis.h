@@ -1,0 +1,34 @@
+#pragma once
+// Texture for wide holes: multi-scale patch synthesis (Wexler, Shechtman and Irani,
+// "Space-Time Completion of Video", 2007), with nearest patches found by PatchMatch
+// (Barnes et al., 2009). It starts from a given fill at a coarse scale, where that fill
+// (the network's) decides what goes where, and refines it octave by octave with
+// patches copied from the image's own known pixels: a wide hole in grass ends up with
+// grass texture instead of a blurred average. Torch-free.
+#include <opencv2/core.hpp>
+
+#include <cstdint>
+
+namespace pconv {
+
+struct PatchSynthesisOptions {
+    int patchSize = 7;          // odd, px
+    double coarseDepth = 24;    // the coarsest octave: where the deepest hole pixel is about this deep (px)
+    int coarseIterations = 5;   // rounds of search + voting at the coarsest octave
+    int fineIterations = 5;     // at each finer octave
+    // Voting weights: exp(-distance / (voteSpread x the 25th percentile of the match
+    // distances)). Small: each pixel follows its best matches (sharp texture); large: a
+    // plain mean of all the patches over it (smooth, blurred texture).
+    double voteSpread = 0.2;
+    std::uint64_t seed = 0;
+};
+
+// image: 8- or 16-bit, 1, 3 or 4 channels; holes: CV_8UC1 of the same size, non-zero =
+// hole; initial: a fill of the image's size and type whose hole pixels start the
+// synthesis. Returns `image` with its hole pixels synthesised (alpha untouched); the
+// initial fill comes back unchanged where no hole-free patch exists to copy from.
+// Asks throwIfCancelled() between rounds. Throws InvalidArgument for mismatched inputs.
+cv::Mat synthesizeHoleTexture(const cv::Mat& image, const cv::Mat& holes, const cv::Mat& initial,
+                              const PatchSynthesisOptions& options = {});
+
+} // namespace pconv

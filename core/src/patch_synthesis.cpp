@@ -1,0 +1,258 @@
+// Multi-scale patch synthesis for wide holes (see patch_synthesis.h). Per octave:
+// rounds of PatchMatch (every patch that touches a hole finds a similar patch made
+// only of known pixels) and voting (each hole pixel becomes the weighted mean of what
+// the patches covering it copy there); the result, scaled up, starts the next octave.
+#include "pconv/patch_synthesis.h"
+
+#include "pconv/cancellation.h"
+#include "pconv/errors.h"
+#include "pconv/inpainter.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <vector>
+
+namespace pconv {
+namespace {
+
+// Colour planes as float in [0, 1] (alpha dropped: it is never synthesised).
+cv::Mat toUnitFloat(const cv::Mat& image) {
+    cv::Mat colour = image;
+    if (image.channels() == 4) cv::cvtColor(image, colour, cv::COLOR_BGRA2BGR);
+    cv::Mat unit;
+    colour.convertTo(unit, CV_32F, image.depth() == CV_16U ? 1.0 / 65535 : 1.0 / 255);
+    return unit;
+}
+
+cv::Mat fromUnitFloat(const cv::Mat& unit, const cv::Mat& like) {
+    cv::Mat colour;
+    unit.convertTo(colour, like.depth(), like.depth() == CV_16U ? 65535.0 : 255.0);
+    if (like.channels() != 4) return colour;
+    std::vector<cv::Mat> planes;
+    cv::split(colour, planes);
+    cv::Mat alpha;
+    cv::extractChannel(like, alpha, 3);
+    planes.push_back(alpha);
+    cv::Mat merged;
+    cv::merge(planes, merged);
+    return merged;
+}
+
+// Any hole under a smaller pixel makes it a hole: holes never shrink with the scale.
+cv::Mat scaledHoles(const cv::Mat& holes, const cv::Size& size) {
+    if (size == holes.size()) return holes != 0;
+    cv::Mat scaled;
+    cv::resize(holes != 0, scaled, size, 0, 0, cv::INTER_AREA);
+    return scaled != 0;
+}
+
+double deepestHolePixel(const cv::Mat& holes) {
+    cv::Mat distance;
+    cv::distanceTransform(holes != 0, distance, cv::DIST_L2, cv::DIST_MASK_5);
+    double deepest = 0;
+    cv::minMaxLoc(distance, nullptr, &deepest);
+    return deepest;
+}
+
+// One octave: the estimate (known pixels exact, hole pixels being synthesised) and
+// where patches may come from and go to.
+class Octave {
+public:
+    Octave(cv::Mat estimate, cv::Mat holes, int radius, std::mt19937_64& rng)
+        : estimate_(std::move(estimate)), holes_(std::move(holes)), r_(radius), rng_(rng) {
+        const int side = 2 * r_ + 1;
+        const cv::Mat kernel = cv::Mat::ones(side, side, CV_8U);
+        // A source patch lies inside the image and holds no hole pixel.
+        cv::erode(holes_ == 0, source_, kernel, {-1, -1}, 1, cv::BORDER_CONSTANT, 0);
+        // A target patch (centre inside the image by the radius) covers a hole pixel.
+        cv::Mat touches;
+        cv::dilate(holes_, touches, kernel);
+        for (int y = r_; y < holes_.rows - r_; ++y)
+            for (int x = r_; x < holes_.cols - r_; ++x) {
+                if (touches.at<uchar>(y, x)) targets_.emplace_back(x, y);
+                if (source_.at<uchar>(y, x)) sources_.emplace_back(x, y);
+            }
+        field_.assign(targets_.size(), cv::Point(-1, -1));
+        distance_.assign(targets_.size(), std::numeric_limits<float>::max());
+        targetIndex_ = cv::Mat(holes_.size(), CV_32S, cv::Scalar(-1));
+        for (size_t i = 0; i < targets_.size(); ++i) targetIndex_.at<int>(targets_[i]) = static_cast<int>(i);
+    }
+
+    bool canSynthesize() const { return !sources_.empty() && !targets_.empty(); }
+    const cv::Mat& estimate() const { return estimate_; }
+
+    // Starts each target from the coarser octave's match (twice as far, same offset
+    // within the pixel pair) where that is a source here, else from a random source.
+    void seedField(const Octave* coarser) {
+        std::uniform_int_distribution<size_t> any(0, sources_.size() - 1);
+        for (size_t i = 0; i < targets_.size(); ++i) {
+            cv::Point q(-1, -1);
+            if (coarser) {
+                const cv::Point p = targets_[i];
+                const cv::Point c(std::min(p.x / 2, coarser->holes_.cols - 1), std::min(p.y / 2, coarser->holes_.rows - 1));
+                const int j = coarser->targetIndex_.at<int>(c);
+                if (j >= 0 && coarser->field_[static_cast<size_t>(j)].x >= 0) q = coarser->field_[static_cast<size_t>(j)] * 2 + (p - c * 2);
+            }
+            if (!isSource(q)) q = sources_[any(rng_)];
+            field_[i] = q;
+        }
+    }
+
+    void round(int iteration, float spread) {
+        for (size_t i = 0; i < targets_.size(); ++i) distance_[i] = patchDistance(targets_[i], field_[i], std::numeric_limits<float>::max());
+        search(iteration % 2 == 0);
+        vote(spread);
+    }
+
+private:
+    static float quartile(std::vector<float> values) {
+        const auto at = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 4);
+        std::nth_element(values.begin(), at, values.end());
+        return *at;
+    }
+
+    bool isSource(cv::Point q) const {
+        return q.x >= 0 && q.y >= 0 && q.x < source_.cols && q.y < source_.rows && source_.at<uchar>(q) != 0;
+    }
+
+    // Sum of squared differences between the patches around p and q; stops early
+    // once past `cutoff`.
+    float patchDistance(cv::Point p, cv::Point q, float cutoff) const {
+        const int channels = estimate_.channels();
+        const int length = (2 * r_ + 1) * channels;
+        float sum = 0;
+        for (int dy = -r_; dy <= r_; ++dy) {
+            const float* a = estimate_.ptr<float>(p.y + dy) + (p.x - r_) * channels;
+            const float* b = estimate_.ptr<float>(q.y + dy) + (q.x - r_) * channels;
+            for (int k = 0; k < length; ++k) {
+                const float d = a[k] - b[k];
+                sum += d * d;
+            }
+            if (sum > cutoff) return sum;
+        }
+        return sum;
+    }
+
+    void tryMatch(size_t i, cv::Point q) {
+        if (!isSource(q) || q == field_[i]) return;
+        const float d = patchDistance(targets_[i], q, distance_[i]);
+        if (d < distance_[i]) {
+            distance_[i] = d;
+            field_[i] = q;
+        }
+    }
+
+    // PatchMatch: take a neighbour's match shifted along (propagation), then try
+    // random sources around the best so far, in shrinking windows.
+    void search(bool forward) {
+        const int step = forward ? 1 : -1;
+        const int widest = std::max(estimate_.cols, estimate_.rows);
+        const auto n = static_cast<std::ptrdiff_t>(targets_.size());
+        for (std::ptrdiff_t k = 0; k < n; ++k) {
+            const size_t i = static_cast<size_t>(forward ? k : n - 1 - k);
+            const cv::Point p = targets_[i];
+            for (const cv::Point along : {cv::Point(step, 0), cv::Point(0, step)}) {
+                const cv::Point neighbour = p - along;
+                if (neighbour.x < 0 || neighbour.y < 0 || neighbour.x >= targetIndex_.cols || neighbour.y >= targetIndex_.rows) continue;
+                const int j = targetIndex_.at<int>(neighbour);
+                if (j >= 0) tryMatch(i, field_[static_cast<size_t>(j)] + along);
+            }
+            for (int window = widest; window >= 1; window /= 2) {
+                std::uniform_int_distribution<int> offset(-window, window);
+                tryMatch(i, field_[i] + cv::Point(offset(rng_), offset(rng_)));
+            }
+        }
+    }
+
+    // Each hole pixel: the mean of the pixels the patches covering it copy there,
+    // weighted exp(-distance / (spread x the 25th percentile of the distances)): a
+    // small spread follows the best matches, so copied texture stays sharp.
+    void vote(float spread) {
+        const float scale = std::max(quartile(distance_), 1e-12f) * spread;
+        const int channels = estimate_.channels();
+        cv::Mat sum(estimate_.size(), estimate_.type(), cv::Scalar::all(0));
+        cv::Mat weight(estimate_.size(), CV_32F, cv::Scalar(0));
+        for (size_t i = 0; i < targets_.size(); ++i) {
+            const cv::Point p = targets_[i], q = field_[i];
+            // Capped so the weights stay normal floats: denormal products lose the colour.
+            const float w = std::exp(-std::min(distance_[i] / scale, 60.0f));
+            for (int dy = -r_; dy <= r_; ++dy) {
+                const uchar* hole = holes_.ptr<uchar>(p.y + dy);
+                const float* from = estimate_.ptr<float>(q.y + dy);
+                float* to = sum.ptr<float>(p.y + dy);
+                float* weights = weight.ptr<float>(p.y + dy);
+                for (int dx = -r_; dx <= r_; ++dx) {
+                    if (!hole[p.x + dx]) continue;
+                    for (int c = 0; c < channels; ++c) to[(p.x + dx) * channels + c] += w * from[(q.x + dx) * channels + c];
+                    weights[p.x + dx] += w;
+                }
+            }
+        }
+        for (int y = 0; y < estimate_.rows; ++y) {
+            const uchar* hole = holes_.ptr<uchar>(y);
+            const float* s = sum.ptr<float>(y);
+            const float* w = weight.ptr<float>(y);
+            float* e = estimate_.ptr<float>(y);
+            for (int x = 0; x < estimate_.cols; ++x)
+                if (hole[x] && w[x] > 0)
+                    for (int c = 0; c < channels; ++c) e[x * channels + c] = s[x * channels + c] / w[x];
+        }
+    }
+
+    cv::Mat estimate_, holes_, source_, targetIndex_;
+    int r_;
+    std::mt19937_64& rng_;
+    std::vector<cv::Point> targets_, sources_, field_;
+    std::vector<float> distance_;  // sum of squared differences to each target's match
+};
+
+} // namespace
+
+cv::Mat synthesizeHoleTexture(const cv::Mat& image, const cv::Mat& holes, const cv::Mat& initial, const PatchSynthesisOptions& options) {
+    checkInpaintInputs(image, holes);
+    if (initial.size() != image.size() || initial.type() != image.type())
+        throw InvalidArgument("the initial fill must have the image's size and type");
+    if (options.patchSize < 3 || options.patchSize % 2 == 0) throw InvalidArgument("the patch size must be odd and at least 3");
+    if (options.coarseDepth <= 0) throw InvalidArgument("the coarse hole depth must be positive");
+    if (cv::countNonZero(holes) == 0) return image.clone();
+
+    const int radius = options.patchSize / 2;
+    const cv::Mat fullImage = toUnitFloat(image), fullInitial = toUnitFloat(initial);
+    // Octave scales: 1, 1/2, 1/4, ... down to where the deepest hole is coarseDepth
+    // deep, but never below a few patches across.
+    const double deepest = deepestHolePixel(holes);
+    std::vector<double> scales{1.0};
+    while (deepest * scales.back() / 2 >= options.coarseDepth &&
+           std::min(image.cols, image.rows) * scales.back() / 2 >= 4.0 * options.patchSize)
+        scales.push_back(scales.back() / 2);
+
+    std::mt19937_64 rng(options.seed);
+    std::unique_ptr<Octave> coarser;
+    cv::Mat carried;  // the coarser octave's estimate, scaled to this octave
+    for (auto scale = scales.rbegin(); scale != scales.rend(); ++scale) {
+        const cv::Size size(std::max(1, cvRound(image.cols * *scale)), std::max(1, cvRound(image.rows * *scale)));
+        cv::Mat known, start;
+        cv::resize(fullImage, known, size, 0, 0, cv::INTER_AREA);
+        if (carried.empty()) cv::resize(fullInitial, start, size, 0, 0, cv::INTER_AREA);
+        else cv::resize(carried, start, size, 0, 0, cv::INTER_LINEAR);
+        const cv::Mat octaveHoles = scaledHoles(holes, size);
+        start.copyTo(known, octaveHoles);
+        auto octave = std::make_unique<Octave>(known, octaveHoles, radius, rng);
+        if (!octave->canSynthesize()) return initial.clone();
+        octave->seedField(coarser.get());
+        const int rounds = coarser ? options.fineIterations : options.coarseIterations;
+        for (int i = 0; i < rounds; ++i) {
+            throwIfCancelled();
+            octave->round(i, static_cast<float>(options.voteSpread));
+        }
+        carried = octave->estimate();
+        coarser = std::move(octave);
+    }
+    return compositeHoles(image, fromUnitFloat(carried, image), holes);
+}
+
+} // namespace pconv

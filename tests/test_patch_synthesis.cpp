@@ -1,0 +1,182 @@
+// Patch synthesis for wide holes: it rebuilds textures from the image's own patches
+// (a periodic one almost exactly, a noisy one with its contrast), keeps every pixel
+// outside the holes, handles every image type inpaint() takes, and refuses bad input.
+#include "pconv/errors.h"
+#include "pconv/inpainter.h"
+#include "pconv/model.h"
+#include "pconv/patch_synthesis.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <QtTest>
+
+using namespace pconv;
+
+namespace {
+
+// A tile of random colours repeated: every patch of the hole exists outside it.
+cv::Mat periodicTexture(int side, int period) {
+    cv::Mat tile(period, period, CV_8UC3);
+    cv::RNG rng(3);
+    rng.fill(tile, cv::RNG::UNIFORM, 0, 256);
+    cv::Mat image;
+    cv::repeat(tile, side / period + 1, side / period + 1, image);
+    return image(cv::Rect(0, 0, side, side)).clone();
+}
+
+cv::Mat noiseTexture(int side) {
+    cv::Mat image(side, side, CV_8UC3);
+    cv::RNG rng(4);
+    rng.fill(image, cv::RNG::NORMAL, cv::Scalar(120, 140, 90), cv::Scalar(25, 25, 25));
+    return image;
+}
+
+cv::Mat disc(int side, int radius) {
+    cv::Mat holes = cv::Mat::zeros(side, side, CV_8UC1);
+    cv::circle(holes, {side / 2, side / 2}, radius, 255, -1);
+    return holes;
+}
+
+// The image with its holes filled by the mean colour of the known pixels: the
+// smoothest possible start.
+cv::Mat flatFill(const cv::Mat& image, const cv::Mat& holes) {
+    cv::Mat filled = image.clone();
+    filled.setTo(cv::mean(image, holes == 0), holes);
+    return filled;
+}
+
+double psnrInHoles(const cv::Mat& a, const cv::Mat& b, const cv::Mat& holes) {
+    cv::Mat diff;
+    cv::absdiff(a, b, diff);
+    diff.convertTo(diff, CV_64F);
+    diff = diff.mul(diff);
+    const double mse = cv::mean(diff, holes)[0] + cv::mean(diff, holes)[1] + cv::mean(diff, holes)[2];
+    return 10 * std::log10(255.0 * 255.0 * 3 / std::max(mse, 1e-12));
+}
+
+double stdDevInHoles(const cv::Mat& image, const cv::Mat& holes) {
+    cv::Scalar mean, deviation;
+    cv::meanStdDev(image, mean, deviation, holes);
+    return (deviation[0] + deviation[1] + deviation[2]) / 3;
+}
+
+bool sameOutsideHoles(const cv::Mat& a, const cv::Mat& b, const cv::Mat& holes) {
+    cv::Mat diff;
+    cv::absdiff(a, b, diff);
+    diff = diff.reshape(1, static_cast<int>(diff.total()));
+    cv::Mat outside = (holes == 0);
+    outside = outside.reshape(1, static_cast<int>(outside.total()));
+    for (int i = 0; i < diff.rows; ++i)
+        if (outside.at<uchar>(i) && cv::countNonZero(diff.row(i)) > 0) return false;
+    return true;
+}
+
+} // namespace
+
+class TestPatchSynthesis : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void rebuildsAPeriodicTexture() {
+        const cv::Mat truth = periodicTexture(192, 8);
+        const cv::Mat holes = disc(192, 40);
+        const cv::Mat start = flatFill(truth, holes);
+        // Started three octaves down, where the hole is 5 px deep: the tile's phase settles
+        // there from the hole's edge and carries up (from a flat start at full size, five
+        // rounds are too few for it to reach the middle).
+        PatchSynthesisOptions options;
+        options.coarseDepth = 5;
+        const cv::Mat result = synthesizeHoleTexture(truth, holes, start, options);
+        const double before = psnrInHoles(start, truth, holes), after = psnrInHoles(result, truth, holes);
+        QVERIFY2(after > 30 && after > before + 15, qPrintable(QString("PSNR in the hole %1 dB, flat start %2 dB").arg(after).arg(before)));
+        QVERIFY(sameOutsideHoles(result, truth, holes));
+    }
+
+    void givesNoiseItsContrast() {
+        const cv::Mat truth = noiseTexture(256);
+        const cv::Mat holes = disc(256, 70);  // 70 px deep: synthesised over two octaves
+        const cv::Mat result = synthesizeHoleTexture(truth, holes, flatFill(truth, holes));
+        const double known = stdDevInHoles(truth, holes == 0), filled = stdDevInHoles(result, holes);
+        QVERIFY2(filled > 0.6 * known, qPrintable(QString("spread in the hole %1, outside %2").arg(filled).arg(known)));
+        const cv::Scalar meanIn = cv::mean(result, holes), meanOut = cv::mean(truth, holes == 0);
+        for (int c = 0; c < 3; ++c) QVERIFY(std::abs(meanIn[c] - meanOut[c]) < 8);
+    }
+
+    void sameSeedSameResult() {
+        const cv::Mat truth = noiseTexture(128);
+        const cv::Mat holes = disc(128, 30);
+        const cv::Mat start = flatFill(truth, holes);
+        PatchSynthesisOptions options;
+        options.seed = 9;
+        const cv::Mat a = synthesizeHoleTexture(truth, holes, start, options), b = synthesizeHoleTexture(truth, holes, start, options);
+        QCOMPARE(cv::norm(a, b, cv::NORM_INF), 0.0);
+        options.seed = 10;
+        QVERIFY(cv::norm(a, synthesizeHoleTexture(truth, holes, start, options), cv::NORM_INF) > 0);
+    }
+
+    void everyImageType_data() {
+        QTest::addColumn<int>("type");
+        QTest::addRow("8-bit gray") << CV_8UC1;
+        QTest::addRow("16-bit gray") << CV_16UC1;
+        QTest::addRow("8-bit BGRA") << CV_8UC4;
+        QTest::addRow("16-bit BGR") << CV_16UC3;
+    }
+    void everyImageType() {
+        QFETCH(int, type);
+        cv::Mat image(96, 120, type);
+        cv::RNG rng(5);
+        rng.fill(image, cv::RNG::UNIFORM, 0, CV_MAT_DEPTH(type) == CV_16U ? 65536 : 256);
+        const cv::Mat holes = disc(96, 20)(cv::Rect(0, 0, 96, 96));
+        cv::Mat wideHoles = cv::Mat::zeros(96, 120, CV_8UC1);
+        holes.copyTo(wideHoles(cv::Rect(0, 0, 96, 96)));
+        const cv::Mat result = synthesizeHoleTexture(image, wideHoles, flatFill(image, wideHoles));
+        QCOMPARE(result.type(), type);
+        QCOMPARE(result.size(), image.size());
+        QVERIFY(sameOutsideHoles(result, image, wideHoles));
+        if (image.channels() == 4) {  // alpha untouched inside the holes too
+            cv::Mat alphaIn, alphaOut;
+            cv::extractChannel(image, alphaIn, 3);
+            cv::extractChannel(result, alphaOut, 3);
+            QCOMPARE(cv::norm(alphaIn, alphaOut, cv::NORM_INF), 0.0);
+        }
+    }
+
+    // Nothing to copy from (every patch touches a hole): the start comes back.
+    void noSourcePatch() {
+        const cv::Mat image = noiseTexture(64);
+        cv::Mat holes(64, 64, CV_8UC1, cv::Scalar(255));
+        holes(cv::Rect(0, 0, 4, 4)).setTo(0);
+        const cv::Mat start = flatFill(image, holes);
+        QCOMPARE(cv::norm(synthesizeHoleTexture(image, holes, start), start, cv::NORM_INF), 0.0);
+    }
+
+    void refusesBadInput() {
+        const cv::Mat image = noiseTexture(64);
+        const cv::Mat holes = disc(64, 10);
+        PatchSynthesisOptions even;
+        even.patchSize = 6;
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, synthesizeHoleTexture(image, holes, image, even));
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, synthesizeHoleTexture(image, holes, image(cv::Rect(0, 0, 32, 32)).clone()));
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, synthesizeHoleTexture(image, disc(32, 5), image));
+    }
+
+    // The network's deep-hole path: texture on by default, off on request, and only
+    // for holes deeper than the network was trained on.
+    void pconvInpainterUsesItForDeepHoles() {
+        const PConvModel model = PConvModel::create(ModelConfig{3, 4}, 1);
+        const cv::Mat truth = noiseTexture(256);
+        const cv::Mat deep = disc(256, 70);
+        PConvInpaintOptions smooth;
+        smooth.deepHoleTexture = false;
+        const cv::Mat textured = makePConvInpainter(model)->inpaint(truth, deep);
+        const cv::Mat plain = makePConvInpainter(model, smooth)->inpaint(truth, deep);
+        QVERIFY2(stdDevInHoles(textured, deep) > 2 * stdDevInHoles(plain, deep),
+                 qPrintable(QString("%1 against %2").arg(stdDevInHoles(textured, deep)).arg(stdDevInHoles(plain, deep))));
+        const cv::Mat shallow = disc(256, 20);  // 20 px deep: the network alone
+        QCOMPARE(cv::norm(makePConvInpainter(model)->inpaint(truth, shallow), makePConvInpainter(model, smooth)->inpaint(truth, shallow),
+                          cv::NORM_INF),
+                 0.0);
+    }
+};
+
+QTEST_MAIN(TestPatchSynthesis)
+#include "test_patch_synthesis.moc"
