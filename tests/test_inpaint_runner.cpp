@@ -62,6 +62,18 @@ private Q_SLOTS:
         runner.start(job);
         QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 30000);
         QCOMPARE(ready.at(0).at(0).value<cv::Mat>().size(), job.image.size());
+
+        // A hole deeper than the network's training (60 px): texture on and off differ.
+        InpaintJob deep = makeJob(200, 200, Method::PConv);
+        deep.holes.setTo(0);
+        cv::circle(deep.holes, {100, 100}, 60, 255, -1);
+        deep.modelPath = modelPath;
+        runner.start(deep);
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 2, 30000);  // (a newer job would make this one stale)
+        deep.deepHoleTexture = false;
+        runner.start(deep);
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 3, 30000);
+        QVERIFY(cv::norm(ready.at(1).at(0).value<cv::Mat>(), ready.at(2).at(0).value<cv::Mat>(), cv::NORM_INF) > 0);
     }
 
     void staleResultIsDropped() {

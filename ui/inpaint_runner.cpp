@@ -24,7 +24,10 @@ void InpaintWorker::process(quint64 generation, const InpaintJob& job) {
                 model_ = PConvModel::load(job.modelPath.toStdString());
                 modelPath_ = job.modelPath;
             }
-            inpainter = makePConvInpainter(*model_, PConvInpaintOptions{job.mirrorViews});
+            PConvInpaintOptions options;
+            options.mirrorViews = job.mirrorViews;
+            options.deepHoleTexture = job.deepHoleTexture;
+            inpainter = makePConvInpainter(*model_, options);
         } else {
             inpainter = makeClassicalInpainter(job.method, job.radius);
         }

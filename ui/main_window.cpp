@@ -249,10 +249,12 @@ void MainWindow::createActions() {
     connect(compareAction_, &QAction::toggled, resultPane_, &ResultPane::setCompare);
 
     QMenu* toolsMenu = menuBar()->addMenu(tr("&Tools"));
+    toolsMenu->setToolTipsVisible(true);
     toolsMenu->addAction(tr("&Inpaint"), this, &MainWindow::inpaint)->setShortcut(QKeySequence("Ctrl+Return"));
     toolsMenu->addAction(tr("&Cancel Inpainting"), this, &MainWindow::cancelInpaint)->setShortcut(QKeySequence("Esc"));
     toolsMenu->addAction(tr("&Big-Photo Settings…"), this, &MainWindow::editHdSettings);
     addMirrorViewsMenu(toolsMenu);
+    addDeepHoleTextureAction(toolsMenu);
     toolsMenu->addSeparator();
     toolsMenu->addAction(tr("&Generate Masks…"), this, [this] {
         BatchMaskDialog dialog(this);
@@ -744,6 +746,18 @@ void MainWindow::addMirrorViewsMenu(QMenu* toolsMenu) {
     }
 }
 
+// Wide holes: the photo's own texture (patch synthesis) or the network's smooth fill.
+void MainWindow::addDeepHoleTextureAction(QMenu* toolsMenu) {
+    QAction* action = toolsMenu->addAction(tr("PConv &Texture in Wide Holes"));
+    action->setCheckable(true);
+    action->setChecked(deepHoleTexture());
+    action->setToolTip(tr("Holes wider than the network was trained on (over 48 px from their edge) get texture copied from the "
+                          "photo; unticked, they keep the network's smooth, blurred fill"));
+    connect(action, &QAction::toggled, this, [](bool on) { QSettings().setValue("inpaint/deepHoleTexture", on); });
+}
+
+bool MainWindow::deepHoleTexture() const { return QSettings().value("inpaint/deepHoleTexture", true).toBool(); }
+
 int MainWindow::mirrorViews() const {
     const int views = QSettings().value("inpaint/mirrorViews", 2).toInt();
     return isMirrorViewCount(views) ? views : 2;
@@ -797,6 +811,7 @@ void MainWindow::inpaint() {
     job.modelPath = modelPath();
     job.hd = hdOptions();
     job.mirrorViews = mirrorViews();
+    job.deepHoleTexture = deepHoleTexture();
     if (job.method == Method::PConv && job.modelPath.isEmpty()) {
         showError(tr("No model"), tr("No PConv model is chosen. Pick one in the model list, or use Telea or Navier-Stokes."));
         return;

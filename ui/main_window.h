@@ -104,10 +104,12 @@ private:
     void onResult(const cv::Mat& result, double seconds);
     HdOptions hdOptions() const;
     int mirrorViews() const;
+    void addDeepHoleTextureAction(QMenu* toolsMenu);
+    bool deepHoleTexture() const;
     void addMirrorViewsMenu(QMenu* toolsMenu);
     void chooseModelFile();
-    void fitView();
-    void editHdSettings();  // trigger size, crop margin, resize limit  // fit the photo into the smallest of the three panes
+    void fitView();         // fit the photo into the smallest of the three panes
+    void editHdSettings();  // trigger size, crop margin, resize limit
     void saveResultAs();
     void exportMaskAs();  // asks where, then exportMask()
     bool replaceMaskFromFile(const QString& path, const QString& undoText);  // an undoable step; errors shown
