@@ -2,6 +2,7 @@
 // Telea equal to cv::inpaint, masks written, a PConv model end to end, folders.
 #include "pconv/image_io.h"
 #include "pconv/mask_generator.h"
+#include "pconv/model.h"
 #include "test_files.h"
 
 #include <QJsonDocument>
@@ -93,6 +94,38 @@ private Q_SLOTS:
                                      path("no-such-default.pconv"));
         QCOMPARE(noModel.exitCode, 1);
         QVERIFY2(noModel.err.contains("PCONV_DEFAULT_MODEL") && noModel.err.contains("no-such-default.pconv"), qPrintable(noModel.err));
+    }
+
+    // A resume takes every setting of the run's that its command line leaves out, and
+    // the command line's own win.
+    void resumeKeepsTheRunsSettings() {
+        QDir().mkpath(path("recipe-photos"));
+        for (int i = 0; i < 3; ++i) writeImageAtomic(path("recipe-photos/p%1.png").arg(i).toStdString(), photo(72, 80));
+        const Run first = runPconv({"train", "--data", path("recipe-photos"), "--out", path("recipe"), "--depth", "3", "--width", "4", "--size",
+                                    "32", "--batch", "2", "--finetune", "--lr", "3e-5", "--colour-jitter", "0.1", "--validate-every", "0",
+                                    "--steps", "2", "--threads", "1"});
+        QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+        const Run resumed = runPconv({"train", "--out", path("recipe"), "--resume", path("recipe/checkpoint.pt"), "--steps", "3", "--threads", "1"});
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+        QVERIFY2(resumed.err.contains("From the resumed run: --data " + path("recipe-photos") + " --size 32 --batch 2 --lr 3e-5 --finetune"),
+                 qPrintable(resumed.err));
+        const auto metadata = PConvModel::load(path("recipe/model.pconv").toStdString()).metadata();
+        QCOMPARE(QString::fromStdString(metadata.at("train_size")), QString("32"));
+        QCOMPARE(QString::fromStdString(metadata.at("train_batch")), QString("2"));
+        QCOMPARE(QString::fromStdString(metadata.at("train_finetune")), QString("yes"));
+        QCOMPARE(QString::fromStdString(metadata.at("trained_steps")), QString("3"));
+        // Given again, a setting changes; the rest still come from the run.
+        const Run changed = runPconv({"train", "--out", path("recipe"), "--resume", path("recipe/checkpoint.pt"), "--steps", "4", "--batch", "3",
+                                      "--threads", "1"});
+        QVERIFY2(changed.exitCode == 0, qPrintable(changed.err));
+        const auto after = PConvModel::load(path("recipe/model.pconv").toStdString()).metadata();
+        QCOMPARE(QString::fromStdString(after.at("train_batch")), QString("3"));
+        QCOMPARE(QString::fromStdString(after.at("train_size")), QString("32"));
+        // A resume with nothing left to train leaves the run's model as it was.
+        const std::string model = readBytes(path("recipe/model.pconv"));
+        const Run idle = runPconv({"train", "--out", path("recipe"), "--resume", path("recipe/checkpoint.pt"), "--steps", "4", "--size", "64"});
+        QVERIFY2(idle.exitCode == 0 && idle.err.contains("nothing to train"), qPrintable(idle.err));
+        QCOMPARE(readBytes(path("recipe/model.pconv")), model);
     }
 
     // --init with --width widens a model, a narrower width is refused before any

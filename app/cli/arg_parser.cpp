@@ -66,6 +66,11 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
     return true;
 }
 
+void ArgParser::adopt(const std::string& name, const std::string& value) {
+    if (!find(name)) throw std::logic_error("unknown option " + name);
+    if (!given(name)) values_[name] = value;
+}
+
 bool ArgParser::has(const std::string& name) const { return values_.count(name) > 0; }
 
 bool ArgParser::given(const std::string& name) const { return given_.count(name) > 0; }

@@ -35,6 +35,11 @@ public:
     // --help was asked for. Throws UsageError.
     bool parse(const std::vector<std::string>& args);
 
+    // Sets an option (or, with an empty value, a flag) that was not given on the command
+    // line, as if it had been its default: given() stays false. For settings taken from
+    // elsewhere, such as a resumed run's own.
+    void adopt(const std::string& name, const std::string& value);
+
     bool has(const std::string& name) const;  // given, or has a default
     bool given(const std::string& name) const;  // on the command line
     std::string get(const std::string& name) const;

@@ -9,12 +9,14 @@
 #include "local_workers.h"
 #include "output_file.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <csignal>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <unistd.h>
 
@@ -60,6 +62,42 @@ void refuseToReplaceEarlierRun(const std::string& outFolder, const std::string& 
     }
 }
 
+// The options that make up a run's recipe: kept in its checkpoints, and taken from
+// there by a resume that does not give them again. (Architecture options come with the
+// checkpoint's network; where the run is, how many threads, and the like do not carry.)
+const char* const kRecipeOptions[] = {"data", "samples", "size", "batch", "steps", "epochs", "lr", "finetune", "vgg", "extra-data", "masks",
+                                      "hole-ratio", "colour-jitter", "geometric-jitter", "valid-weight", "hole-weight",
+                                      "perceptual-weight", "style-weight", "tv-weight", "ssim-weight", "hole-l2-weight", "psnr-weight",
+                                      "val-fraction", "validate-every", "checkpoint-every", "log-every", "keep-snapshots", "cache-side",
+                                      "seed"};
+
+// One "name=value" line per recipe option set on the command line or adopted from a
+// resumed run (a flag is its bare name).
+std::string recipeText(const ArgParser& parser, const std::set<std::string>& adopted, const std::set<std::string>& flags) {
+    std::string text;
+    for (const char* name : kRecipeOptions)
+        if (parser.given(name) || adopted.count(name)) text += std::string(name) + (flags.count(name) ? "" : "=" + parser.get(name)) + "\n";
+    return text;
+}
+
+// Sets every recipe option of the resumed run's that this command line leaves out;
+// returns the names set. "--steps 20000 --resume ckpt" changes only the steps.
+std::set<std::string> adoptResumedRecipe(ArgParser& parser, const std::string& recorded, const std::set<std::string>& flags) {
+    std::set<std::string> adopted;
+    std::istringstream lines(recorded);
+    for (std::string line; std::getline(lines, line);) {
+        const auto equals = line.find('=');
+        const std::string name = line.substr(0, equals);
+        if (std::find(std::begin(kRecipeOptions), std::end(kRecipeOptions), name) == std::end(kRecipeOptions) || parser.given(name)) continue;
+        // --steps and --epochs are one choice: the command line's wins.
+        if ((name == "steps" && parser.given("epochs")) || (name == "epochs" && parser.given("steps"))) continue;
+        if (flags.count(name) != (equals == std::string::npos)) continue;
+        parser.adopt(name, equals == std::string::npos ? std::string() : line.substr(equals + 1));
+        adopted.insert(name);
+    }
+    return adopted;
+}
+
 } // namespace
 
 int runTrain(const Args& args) {
@@ -77,7 +115,9 @@ int runTrain(const Args& args) {
     parser.option("epochs", "E", "instead of --steps: passes over the training photos");
     parser.option("lr", "X", "learning rate (default 2e-4, or 5e-5 with --finetune)");
     parser.flag("finetune", "the paper's second stage: encoder BatchNorm statistics frozen");
-    parser.option("resume", "CKPT", "continue exactly from a checkpoint");
+    parser.option("resume", "CKPT",
+                  "continue a run from its checkpoint: weights, optimiser, step and random state, and every setting of the run's "
+                  "that this command line does not give again (shown when it starts)");
     parser.option("init", "MODEL", "start from a model file's weights (fine-tune any model)");
     parser.option("vgg", "FILE", "VGG16 weights for the perceptual and style terms (see docs/training.md)");
     parser.option("extra-data", "DIR", "more training images (searched recursively), never held out for validation");
@@ -135,8 +175,20 @@ int runTrain(const Args& args) {
         std::cout << parser.help();
         return 0;
     }
+    const std::set<std::string> flags{"finetune", "keep-snapshots"};
+    std::set<std::string> adopted;
+    if (parser.has("resume")) {
+        adopted = adoptResumedRecipe(parser, readCheckpointSummary(parser.get("resume")).runSettings, flags);
+        if (!adopted.empty()) {
+            std::string taken;
+            for (const char* name : kRecipeOptions)
+                if (adopted.count(name)) taken += std::string(" --") + name + (flags.count(name) ? "" : " " + parser.get(name));
+            std::cerr << "From the resumed run:" << taken << "\n";
+        }
+    }
 
     TrainOptions o;
+    o.runSettings = recipeText(parser, adopted, flags);
     o.data.photoFolder = parser.get("data");
     o.data.sampleFolder = parser.get("samples");
     if (parser.has("data") == parser.has("samples")) throw parser.usageError("give --data DIR (photos) or --samples DIR (masked samples)");
@@ -290,7 +342,9 @@ int runTrain(const Args& args) {
     std::cout << (result.stopped ? "Stopped" : "Finished") << " at step " << result.step << ".\n"
               << "  checkpoint: " << result.checkpointPath << "\n"
               << "  model:      " << result.modelPath << "\n";
-    if (result.stopped) std::cout << "Continue with the same options plus --resume " << result.checkpointPath << "\n";
+    if (result.stopped)
+        std::cout << "Continue with: pconv train --out " << o.outFolder << " --resume " << result.checkpointPath
+                  << " (the run's settings come with it; give again only those to change)\n";
     return 0;
 }
 

@@ -45,6 +45,7 @@ void writeCheckpoint(const std::string& path, const PConvModel& model, torch::op
     archive.write("step", c10::IValue(state.step));
     archive.write("best_psnr", c10::IValue(state.bestPsnr));
     archive.write("train_seconds", c10::IValue(state.trainSeconds));
+    archive.write("run_settings", c10::IValue(state.runSettings));
     writeArchitecture(archive, model.config());
     torch::serialize::OutputArchive weights, optimizerArchive;
     model.network().save(weights);
@@ -78,6 +79,8 @@ CheckpointReader::CheckpointReader(const std::string& path) : path_(path) {
         state_.step = readValue(archive_, "step").toInt();
         state_.bestPsnr = readValue(archive_, "best_psnr").toDouble();
         state_.trainSeconds = readValue(archive_, "train_seconds").toDouble();
+        // Checkpoints from before run settings were kept have none.
+        if (c10::IValue settings; archive_.try_read("run_settings", settings) && settings.isString()) state_.runSettings = settings.toStringRef();
         config_ = readArchitecture(archive_);
         if (state_.step < 0) throw Error("negative step");
     });

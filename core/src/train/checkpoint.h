@@ -15,6 +15,7 @@ struct CheckpointState {
     std::int64_t step = 0;
     double bestPsnr = -1.0;      // best validation PSNR so far; < 0 when none yet
     double trainSeconds = 0.0;   // training time over all runs
+    std::string runSettings;     // TrainOptions::runSettings of the run that wrote it
 };
 
 void writeCheckpoint(const std::string& path, const PConvModel& model, torch::optim::Optimizer& optimizer,

@@ -172,6 +172,7 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     if (!o.resumeCheckpoint.empty()) {
         checkpoint = std::make_unique<train::CheckpointReader>(o.resumeCheckpoint);
         state = checkpoint->state();
+        if (!o.runSettings.empty()) state.runSettings = o.runSettings;
         loaded = checkpoint->loadModel();
         note("Resuming from " + o.resumeCheckpoint + " at step " + std::to_string(state.step));
     } else if (!o.initModel.empty()) {
@@ -198,6 +199,7 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     } else {
         loaded = PConvModel::create(o.model, o.data.seed);
     }
+    if (o.resumeCheckpoint.empty()) state.runSettings = o.runSettings;
     PConvModel model = *loaded;
     nn::PConvUNetImpl& net = model.network();
     net.to(device);
@@ -348,7 +350,8 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
 
     if (state.step >= o.steps) {
         note("Already at step " + std::to_string(state.step) + " of " + std::to_string(o.steps) + ": nothing to train");
-        if (leader) exportModel(result.modelPath);
+        // The earlier run's model stays as it was; one is written only where none is.
+        if (leader && !fs::exists(result.modelPath)) exportModel(result.modelPath);
         result.step = state.step;
         return result;
     }
@@ -433,7 +436,7 @@ std::int64_t checkpointStep(const std::string& path) { return train::CheckpointR
 
 CheckpointSummary readCheckpointSummary(const std::string& path) {
     const train::CheckpointReader reader(path);
-    return {reader.state().step, reader.state().bestPsnr, reader.state().trainSeconds, reader.config()};
+    return {reader.state().step, reader.state().bestPsnr, reader.state().trainSeconds, reader.config(), reader.state().runSettings};
 }
 
 } // namespace pconv

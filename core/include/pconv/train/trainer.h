@@ -64,6 +64,10 @@ struct TrainOptions {
     bool keepSnapshots = false;     // also keep each checkpoint's model as snapshots/model-<step>.pconv (for pconv average)
     int previewEvery = 100;
     DataParallelOptions parallel;   // each rank trains on its own share of every step's samples
+    // Opaque to the trainer: kept in the checkpoints this run writes (readCheckpointSummary
+    // gives it back), so that a resume can repeat the run's settings. Empty on a resume:
+    // the resumed checkpoint's are kept.
+    std::string runSettings;
 };
 
 // Loss terms in a fixed order, for logs and curves.
@@ -130,6 +134,7 @@ struct CheckpointSummary {
     double bestPsnr = -1;       // < 0: no validation yet
     double trainSeconds = 0;
     ModelConfig config;
+    std::string runSettings;    // TrainOptions::runSettings of the run that wrote it
 };
 // Everything but the weights. Throws FileError naming the file.
 CheckpointSummary readCheckpointSummary(const std::string& path);
