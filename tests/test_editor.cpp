@@ -316,6 +316,17 @@ private Q_SLOTS:
         QCOMPARE(failed.count(), 1);
     }
 
+    // Scrolling the panel over a spin box does not change it unseen.
+    void trainingPanelWheelScrolls() {
+        TrainingPanel panel;
+        QSpinBox* box = panel.batchBox();
+        const int before = box->value();
+        QWheelEvent wheel(QPointF(5, 5), box->mapToGlobal(QPointF(5, 5)), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+                          Qt::NoScrollPhase, false);
+        QApplication::sendEvent(box, &wheel);
+        QCOMPARE(box->value(), before);
+    }
+
     void trainingPanelRunsAndStops() {
         const QString photos = dir.filePath("train_photos");
         QDir().mkpath(photos);
@@ -366,6 +377,15 @@ private Q_SLOTS:
         QCOMPARE(trained.width, 4);
         QCOMPARE(trained.fullResChannels, 4);
         QVERIFY2(steps.last().at(2).value<QVector<double>>()[ssimTermIndex()] > 0, "the SSIM term is on");
+
+        // Resume continues that network: its depth, width and stem are shown and locked.
+        panel.resumeCheck()->setChecked(false);
+        panel.depthBox()->setValue(5);
+        panel.resumeCheck()->setChecked(true);
+        QCOMPARE(panel.depthBox()->value(), 3);
+        QVERIFY(!panel.depthBox()->isEnabled() && !panel.widthBox()->isEnabled() && !panel.stemChannelsBox()->isEnabled());
+        panel.resumeCheck()->setChecked(false);
+        QVERIFY(panel.depthBox()->isEnabled());
 
         // A hole-ratio range upside down is refused before anything runs.
         panel.resumeCheck()->setChecked(true);

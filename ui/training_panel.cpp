@@ -3,11 +3,13 @@
 #include "path_picker_row.h"
 #include "training_runner.h"
 
+#include <QAbstractSpinBox>
 #include <QChart>
 #include <QChartView>
 #include <QCheckBox>
 #include <QDir>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -28,9 +30,23 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <optional>
 
 namespace pconv::ui {
 namespace {
+
+// A wheel turned over a spin box the user did not click into scrolls the panel instead
+// of changing the number under the pointer unseen.
+class WheelScrollsPanel : public QObject {
+public:
+    using QObject::QObject;
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        auto* box = qobject_cast<QAbstractSpinBox*>(watched);
+        if (event->type() != QEvent::Wheel || !box || box->hasFocus()) return false;
+        event->ignore();  // handled here, but not accepted: it goes on to the scroll area
+        return true;
+    }
+};
 
 QString formatEta(double seconds) {
     const long s = std::lround(std::max(0.0, seconds));
@@ -182,9 +198,13 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     lossX_->setLabelFormat("%d");
     lossChart_->addAxis(lossX_, Qt::AlignBottom);
     lossChart_->addAxis(lossY_, Qt::AlignLeft);
+    // One colour per term: the chart theme's five would repeat across the ten terms.
+    const QColor termColours[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44),  QColor(214, 39, 40),  QColor(148, 103, 189),
+                                  QColor(140, 86, 75),  QColor(227, 119, 194), QColor(127, 127, 127), QColor(188, 189, 34), QColor(23, 190, 207)};
     for (const auto& name : lossTermNames()) {
         auto* series = new QLineSeries;
         series->setName(QString::fromStdString(name));
+        series->setColor(termColours[lossSeries_.size() % std::size(termColours)]);
         lossChart_->addSeries(series);
         series->attachAxis(lossX_);
         series->attachAxis(lossY_);
@@ -243,6 +263,11 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     layout->addWidget(validation_);
     layout->addWidget(preview_);
     layout->addWidget(log_);
+    auto* wheelGuard = new WheelScrollsPanel(this);
+    for (QAbstractSpinBox* box : content->findChildren<QAbstractSpinBox*>()) {
+        box->setFocusPolicy(Qt::StrongFocus);
+        box->installEventFilter(wheelGuard);
+    }
 
     connect(start_, &QPushButton::clicked, this, &TrainingPanel::startTraining);
     connect(pause_, &QPushButton::toggled, this, [this](bool paused) {
@@ -268,8 +293,42 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
         eta_->setText(tr("Failed: %1").arg(message));
         setRunning(false);
     });
+    // A resumed run keeps its network: the boxes show the checkpoint's and are locked.
+    connect(resume_, &QCheckBox::toggled, this, &TrainingPanel::showResumedArchitecture);
+    connect(outFolder_, &QLineEdit::editingFinished, this, &TrainingPanel::showResumedArchitecture);
+    // A problem shown after Start goes once the folders it was about are edited.
+    for (QLineEdit* edit : {dataFolder_, outFolder_})
+        connect(edit, &QLineEdit::textEdited, this, [this] {
+            if (!problemShown_) return;
+            problemShown_ = false;
+            eta_->setText(tr("Not running."));
+        });
     showLossTerms(LossWeights{}, !vggFile_->text().isEmpty());
     setRunning(false);
+}
+
+void TrainingPanel::showResumedArchitecture() {
+    const QString folder = outFolder_->text().trimmed();
+    const QString checkpoint = QDir(folder).filePath("checkpoint.pt");
+    std::optional<ModelConfig> resumed;
+    if (resume_->isChecked() && !folder.isEmpty() && QFile::exists(checkpoint)) {
+        try {
+            resumed = readCheckpointSummary(checkpoint.toStdString()).config;
+        } catch (const std::exception&) {
+            // An unreadable checkpoint is reported when Start tries it.
+        }
+    }
+    if (resumed) {
+        depth_->setValue(resumed->depth);
+        width_->setValue(resumed->width);
+        stemChannels_->setValue(resumed->fullResChannels);
+    }
+    const QString lockedTip = tr("From the run in the output folder, which Resume continues (untick Resume to start a new run)");
+    for (QSpinBox* box : {depth_, width_, stemChannels_}) {
+        if (!box->property("ownTip").isValid()) box->setProperty("ownTip", box->toolTip());
+        box->setToolTip(resumed ? lockedTip : box->property("ownTip").toString());
+        box->setEnabled(!resumed && !runner_->isRunning());
+    }
 }
 
 TrainingPanel::~TrainingPanel() = default;
@@ -295,6 +354,7 @@ void TrainingPanel::setRunning(bool running) {
     for (QWidget* w : std::initializer_list<QWidget*>{dataFolder_, outFolder_, vggFile_, initModel_, size_, batch_, steps_, depth_, width_,
                                                       learningRate_, finetune_, resume_, advanced_})
         w->setEnabled(!running);
+    if (!running) showResumedArchitecture();
 }
 
 void TrainingPanel::saveSettings() const {
@@ -365,7 +425,19 @@ void TrainingPanel::startTraining() {
         problem = tr("The hole ratio's lower end (%1) is above its upper end (%2).").arg(o.data.holeRatio.low).arg(o.data.holeRatio.high);
     else if (o.resumeCheckpoint.empty() && o.initModel.empty() && o.data.size % (1 << o.model.depth) != 0)
         problem = tr("The size must be a multiple of 2^depth = %1.").arg(1 << o.model.depth);
-    else if (o.resumeCheckpoint.empty() && QFile::exists(checkpoint)) {
+    else if (!o.resumeCheckpoint.empty()) {
+        try {
+            const ModelConfig resumed = readCheckpointSummary(o.resumeCheckpoint).config;
+            if (resumed.depth != o.model.depth || resumed.width != o.model.width || resumed.fullResChannels != o.model.fullResChannels)
+                problem = tr("The run in %1 is a depth-%2, width-%3 network: a resumed run keeps its network. Untick Resume to start a new "
+                             "one.")
+                              .arg(outFolder_->text())
+                              .arg(resumed.depth)
+                              .arg(resumed.width);
+        } catch (const std::exception& e) {
+            problem = QString::fromStdString(e.what());
+        }
+    } else if (QFile::exists(checkpoint)) {
         // A new run there replaces the earlier one's checkpoint, models and log (like `pconv train --force`).
         const bool agreed = !qEnvironmentVariableIsSet("PCONV_NO_DIALOGS") &&
                             QMessageBox::question(this, tr("Replace the earlier run?"),
@@ -377,8 +449,10 @@ void TrainingPanel::startTraining() {
     }
     if (!problem.isEmpty()) {
         eta_->setText(problem);
+        problemShown_ = true;
         return;
     }
+    problemShown_ = false;
     saveSettings();
     showLossTerms(o.lossWeights, !o.vggFile.empty());
     for (auto* series : lossSeries_) series->clear();

@@ -77,6 +77,7 @@ private:
     void onValidation(qint64 step, double l1, double psnr, double ssim, bool best);
     void onFinished(bool stopped, qint64 step, const QString& modelPath);
     void setRunning(bool running);
+    void showResumedArchitecture();  // Resume ticked and a checkpoint in the output folder: its depth, width, stem
     void saveSettings() const;
     void showLossTerms(const LossWeights& weights, bool withVgg);
 
@@ -100,6 +101,7 @@ private:
     QLineSeries* psnrSeries_;
     QString lastModelPath_;
     double lossMax_ = 0, psnrMin_ = 1e9, psnrMax_ = 0;
+    bool problemShown_ = false;  // eta_ shows why Start did not start
 };
 
 } // namespace pconv::ui
