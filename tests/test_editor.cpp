@@ -151,6 +151,7 @@ private Q_SLOTS:
     }
 
     void autosavedMaskSurvivesACrash() {
+        QString crashed;
         {
             MainWindow window;
             QVERIFY(window.openImage(dir.filePath("photo.png")));
@@ -159,20 +160,28 @@ private Q_SLOTS:
             window.canvas()->extendStroke({90, 30});
             window.canvas()->endStroke();
             // The autosave fires on its own a moment after the change.
-            QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(QDir(MainWindow::autosaveFolder()).filePath("mask.png")), 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(!window.autosavedMaskPath().isEmpty() && QFile::exists(window.autosavedMaskPath()), 10000);
+            crashed = window.autosavedMaskPath();
+            // Another window open at the same time finds nothing to recover and leaves it alone.
+            MainWindow beside;
+            QVERIFY(!beside.recoverAutosavedMask(false));
+            QVERIFY(QFile::exists(crashed));
             // The window goes away without closing (as in a crash).
         }
         MainWindow next;
         // Nobody to ask (PCONV_NO_DIALOGS, as in these tests): no modal question, the mask stays for later.
         QVERIFY(!next.recoverAutosavedMask(true));
-        QVERIFY(QFile::exists(QDir(MainWindow::autosaveFolder()).filePath("mask.png")));
+        QVERIFY(QFile::exists(crashed));
         QVERIFY(next.recoverAutosavedMask(false));
+        QVERIFY(!QFile::exists(crashed));
         QCOMPARE(next.photo().cols, 200);
         QCOMPARE(next.canvas()->mask().pixelColor(60, 30).red(), 255);
         QCOMPARE(next.canvas()->mask().pixelColor(60, 80).red(), 0);
         // A clean close removes the autosave.
+        next.autosaveMaskNow();
+        QVERIFY(QFile::exists(next.autosavedMaskPath()));
         next.close();
-        QVERIFY(!QFile::exists(QDir(MainWindow::autosaveFolder()).filePath("mask.png")));
+        QVERIFY(!QFile::exists(next.autosavedMaskPath()));
         MainWindow third;
         QVERIFY(!third.recoverAutosavedMask(false));
     }

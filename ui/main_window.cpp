@@ -5,6 +5,7 @@
 #include "image_pane.h"
 #include "image_state_command.h"
 #include "inpaint_runner.h"
+#include "mask_autosave.h"
 #include "mask_canvas.h"
 #include "result_pane.h"
 #include "training_panel.h"
@@ -103,6 +104,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addPermanentWidget(progress_);
 
     connect(canvas_, &MaskCanvas::maskChanged, this, &MainWindow::onMaskChanged);
+    autosave_ = std::make_unique<MaskAutosave>();
     autosaveTimer_ = new QTimer(this);
     autosaveTimer_->setSingleShot(true);
     autosaveTimer_->setInterval(1500);
@@ -936,9 +938,9 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     event->accept();
 }
 
-QString MainWindow::autosaveFolder() {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath("autosave");
-}
+QString MainWindow::autosaveFolder() { return MaskAutosave::rootFolder(); }
+
+QString MainWindow::autosavedMaskPath() const { return autosave_->maskPath(); }
 
 void MainWindow::autosaveMaskNow() {
     autosaveTimer_->stop();
@@ -948,50 +950,33 @@ void MainWindow::autosaveMaskNow() {
         clearAutosave();
         return;
     }
-    const QDir dir(autosaveFolder());
-    if (!dir.mkpath(".")) return;
-    try {
-        writeImageAtomic(dir.filePath("mask.png").toStdString(), holes);
-        const QByteArray photo = photoPath_.toUtf8();
-        writeFileAtomic(dir.filePath("photo.txt").toStdString(), std::vector<unsigned char>(photo.begin(), photo.end()));
-    } catch (const std::exception&) {
-        // Autosave is a safety net: a failure must not disturb editing.
-    }
+    autosave_->save(holes, photoPath_);  // a safety net: a failure must not disturb editing
 }
 
-void MainWindow::clearAutosave() {
-    const QDir dir(autosaveFolder());
-    QFile::remove(dir.filePath("mask.png"));
-    QFile::remove(dir.filePath("photo.txt"));
-}
+void MainWindow::clearAutosave() { autosave_->clear(); }
 
 bool MainWindow::recoverAutosavedMask(bool askUser) {
     // Headless automation cannot answer: leave the mask for the next interactive start.
     if (askUser && qEnvironmentVariableIsSet("PCONV_NO_DIALOGS")) return false;
-    const QDir dir(autosaveFolder());
-    QFile photoFile(dir.filePath("photo.txt"));
-    if (!QFile::exists(dir.filePath("mask.png")) || !photoFile.open(QIODevice::ReadOnly)) return false;
-    const QString photo = QString::fromUtf8(photoFile.readAll()).trimmed();
-    photoFile.close();
-    if (!QFile::exists(photo)) {
-        clearAutosave();
+    const auto orphan = autosave_->findOrphan();
+    if (!orphan) return false;
+    if (!QFile::exists(orphan->photoPath)) {
+        MaskAutosave::discard(*orphan);
         return false;
     }
     if (askUser && QMessageBox::question(this, tr("Recover mask"),
                                          tr("PConv Studio did not close properly while you were painting on %1. Recover that mask?")
-                                             .arg(QFileInfo(photo).fileName())) != QMessageBox::Yes) {
-        clearAutosave();
+                                             .arg(QFileInfo(orphan->photoPath).fileName())) != QMessageBox::Yes) {
+        MaskAutosave::discard(*orphan);
         return false;
     }
-    // Keep the file until the mask is back: openImage() must not remove it first.
-    const QString recovered = dir.filePath("recovered-mask.png");
-    QFile::remove(recovered);
-    QFile::copy(dir.filePath("mask.png"), recovered);
     // Not importMask(): the recovered mask is in no file of the user's (ask before discarding
     // it), and the autosave folder is not where the user keeps masks.
-    const bool ok = openImage(photo) && replaceMaskFromFile(recovered, tr("Recover mask"));
-    QFile::remove(recovered);
-    if (ok) statusBar()->showMessage(tr("Recovered the mask for %1.").arg(QFileInfo(photo).fileName()), 6000);
+    const bool ok = openImage(orphan->photoPath) && replaceMaskFromFile(orphan->maskPath, tr("Recover mask"));
+    if (ok) {
+        MaskAutosave::discard(*orphan);
+        statusBar()->showMessage(tr("Recovered the mask for %1.").arg(QFileInfo(orphan->photoPath).fileName()), 6000);
+    }
     return ok;
 }
 

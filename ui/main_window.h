@@ -10,6 +10,8 @@
 #include <QString>
 #include <opencv2/core.hpp>
 
+#include <memory>
+
 class QAction;
 class QComboBox;
 class QDockWidget;
@@ -27,6 +29,7 @@ namespace pconv::ui {
 class InpaintRunner;
 struct ImageState;
 class ImagePane;
+class MaskAutosave;
 class MaskCanvas;
 class ResultPane;
 class TrainingPanel;
@@ -71,6 +74,7 @@ public:
     // Crash safety: the mask being painted is saved a moment after each change and
     // removed on a clean close; the next start offers it back.
     static QString autosaveFolder();
+    QString autosavedMaskPath() const;  // this window's ("" before its first autosave)
     void autosaveMaskNow();
     // Reopens the photo of an autosaved mask and restores the mask; asks first
     // unless askUser is false. Returns true when a mask was restored.
@@ -147,6 +151,7 @@ private:
     cv::Mat previousMask_;  // CV_8UC1, 255 = hole; empty until a photo with holes is left
     QString photoPath_, lastSavedResultPath_;
     void clearAutosave();
+    std::unique_ptr<MaskAutosave> autosave_;
     QTimer* autosaveTimer_ = nullptr;
     bool resultSaved_ = true;   // output() is saved (or there is none)
     bool photoEdited_ = false;  // photo_ is an earlier result (Use Result as New Image)

@@ -1,0 +1,92 @@
+#include "mask_autosave.h"
+
+#include "pconv/image_io.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QLockFile>
+#include <QStandardPaths>
+#include <QUuid>
+
+#include <vector>
+
+namespace pconv::ui {
+namespace {
+
+const char kLockName[] = "owner.lock";
+const char kMaskName[] = "mask.png";
+const char kPhotoName[] = "photo.txt";
+
+std::unique_ptr<QLockFile> lockSlot(const QString& folder) {
+    auto lock = std::make_unique<QLockFile>(QDir(folder).filePath(kLockName));
+    lock->setStaleLockTime(0);  // stale only when its process is gone, however long a window stays open
+    if (!lock->tryLock(0)) return nullptr;
+    return lock;
+}
+
+} // namespace
+
+MaskAutosave::MaskAutosave() = default;
+
+MaskAutosave::~MaskAutosave() {
+    if (slot_.isEmpty()) return;
+    const bool empty = !QFile::exists(QDir(slot_).filePath(kMaskName));
+    lock_.reset();
+    if (empty) QDir(slot_).removeRecursively();
+}
+
+QString MaskAutosave::rootFolder() {
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath("autosave");
+}
+
+bool MaskAutosave::save(const cv::Mat& holes, const QString& photoPath) {
+    if (slot_.isEmpty()) {
+        const QString slot = QDir(rootFolder()).filePath("window-" + QUuid::createUuid().toString(QUuid::WithoutBraces));
+        if (!QDir().mkpath(slot)) return false;
+        lock_ = lockSlot(slot);
+        if (!lock_) return false;
+        slot_ = slot;
+    }
+    try {
+        const QDir dir(slot_);
+        writeImageAtomic(dir.filePath(kMaskName).toStdString(), holes);
+        const QByteArray photo = photoPath.toUtf8();
+        writeFileAtomic(dir.filePath(kPhotoName).toStdString(), std::vector<unsigned char>(photo.begin(), photo.end()));
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+void MaskAutosave::clear() {
+    if (slot_.isEmpty()) return;
+    const QDir dir(slot_);
+    QFile::remove(dir.filePath(kMaskName));
+    QFile::remove(dir.filePath(kPhotoName));
+}
+
+QString MaskAutosave::maskPath() const { return slot_.isEmpty() ? QString() : QDir(slot_).filePath(kMaskName); }
+
+std::optional<MaskAutosave::Orphan> MaskAutosave::findOrphan() const {
+    const auto folders = QDir(rootFolder()).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Time);
+    for (const QFileInfo& slot : folders) {
+        const QString folder = slot.absoluteFilePath();
+        if (folder == QFileInfo(slot_).absoluteFilePath() && !slot_.isEmpty()) continue;
+        const auto lock = lockSlot(folder);
+        if (!lock) continue;  // a window that is still open
+        QDir dir(folder);
+        QFile photoFile(dir.filePath(kPhotoName));
+        if (!QFile::exists(dir.filePath(kMaskName)) || !photoFile.open(QIODevice::ReadOnly)) {
+            lock->unlock();
+            dir.removeRecursively();  // left empty by a window that is gone
+            continue;
+        }
+        return Orphan{folder, dir.filePath(kMaskName), QString::fromUtf8(photoFile.readAll()).trimmed()};
+    }
+    return std::nullopt;
+}
+
+void MaskAutosave::discard(const Orphan& orphan) { QDir(orphan.folder).removeRecursively(); }
+
+} // namespace pconv::ui
