@@ -163,6 +163,24 @@ private Q_SLOTS:
         QVERIFY(cv::mean(sample(cv::Rect(0, 0, 64, 64)))[1] > 190);
     }
 
+    // A batch refused for its image folder (missing, empty, or the same as an output)
+    // leaves no output folder behind.
+    void refusedBatchCreatesNothing() {
+        QTemporaryDir dir;
+        QDir().mkpath(dir.filePath("empty"));
+        MaskBatchOptions options;
+        options.count = 2;
+        options.generator.width = options.generator.height = 32;
+        options.maskFolder = dir.filePath("masks").toStdString();
+        options.sampleFolder = dir.filePath("samples").toStdString();
+        for (const QString& images : {dir.filePath("missing"), dir.filePath("empty")}) {
+            options.imageFolder = images.toStdString();
+            QVERIFY_THROWS_EXCEPTION(FileError, generateMaskBatch(options));
+            QVERIFY(!QFileInfo::exists(dir.filePath("masks")));
+            QVERIFY(!QFileInfo::exists(dir.filePath("samples")));
+        }
+    }
+
     void batchCancels() {
         QTemporaryDir dir;
         MaskBatchOptions options;

@@ -21,6 +21,19 @@
 #include <iostream>
 
 namespace pconv::cli {
+namespace {
+
+// --photo, else the demo photo of the source tree the binary was built in (found from
+// the binary, like the default model, so the benchmark runs from any folder).
+std::string benchPhoto(const ArgParser& parser) {
+    if (parser.has("photo")) return parser.get("photo");
+    const auto demo = std::filesystem::path(currentExecutablePath()).parent_path() / ".." / ".." / "docs" / "images" / "demo-photo.jpg";
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(demo, ec)) throw parser.usageError("--mode hd needs --photo FILE (no demo photo beside this build)");
+    return std::filesystem::weakly_canonical(demo, ec).string();
+}
+
+} // namespace
 
 int runBench(const Args& args) {
     ArgParser parser("pconv bench",
@@ -36,7 +49,7 @@ int runBench(const Args& args) {
     parser.option("train-depth", "D", "depth for --mode train", "7");
     parser.option("train-width", "W", "width for --mode train", "64");
     parser.option("train-batch", "N", "batch for --mode train", "4");
-    parser.option("photo", "FILE", "--mode hd: photo scaled to 4000x3000 (12 MP) with one 60 px stroke", "docs/images/demo-photo.jpg");
+    parser.option("photo", "FILE", "--mode hd: photo scaled to 4000x3000 (12 MP) with one 60 px stroke (default: the source tree's docs/images/demo-photo.jpg)");
     parser.option("model", "FILE", "--mode hd: model (default: the shipped one)");
     parser.option("write-case", "DIR", "--mode hd: also write the 12 MP image and mask there (for timing pconv inpaint)");
     addPConvRunOptions(parser);
@@ -62,7 +75,7 @@ int runBench(const Args& args) {
     if (parser.get("mode") == "hd") {
         // A 12-megapixel photo with one 60 px stroke through the crop strategy.
         cv::Mat photo;
-        cv::resize(readImage(parser.get("photo")), photo, {4000, 3000}, 0, 0, cv::INTER_CUBIC);
+        cv::resize(readImage(benchPhoto(parser)), photo, {4000, 3000}, 0, 0, cv::INTER_CUBIC);
         cv::Mat holes = cv::Mat::zeros(photo.size(), CV_8UC1);
         cv::line(holes, {1800, 1400}, {2100, 1500}, 255, 60);
         const std::string modelPath = modelPathOrDefault(parser, "--mode hd needs --model FILE (no default model was found)");

@@ -23,10 +23,14 @@ std::string numbered(int index, int count) {
     return s.str();
 }
 
-void ensureFolder(const std::string& folder, const char* what) {
+void checkOutputFolder(const std::string& folder, const char* what) {
     if (folder.empty()) throw InvalidArgument(std::string(what) + " folder is not set");
     std::error_code ec;
     if (fs::exists(folder, ec) && !fs::is_directory(folder, ec)) throw FileError(folder, "exists and is not a folder");
+}
+
+void createFolder(const std::string& folder) {
+    std::error_code ec;
     fs::create_directories(folder, ec);
     if (ec) throw FileError(folder, "cannot create folder: " + ec.message());
 }
@@ -92,7 +96,8 @@ std::string earlierBatchFile(const MaskBatchOptions& options) {
 MaskBatchResult generateMaskBatch(const MaskBatchOptions& options, const std::function<void(int, int)>& progress,
                                   const std::atomic<bool>* cancel) {
     if (options.count < 1) throw InvalidArgument("mask count must be at least 1");
-    ensureFolder(options.maskFolder, "mask output");
+    // Every check before any folder is made: a refused batch leaves no empty folders behind.
+    checkOutputFolder(options.maskFolder, "mask output");
     std::vector<fs::path> photos;
     if (!options.imageFolder.empty()) {
         if (options.sampleFolder.empty()) throw InvalidArgument("an image folder needs a sample output folder too");
@@ -102,8 +107,10 @@ MaskBatchResult generateMaskBatch(const MaskBatchOptions& options, const std::fu
         if (sameFile(options.maskFolder, options.imageFolder))
             throw FileError(options.maskFolder, "is the image folder: choose another folder for the masks");
         photos = photosIn(options.imageFolder);
-        ensureFolder(options.sampleFolder, "sample output");
+        checkOutputFolder(options.sampleFolder, "sample output");
     }
+    createFolder(options.maskFolder);
+    if (!photos.empty()) createFolder(options.sampleFolder);
     const int total = options.count * (1 + static_cast<int>(photos.size()));
     MaskBatchResult result;
     auto stopped = [&] { return cancel && cancel->load(); };
