@@ -6,19 +6,61 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
-int main(int argc, char** argv) {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName("PConv Studio");
-    QApplication::setOrganizationName("PConv Studio");
-    QApplication::setApplicationVersion("0.1.0");
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
-    QCommandLineParser parser;
+namespace {
+
+void describeCommandLine(QCommandLineParser& parser, QCommandLineOption& maskOption) {
     parser.setApplicationDescription("Remove things from photos with a partial-convolution network.");
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument("photo", "A photo to open.");
-    QCommandLineOption maskOption("mask", "A mask to import with the photo (non-zero = hole).", "file");
     parser.addOption(maskOption);
+}
+
+void nameApplication() {
+    QCoreApplication::setApplicationName("PConv Studio");
+    QCoreApplication::setOrganizationName("PConv Studio");
+    QCoreApplication::setApplicationVersion("0.1.0");
+}
+
+bool asksForHelpOrVersion(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i)
+        for (const char* option : {"-h", "--help", "--help-all", "-?", "-v", "--version"})
+            if (std::strcmp(argv[i], option) == 0) return true;
+    return false;
+}
+
+bool hasDisplay() {
+    for (const char* variable : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+        if (const char* value = std::getenv(variable); value && *value) return true;
+    return false;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QCommandLineOption maskOption("mask", "A mask to import with the photo (non-zero = hole).", "file");
+    // Help and version need no window: answered without a display too.
+    if (asksForHelpOrVersion(argc, argv)) {
+        QCoreApplication app(argc, argv);
+        nameApplication();
+        QCommandLineParser parser;
+        describeCommandLine(parser, maskOption);
+        parser.process(app);  // prints and exits
+        return 0;
+    }
+    if (!hasDisplay()) {
+        std::fprintf(stderr, "pconv-studio: no display to open a window on (DISPLAY is not set): start it from a desktop session, or "
+                             "under xvfb-run; the command-line tool is pconv\n");
+        return 1;
+    }
+    QApplication app(argc, argv);
+    nameApplication();
+    QCommandLineParser parser;
+    describeCommandLine(parser, maskOption);
     parser.process(app);
 
     pconv::setThreadCount(0);  // all cores: LibTorch alone would start with one
