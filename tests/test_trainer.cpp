@@ -134,6 +134,8 @@ private Q_SLOTS:
         const auto with = TrainingPhotos::load(options);
         QCOMPARE(with->validationPaths, without->validationPaths);
         QCOMPARE(with->train.size(), without->train.size() + 3);
+        QCOMPARE(with->extraCount, 3);
+        QCOMPARE(without->extraCount, 0);
         for (const auto& path : with->validationPaths) QVERIFY(QString::fromStdString(path).startsWith(photos));
         options.extraFolder = dir.filePath("no-such-folder").toStdString();
         QVERIFY_THROWS_EXCEPTION(pconv::FileError, TrainingPhotos::load(options));

@@ -227,8 +227,9 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     note("Reading photos from " + (o.data.sampleFolder.empty() ? o.data.photoFolder : o.data.sampleFolder));
     const auto photos = TrainingPhotos::load(o.data, {}, note);
     const auto maker = std::make_shared<const SampleMaker>(photos, o.data);
-    note(std::to_string(photos->train.size()) + " training photos" + (o.data.extraFolder.empty() ? "" : " (with those of " + o.data.extraFolder + ")") +
-         ", " + std::to_string(photos->validation.size()) +
+    note(std::to_string(photos->train.size() - static_cast<size_t>(photos->extraCount)) + " training photos" +
+         (photos->extraCount > 0 ? " and " + std::to_string(photos->extraCount) + " extra images from " + o.data.extraFolder : "") + ", " +
+         std::to_string(photos->validation.size()) +
          " held out for validation" + (photos->masks.empty() ? "" : ", " + std::to_string(photos->masks.size()) + " masks"));
     for (const auto& path : photos->validationPaths) note("  validation: " + path);
 
@@ -326,8 +327,10 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
         model.setMetadata("train_batch", std::to_string(o.batch));
         model.setMetadata("train_lr", std::to_string(o.learningRate));
         model.setMetadata("train_finetune", o.finetune ? "yes" : "no");
-        model.setMetadata("train_data", (o.data.sampleFolder.empty() ? o.data.photoFolder : o.data.sampleFolder) + " (" +
-                                            std::to_string(photos->train.size()) + " photos)");
+        std::string data = (o.data.sampleFolder.empty() ? o.data.photoFolder : o.data.sampleFolder) + " (" +
+                           std::to_string(photos->train.size() - static_cast<size_t>(photos->extraCount)) + " photos)";
+        if (photos->extraCount > 0) data += " + " + o.data.extraFolder + " (" + std::to_string(photos->extraCount) + " images)";
+        model.setMetadata("train_data", data);
         model.setMetadata("train_vgg_terms", loss.usesVgg() ? "on" : "off");
         model.setMetadata("train_hole_ratio", std::to_string(o.data.holeRatio.low) + ":" + std::to_string(o.data.holeRatio.high));
         if (state.bestPsnr >= 0) model.setMetadata("best_validation_psnr", std::to_string(state.bestPsnr));

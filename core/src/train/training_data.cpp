@@ -155,6 +155,7 @@ std::shared_ptr<const TrainingPhotos> TrainingPhotos::load(const TrainingDataOpt
     // Validation: evenly spaced photos of the main folder in sorted order, so the
     // split is stable and extra images never change it.
     const size_t mainLoaded = static_cast<size_t>(std::count_if(loaded.begin(), loaded.end(), [](const Loaded& l) { return !l.extra; }));
+    photos->extraCount = static_cast<int>(loaded.size() - mainLoaded);
     if (mainLoaded == 0) throw FileError(folder, "none of the photos could be read");
     size_t validationCount = 0;
     if (mainLoaded >= 2 && options.validationFraction > 0)

@@ -52,6 +52,7 @@ public:
     // With sampleFolder: each photo's own holes (CV_8UC1, 255 = hole), parallel to train / validation.
     std::vector<cv::Mat> trainHoles, validationHoles;
     std::vector<cv::Mat> masks;  // from maskFolder, CV_8UC1 255 = hole
+    int extraCount = 0;          // of train: the images from extraFolder
 };
 
 class SampleMaker {
