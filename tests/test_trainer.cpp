@@ -413,6 +413,16 @@ private Q_SLOTS:
         QCOMPARE(strip.type(), CV_8UC3);
         QCOMPARE(strip.cols, 3 * 32);
         QCOMPARE(strip.rows, 32);
+
+        // A run that ends between validations is validated where it ends.
+        TrainOptions shorter = tinyOptions(photos, dir.filePath("val-short"));
+        shorter.steps = 3;
+        shorter.validateEvery = 10;
+        reports.clear();
+        const TrainResult ended = Trainer(shorter).run(callbacks);
+        QCOMPARE(int(reports.size()), 1);
+        QCOMPARE(reports[0].step, std::int64_t{3});
+        QVERIFY(QFile::exists(QString::fromStdString(ended.bestModelPath)));
     }
 
     void trainsFromSeedMaskedSamples() {

@@ -219,6 +219,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     psnrChart_->addAxis(psnrX_, Qt::AlignBottom);
     psnrChart_->addAxis(psnrY_, Qt::AlignLeft);
     psnrSeries_ = new QLineSeries;
+    psnrSeries_->setPointsVisible(true);  // validations are few: one alone must show too
     psnrChart_->addSeries(psnrSeries_);
     psnrSeries_->attachAxis(psnrX_);
     psnrSeries_->attachAxis(psnrY_);

@@ -337,6 +337,16 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
         model.setMetadata("exported", today());
         onCpu([&] { model.save(path); });
     };
+    auto validateAndKeepBest = [&]() {
+        if (auto report = validate()) {
+            report->best = report->psnr > state.bestPsnr;
+            if (report->best) {
+                state.bestPsnr = report->psnr;
+                exportModel(result.bestModelPath);
+            }
+            if (callbacks.onValidation) callbacks.onValidation(*report);
+        }
+    };
     auto saveAll = [&]() {
         checkRanksAgree();
         if (!leader) return;
@@ -416,20 +426,14 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
             if (log) log->append(state.step, report.losses, o.learningRate, state.trainSeconds);
             if (callbacks.onStep) callbacks.onStep(report);
         }
-        if (leader && o.validateEvery > 0 && state.step % o.validateEvery == 0) {
-            if (auto report = validate()) {
-                report->best = report->psnr > state.bestPsnr;
-                if (report->best) {
-                    state.bestPsnr = report->psnr;
-                    exportModel(result.bestModelPath);
-                }
-                if (callbacks.onValidation) callbacks.onValidation(*report);
-            }
-        }
+        if (leader && o.validateEvery > 0 && state.step % o.validateEvery == 0) validateAndKeepBest();
         if (leader && o.previewEvery > 0 && state.step % o.previewEvery == 0 && callbacks.onPreview) callbacks.onPreview(state.step, preview());
         if (o.checkpointEvery > 0 && state.step % o.checkpointEvery == 0) saveAll();
     }
     result.stopped = state.step < o.steps;
+    // A run that ends between validations is measured where it ended: a short run gets a
+    // validation (and a best.pconv) at all, a long one its last word.
+    if (leader && !result.stopped && o.validateEvery > 0 && state.step % o.validateEvery != 0) validateAndKeepBest();
     if (o.checkpointEvery <= 0 || state.step % o.checkpointEvery != 0) saveAll();
     result.step = state.step;
     return result;
