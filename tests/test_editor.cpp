@@ -411,6 +411,17 @@ private Q_SLOTS:
         QTest::mouseClick(panel.startButton(), Qt::LeftButton);
         QVERIFY(!panel.runner()->isRunning());
         QCOMPARE(readBytes(dir.filePath("train_out/checkpoint.pt")), checkpoint);
+
+        // Resumed, the curves carry on from the run's log at once.
+        const auto logged = readTrainingLog(dir.filePath("train_out/log.csv").toStdString(), 1000000);
+        QVERIFY(logged.size() >= 3);
+        panel.resumeCheck()->setChecked(true);
+        QSignalSpy resumedFinish(panel.runner(), &TrainingRunner::finished);
+        QTest::mouseClick(panel.startButton(), Qt::LeftButton);
+        QVERIFY(panel.runner()->isRunning());
+        QVERIFY2(panel.plottedPoints() >= int(logged.size()), qPrintable(QString::number(panel.plottedPoints())));
+        QTest::mouseClick(panel.stopButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(resumedFinish.count(), 1, 60000);
     }
 };
 

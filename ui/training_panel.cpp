@@ -462,6 +462,17 @@ void TrainingPanel::startTraining() {
     psnrMin_ = 1e9;
     psnrMax_ = 0;
     log_->clear();
+    // A resumed run's curves carry on from its log instead of starting blank.
+    if (!o.resumeCheckpoint.empty()) {
+        try {
+            const auto step = readCheckpointSummary(o.resumeCheckpoint).step;
+            for (const StepReport& row : readTrainingLog(QDir(outFolder_->text().trimmed()).filePath("log.csv").toStdString(), step))
+                plotLosses(row.step, QVector<double>(row.losses.begin(), row.losses.end()));
+            lossY_->setRange(0, std::max(lossMax_, 1e-9) * 1.05);
+        } catch (const std::exception&) {
+            // no history to show: the run itself reports a bad checkpoint
+        }
+    }
     setRunning(true);
     eta_->setText(tr("Reading photos…"));
     runner_->start(o);
@@ -476,13 +487,17 @@ void TrainingPanel::onStep(qint64 step, qint64 total, const QVector<double>& los
                       .arg(secondsPerStep, 0, 'f', 2)
                       .arg(formatEta(eta))
                       .arg(losses.back(), 0, 'g', 4));
+    plotLosses(step, losses);
+    lossX_->setRange(0, static_cast<double>(std::max<qint64>(total, 1)));
+    lossY_->setRange(0, lossMax_ * 1.05);
+}
+
+void TrainingPanel::plotLosses(qint64 step, const QVector<double>& losses) {
     for (int i = 0; i < losses.size() && i < lossSeries_.size(); ++i) {
         if (losses[i] == 0 && lossSeries_[i]->count() == 0) continue;  // a term that is off
         lossSeries_[i]->append(static_cast<double>(step), losses[i]);
         lossMax_ = std::max(lossMax_, losses[i]);
     }
-    lossX_->setRange(0, static_cast<double>(std::max<qint64>(total, 1)));
-    lossY_->setRange(0, lossMax_ * 1.05);
 }
 
 void TrainingPanel::onValidation(qint64 step, double l1, double psnr, double ssim, bool best) {

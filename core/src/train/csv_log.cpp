@@ -1,5 +1,7 @@
 #include "csv_log.h"
 
+#include "pconv/train/trainer.h"
+
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
 
@@ -92,3 +94,30 @@ void CsvLog::append(std::int64_t step, const std::vector<double>& losses, double
 }
 
 } // namespace pconv::train
+
+namespace pconv {
+
+std::vector<StepReport> readTrainingLog(const std::string& csvPath, std::int64_t upToStep) {
+    std::vector<StepReport> rows;
+    std::ifstream in(csvPath);
+    std::string header, line;
+    if (!in || !std::getline(in, header)) return rows;
+    std::string wanted = "step";
+    for (const auto& term : lossTermNames()) wanted += "," + term;
+    const auto columns = train::oldColumnIndices(header, wanted);
+    while (std::getline(in, line)) {
+        try {
+            const auto values = train::splitCommas(train::reorderColumns(line, columns));
+            StepReport row;
+            row.step = std::stoll(values.at(0));
+            if (row.step > upToStep) continue;
+            for (size_t i = 1; i < values.size(); ++i) row.losses.push_back(std::stod(values[i]));
+            rows.push_back(std::move(row));
+        } catch (const std::exception&) {
+            // a torn or foreign line: skipped
+        }
+    }
+    return rows;
+}
+
+} // namespace pconv

@@ -87,6 +87,11 @@ struct StepReport {
     double etaSeconds = 0;
 };
 
+// The rows of a run's CSV log (step and losses in lossTermNames() order; a term the log
+// lacks reads 0) up to upToStep, e.g. the resumed checkpoint's step (a crash can leave
+// later rows). None when there is no log; unreadable rows are skipped.
+std::vector<StepReport> readTrainingLog(const std::string& csvPath, std::int64_t upToStep);
+
 struct ValidationReport {
     std::int64_t step = 0;
     double l1Percent = 0, psnr = 0, ssim = 0;
