@@ -103,6 +103,10 @@ private Q_SLOTS:
         // The result on show was made from the mask before: the pane says so.
         QVERIFY2(window.resultPane()->title().contains("out of date"), qPrintable(window.resultPane()->title()));
         QCOMPARE(canvas->mask().pixelColor(100, 60).red(), 0);
+        // Redo brings the result's own mask back, and the result is up to date again.
+        window.undoStack()->redo();
+        QCOMPARE(window.resultPane()->title(), QString("Result"));
+        window.undoStack()->undo();
         QVERIFY(window.importMask(dir.filePath("mask.png")));
         QCOMPARE(canvas->mask().pixelColor(100, 60).red(), 255);
         QVERIFY(!window.hasUnsavedWork());  // an imported mask is in a file already

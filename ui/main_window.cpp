@@ -649,15 +649,23 @@ void MainWindow::saveResultAs() {
     const QString defaultFolder =
         photoPath_.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::PicturesLocation) : original.absolutePath();
     const QString folder = settings.value("folders/save", defaultFolder).toString();
+    // The overwrite question is asked here, once: the dialog's own would come on top of the
+    // sharper one for the opened photo.
     const QString path = QFileDialog::getSaveFileName(this, tr("Save Result"), QDir(folder).filePath(photoBaseName() + "_inpainted.png"),
-                                                      tr("PNG (*.png);;JPEG (*.jpg *.jpeg);;WebP (*.webp);;TIFF (*.tif *.tiff)"));
+                                                      tr("PNG (*.png);;JPEG (*.jpg *.jpeg);;WebP (*.webp);;TIFF (*.tif *.tiff)"), nullptr,
+                                                      QFileDialog::DontConfirmOverwrite);
     if (path.isEmpty()) return;
     // Never over the original without asking.
-    if (!photoPath_.isEmpty() && QFileInfo(path).absoluteFilePath() == photoPath_ &&
-        QMessageBox::warning(this, tr("Overwrite the original?"),
-                             tr("%1 is the photo you opened. Replace the original with the result?").arg(original.fileName()),
-                             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
+    if (!photoPath_.isEmpty() && QFileInfo(path).absoluteFilePath() == photoPath_) {
+        if (QMessageBox::warning(this, tr("Overwrite the original?"),
+                                 tr("%1 is the photo you opened. Replace the original with the result?").arg(original.fileName()),
+                                 QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
+            return;
+    } else if (QFileInfo::exists(path) &&
+               QMessageBox::question(this, tr("Replace the file?"), tr("%1 already exists. Replace it?").arg(QFileInfo(path).fileName()),
+                                     QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes) {
         return;
+    }
     // Say what the chosen format drops (transparency, 16 bits) while the user can still pick another.
     for (const std::string& loss : formatLosses(output(), path.toStdString()))
         if (QMessageBox::warning(this, tr("Save anyway?"), tr("The result %1.").arg(QString::fromStdString(loss)),
@@ -694,6 +702,7 @@ void MainWindow::applyImageState(const ImageState& state) {
     if (!state.mask.isNull()) canvas_->writeMaskRegion(state.mask.rect(), state.mask);
     resultPane_->setImage(result_.empty() ? QImage() : toDisplayImage(result_));
     resultPane_->setTitle(tr("Result"));
+    resultHoles_ = result_.empty() ? cv::Mat() : qImageToMask(canvas_->mask());
     resultPane_->setOriginal(display);
     maskDirty_ = !state.mask.isNull();  // a restored mask may not have been exported: ask before discarding it
     updateStatus();
@@ -819,6 +828,7 @@ void MainWindow::inpaint() {
         return;
     }
     runner_->start(job);
+    jobHoles_ = holes;
     statusBar()->showMessage(tr("Inpainting…"));
 }
 
@@ -830,6 +840,7 @@ void MainWindow::cancelInpaint() {
 
 void MainWindow::onResult(const cv::Mat& result, double seconds) {
     result_ = result;
+    resultHoles_ = jobHoles_;  // a result of an older job never arrives: the runner drops it
     resultPane_->setImage(toDisplayImage(result_));
     resultSaved_ = false;
     timeLabel_->setText(tr("last inpaint %1 s (%2)").arg(seconds, 0, 'f', 2).arg(methodCombo_->currentText()));
@@ -842,7 +853,12 @@ void MainWindow::onMaskChanged() {
     runner_->invalidate();
     maskDirty_ = true;
     // The result shown was made from another mask: say so, or it passes for this mask's fill.
-    if (!result_.empty()) resultPane_->setTitle(tr("Result — out of date: the mask changed, Inpaint again"));
+    // (Undo and redo can bring its own mask back.)
+    if (!result_.empty()) {
+        const cv::Mat holes = qImageToMask(canvas_->mask());
+        const bool same = !resultHoles_.empty() && resultHoles_.size() == holes.size() && cv::norm(resultHoles_, holes, cv::NORM_INF) == 0;
+        resultPane_->setTitle(same ? tr("Result") : tr("Result — out of date: the mask changed, Inpaint again"));
+    }
     autosaveTimer_->start();
     maskPane_->setImage(canvas_->mask());
     updateStatus();
