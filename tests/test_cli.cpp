@@ -533,6 +533,12 @@ private Q_SLOTS:
         QVERIFY2(run.err.contains("three.jpg") && run.err.contains("no mask"), qPrintable(run.err));
         QVERIFY(QFile::exists(path("out/one.png")) && QFile::exists(path("out/two.png")) && !QFile::exists(path("out/three.png")));
 
+        // A mask folder with no masks at all: one error, no output folder.
+        QDir().mkpath(path("no-masks"));
+        expectError({"inpaint", "--input", path("in"), "--mask", path("no-masks"), "--output", path("out_none"), "--method", "ns"}, 1,
+                    "holds no mask images");
+        QVERIFY(!QFileInfo::exists(path("out_none")));
+
         // One mask for all images.
         run = runPconv({"inpaint", "--input", path("in"), "--mask", path("masks/one.png"), "--output", path("out_all"), "--method", "telea"});
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));

@@ -115,6 +115,7 @@ int inpaintFolder(const Inpainter& inpainter, const HdOptions& hd, const ArgPars
     if (oneMask) sharedHoles = readMask(maskArg.string());
 
     const auto masks = oneMask ? std::map<std::string, fs::path>{} : masksByStem(maskArg);
+    if (!oneMask && masks.empty()) throw FileError(maskArg.string(), "holds no mask images (png, jpg, webp, bmp, tiff ...)");
 
     const auto images = imagesIn(inputDir);
     if (images.empty()) throw FileError(inputDir.string(), "no images found (png, jpg, webp, bmp, tiff ...)");
