@@ -311,6 +311,7 @@ private Q_SLOTS:
         QCOMPARE(files.size(), 5);
         QCOMPARE(readMask(QDir(dir.filePath("generated")).filePath(files[0]).toStdString()).cols, 64);
         QTRY_VERIFY(!dialog.isRunning());
+        QCOMPARE(dialog.thumbnailCount(), 4);
 
         // A second batch into the same folder is not written over the first unasked (headless: nobody to ask).
         QSignalSpy failed(&dialog, &BatchMaskDialog::generationFailed);
@@ -321,6 +322,7 @@ private Q_SLOTS:
         QCOMPARE(failed.count(), 1);
         QVERIFY2(failed.at(0).at(0).toString().contains("earlier batch"), qPrintable(failed.at(0).at(0).toString()));
         QCOMPARE(readBytes(firstMask), before);
+        QCOMPARE(dialog.thumbnailCount(), 0);  // the first batch's would pass for this one's
         failed.clear();
 
         // A missing output folder is reported, nothing runs.

@@ -157,6 +157,8 @@ void BatchMaskDialog::startGeneration() {
             if (!agreed) problem = tr("Not generated: %1 already holds an earlier batch (%2). Choose an empty folder.")
                                        .arg(QFileInfo(earlier).absolutePath(), QFileInfo(earlier).fileName());
         }
+    // The last batch's thumbnails would pass for this one's.
+    clearThumbnails();
     if (!problem.isEmpty()) {
         status_->setText(problem);
         Q_EMIT generationFailed(problem);
@@ -227,11 +229,21 @@ void BatchMaskDialog::reject() {
     QDialog::reject();
 }
 
-void BatchMaskDialog::showThumbnails() {
+int BatchMaskDialog::thumbnailCount() const {
+    int labels = 0;
+    for (int i = 0; i < thumbnails_->count(); ++i) labels += qobject_cast<QLabel*>(thumbnails_->itemAt(i)->widget()) != nullptr;
+    return labels;
+}
+
+void BatchMaskDialog::clearThumbnails() {
     while (auto* item = thumbnails_->takeAt(0)) {
         delete item->widget();
         delete item;
     }
+}
+
+void BatchMaskDialog::showThumbnails() {
+    clearThumbnails();
     const QDir dir(maskFolder_->text());
     const QStringList masks = dir.entryList({"mask_*.png"}, QDir::Files, QDir::Name);
     for (int i = 0; i < std::min<int>(4, masks.size()); ++i) {

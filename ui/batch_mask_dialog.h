@@ -26,6 +26,7 @@ public:
 
     // Fields, exposed for tests and for restoring settings.
     QSpinBox* countBox() const { return count_; }
+    int thumbnailCount() const;  // thumbnails of the last batch's first masks on show
     QSpinBox* minUnitsBox() const { return minUnits_; }
     QSpinBox* maxUnitsBox() const { return maxUnits_; }
     QSpinBox* widthBox() const { return width_; }
@@ -53,6 +54,7 @@ protected:
 
 private:
     void showThumbnails();
+    void clearThumbnails();
     void setRunning(bool running);
 
     QSpinBox *count_, *minUnits_, *maxUnits_, *width_, *height_, *seed_;
