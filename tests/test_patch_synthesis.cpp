@@ -101,6 +101,26 @@ private Q_SLOTS:
         for (int c = 0; c < 3; ++c) QVERIFY(std::abs(meanIn[c] - meanOut[c]) < 8);
     }
 
+    // Patches come from around the hole: a wrong-coloured start (grey in green grass) is
+    // not matched to look-alikes far away (grey rock on the image's other side).
+    void copiesFromAroundTheHole() {
+        cv::Mat image(200, 400, CV_8UC3);
+        cv::RNG rng(6);
+        rng.fill(image, cv::RNG::NORMAL, cv::Scalar(60, 160, 60), cv::Scalar(12, 12, 12));
+        cv::Mat rock = image(cv::Rect(0, 0, 150, 200));
+        rng.fill(rock, cv::RNG::NORMAL, cv::Scalar(128, 128, 128), cv::Scalar(12, 12, 12));
+        cv::Mat holes = cv::Mat::zeros(200, 400, CV_8UC1);
+        cv::circle(holes, {300, 100}, 30, 255, -1);
+        cv::Mat grey = image.clone();
+        grey.setTo(cv::Scalar(128, 128, 128), holes);
+        const cv::Scalar near = cv::mean(synthesizeHoleTexture(image, holes, grey), holes);
+        PatchSynthesisOptions anywhere;
+        anywhere.sourceReach = 0;
+        const cv::Scalar far = cv::mean(synthesizeHoleTexture(image, holes, grey, anywhere), holes);
+        QVERIFY2(near[1] - near[0] > 60, qPrintable(QString("B %1 G %2").arg(near[0]).arg(near[1])));  // green, as around it
+        QVERIFY2(far[1] - far[0] < 30, qPrintable(QString("B %1 G %2").arg(far[0]).arg(far[1])));     // the grey start found grey
+    }
+
     void sameSeedSameResult() {
         const cv::Mat truth = noiseTexture(128);
         const cv::Mat holes = disc(128, 30);

@@ -78,6 +78,7 @@ public:
             }
         field_.assign(targets_.size(), cv::Point(-1, -1));
         distance_.assign(targets_.size(), std::numeric_limits<float>::max());
+        resemblance_ = distance_;
         targetIndex_ = cv::Mat(holes_.size(), CV_32S, cv::Scalar(-1));
         for (size_t i = 0; i < targets_.size(); ++i) targetIndex_.at<int>(targets_[i]) = static_cast<int>(i);
     }
@@ -102,8 +103,12 @@ public:
         }
     }
 
-    void round(int iteration, float spread) {
-        for (size_t i = 0; i < targets_.size(); ++i) distance_[i] = patchDistance(targets_[i], field_[i], std::numeric_limits<float>::max());
+    void round(int iteration, float spread, float reuseCost) {
+        uses_ = cv::Mat::zeros(source_.size(), CV_32S);
+        for (const cv::Point q : field_) ++uses_.at<int>(q);
+        for (size_t i = 0; i < targets_.size(); ++i) resemblance_[i] = patchDistance(targets_[i], field_[i], std::numeric_limits<float>::max());
+        reuseCost_ = reuseCost * quartile(resemblance_);
+        for (size_t i = 0; i < targets_.size(); ++i) distance_[i] = resemblance_[i] + reuseCost_ * static_cast<float>(uses_.at<int>(field_[i]) - 1);
         search(iteration % 2 == 0);
         vote(spread);
     }
@@ -137,11 +142,19 @@ private:
         return sum;
     }
 
+    // The search minimises resemblance plus a cost for each other target that copies the
+    // same source: without it, many targets settle on one good source and its copies
+    // tile the hole like wallpaper. The votes weigh resemblance alone.
     void tryMatch(size_t i, cv::Point q) {
         if (!isSource(q) || q == field_[i]) return;
-        const float d = patchDistance(targets_[i], q, distance_[i]);
-        if (d < distance_[i]) {
-            distance_[i] = d;
+        const float reuse = reuseCost_ * static_cast<float>(uses_.at<int>(q));
+        if (reuse >= distance_[i]) return;
+        const float resemblance = patchDistance(targets_[i], q, distance_[i] - reuse);
+        if (resemblance + reuse < distance_[i]) {
+            distance_[i] = resemblance + reuse;
+            resemblance_[i] = resemblance;
+            --uses_.at<int>(field_[i]);
+            ++uses_.at<int>(q);
             field_[i] = q;
         }
     }
@@ -172,14 +185,14 @@ private:
     // weighted exp(-distance / (spread x the 25th percentile of the distances)): a
     // small spread follows the best matches, so copied texture stays sharp.
     void vote(float spread) {
-        const float scale = std::max(quartile(distance_), 1e-12f) * spread;
+        const float scale = std::max(quartile(resemblance_), 1e-12f) * spread;
         const int channels = estimate_.channels();
         cv::Mat sum(estimate_.size(), estimate_.type(), cv::Scalar::all(0));
         cv::Mat weight(estimate_.size(), CV_32F, cv::Scalar(0));
         for (size_t i = 0; i < targets_.size(); ++i) {
             const cv::Point p = targets_[i], q = field_[i];
             // Capped so the weights stay normal floats: denormal products lose the colour.
-            const float w = std::exp(-std::min(distance_[i] / scale, 60.0f));
+            const float w = std::exp(-std::min(resemblance_[i] / scale, 60.0f));
             for (int dy = -r_; dy <= r_; ++dy) {
                 const uchar* hole = holes_.ptr<uchar>(p.y + dy);
                 const float* from = estimate_.ptr<float>(q.y + dy);
@@ -207,24 +220,22 @@ private:
     int r_;
     std::mt19937_64& rng_;
     std::vector<cv::Point> targets_, sources_, field_;
-    std::vector<float> distance_;  // sum of squared differences to each target's match
+    std::vector<float> resemblance_;  // sum of squared differences to each target's match
+    std::vector<float> distance_;     // what the search minimises: resemblance + reuse cost
+    cv::Mat uses_;                    // per source centre: how many targets copy it
+    float reuseCost_ = 0;             // per other target copying the same source
 };
 
 } // namespace
 
-cv::Mat synthesizeHoleTexture(const cv::Mat& image, const cv::Mat& holes, const cv::Mat& initial, const PatchSynthesisOptions& options) {
-    checkInpaintInputs(image, holes);
-    if (initial.size() != image.size() || initial.type() != image.type())
-        throw InvalidArgument("the initial fill must have the image's size and type");
-    if (options.patchSize < 3 || options.patchSize % 2 == 0) throw InvalidArgument("the patch size must be odd and at least 3");
-    if (options.coarseDepth <= 0) throw InvalidArgument("the coarse hole depth must be positive");
-    if (cv::countNonZero(holes) == 0) return image.clone();
+namespace {
 
+cv::Mat synthesizeRegion(const cv::Mat& image, const cv::Mat& holes, const cv::Mat& initial, const PatchSynthesisOptions& options,
+                         double deepest) {
     const int radius = options.patchSize / 2;
     const cv::Mat fullImage = toUnitFloat(image), fullInitial = toUnitFloat(initial);
     // Octave scales: 1, 1/2, 1/4, ... down to where the deepest hole is coarseDepth
     // deep, but never below a few patches across.
-    const double deepest = deepestHolePixel(holes);
     std::vector<double> scales{1.0};
     while (deepest * scales.back() / 2 >= options.coarseDepth &&
            std::min(image.cols, image.rows) * scales.back() / 2 >= 4.0 * options.patchSize)
@@ -242,17 +253,42 @@ cv::Mat synthesizeHoleTexture(const cv::Mat& image, const cv::Mat& holes, const 
         const cv::Mat octaveHoles = scaledHoles(holes, size);
         start.copyTo(known, octaveHoles);
         auto octave = std::make_unique<Octave>(known, octaveHoles, radius, rng);
-        if (!octave->canSynthesize()) return initial.clone();
+        if (!octave->canSynthesize()) return compositeHoles(image, initial, holes);
         octave->seedField(coarser.get());
         const int rounds = coarser ? options.fineIterations : options.coarseIterations;
         for (int i = 0; i < rounds; ++i) {
             throwIfCancelled();
-            octave->round(i, static_cast<float>(options.voteSpread));
+            octave->round(i, static_cast<float>(options.voteSpread), static_cast<float>(options.reuseCost));
         }
         carried = octave->estimate();
         coarser = std::move(octave);
     }
     return compositeHoles(image, fromUnitFloat(carried, image), holes);
+}
+
+} // namespace
+
+cv::Mat synthesizeHoleTexture(const cv::Mat& image, const cv::Mat& holes, const cv::Mat& initial, const PatchSynthesisOptions& options) {
+    checkInpaintInputs(image, holes);
+    if (initial.size() != image.size() || initial.type() != image.type())
+        throw InvalidArgument("the initial fill must have the image's size and type");
+    if (options.patchSize < 3 || options.patchSize % 2 == 0) throw InvalidArgument("the patch size must be odd and at least 3");
+    if (options.coarseDepth <= 0) throw InvalidArgument("the coarse hole depth must be positive");
+    if (options.sourceReach < 0) throw InvalidArgument("the source reach cannot be negative");
+    if (cv::countNonZero(holes) == 0) return image.clone();
+
+    // Patches come from around the holes: far parts of a photo offer look-alikes of the
+    // wrong thing (a grey coarse fill in grass found grey rock on the mountain behind).
+    const double deepest = deepestHolePixel(holes);
+    cv::Rect area(0, 0, image.cols, image.rows);
+    if (options.sourceReach > 0) {
+        const int margin = std::max(4 * options.patchSize, cvRound(options.sourceReach * deepest));
+        const cv::Rect bounds = cv::boundingRect(holes);
+        area = cv::Rect(bounds.x - margin, bounds.y - margin, bounds.width + 2 * margin, bounds.height + 2 * margin) & area;
+    }
+    cv::Mat result = image.clone();
+    synthesizeRegion(image(area), holes(area), initial(area), options, deepest).copyTo(result(area));
+    return result;
 }
 
 } // namespace pconv

@@ -20,6 +20,13 @@ struct PatchSynthesisOptions {
     // distances)). Small: each pixel follows its best matches (sharp texture); large: a
     // plain mean of all the patches over it (smooth, blurred texture).
     double voteSpread = 0.2;
+    // Cost of copying a source patch that other targets already copy, per target, as a
+    // share of the 25th percentile of the match distances: keeps one good patch from
+    // being repeated across the hole like wallpaper. 0 = none.
+    double reuseCost = 0.5;
+    // Patches are copied from within this many times the deepest hole pixel's depth of the
+    // holes' bounding box (at least four patches); 0 = from anywhere in the image.
+    double sourceReach = 2;
     std::uint64_t seed = 0;
 };
 
