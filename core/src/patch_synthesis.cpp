@@ -6,6 +6,7 @@
 
 #include "pconv/cancellation.h"
 #include "pconv/errors.h"
+#include "pconv/image_io.h"
 #include "pconv/inpainter.h"
 
 #include <opencv2/imgproc.hpp>
@@ -31,15 +32,7 @@ cv::Mat toUnitFloat(const cv::Mat& image) {
 cv::Mat fromUnitFloat(const cv::Mat& unit, const cv::Mat& like) {
     cv::Mat colour;
     unit.convertTo(colour, like.depth(), like.depth() == CV_16U ? 65535.0 : 255.0);
-    if (like.channels() != 4) return colour;
-    std::vector<cv::Mat> planes;
-    cv::split(colour, planes);
-    cv::Mat alpha;
-    cv::extractChannel(like, alpha, 3);
-    planes.push_back(alpha);
-    cv::Mat merged;
-    cv::merge(planes, merged);
-    return merged;
+    return like.channels() == 4 ? attachAlpha(colour, like) : colour;
 }
 
 // Any hole under a smaller pixel makes it a hole: holes never shrink with the scale.
