@@ -1,5 +1,7 @@
 #include "image_pane.h"
 
+#include <algorithm>
+
 #include "view_state.h"
 
 #include <QKeyEvent>
@@ -75,13 +77,14 @@ void ImagePane::paintEvent(QPaintEvent*) {
         drawImage(painter, image_);
         paintOverlay(painter);
     }
-    // Title tab in the corner.
-    const QRect tab(6, 6, fontMetrics().horizontalAdvance(title_) + 12, fontMetrics().height() + 6);
+    // Title tab in the corner; on a narrow pane the title ends in "…" rather than being cut.
+    const QString shown = fontMetrics().elidedText(title_, Qt::ElideRight, std::max(0, width() - 24));
+    const QRect tab(6, 6, fontMetrics().horizontalAdvance(shown) + 12, fontMetrics().height() + 6);
     painter.setPen(Qt::NoPen);
     painter.setBrush(QColor(0, 0, 0, 150));
     painter.drawRoundedRect(tab, 4, 4);
     painter.setPen(Qt::white);
-    painter.drawText(tab, Qt::AlignCenter, title_);
+    painter.drawText(tab, Qt::AlignCenter, shown);
 }
 
 void ImagePane::paintOverlay(QPainter&) {}
