@@ -345,9 +345,11 @@ void TrainingPanel::showLossTerms(const LossWeights& weights, bool withVgg) {
 int TrainingPanel::plottedPoints() const { return lossSeries_.back()->count(); }
 
 void TrainingPanel::setRunning(bool running) {
-    start_->setEnabled(!running);
+    // The buttons that become usable first: disabling the focused Start hands the focus on
+    // to the next enabled widget, and one far down would scroll the panel under the pointer.
     pause_->setEnabled(running);
     stop_->setEnabled(running);
+    start_->setEnabled(!running);
     if (!running) {
         pause_->setChecked(false);
         pause_->setText(tr("Pause"));
