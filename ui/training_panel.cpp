@@ -347,10 +347,15 @@ int TrainingPanel::plottedPoints() const { return lossSeries_.back()->count(); }
 void TrainingPanel::setRunning(bool running) {
     // The buttons that become usable first: disabling a focused button (Start, Stop) hands
     // the focus on to the next enabled widget, and one far down would scroll the panel.
-    for (QPushButton* b : running ? std::initializer_list<QPushButton*>{pause_, stop_} : std::initializer_list<QPushButton*>{start_})
-        b->setEnabled(true);
-    for (QPushButton* b : running ? std::initializer_list<QPushButton*>{start_} : std::initializer_list<QPushButton*>{pause_, stop_})
-        b->setEnabled(false);
+    if (running) {
+        pause_->setEnabled(true);
+        stop_->setEnabled(true);
+        start_->setEnabled(false);
+    } else {
+        start_->setEnabled(true);
+        pause_->setEnabled(false);
+        stop_->setEnabled(false);
+    }
     if (!running) {
         pause_->setChecked(false);
         pause_->setText(tr("Pause"));
