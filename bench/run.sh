@@ -3,7 +3,7 @@
 #   the C++ PConv forward vs a plain-conv U-Net of the same shape (pconv bench),
 #   the same net in PyTorch Python, plain / NVIDIA-style / popular-port-style,
 #   a training step in C++ and in PyTorch Python,
-#   a 12-megapixel photo with one 60 px stroke through the crop strategy.
+#   a 12-megapixel photo with one 60 px stroke, and with one object-sized hole, through the crop strategy.
 # Needs a build (scripts/build.sh) and python3-torch (installed if missing).
 # Run it on an otherwise idle machine: the two cores are shared.
 set -euo pipefail
@@ -42,6 +42,7 @@ Paper net (8 levels, width 64, 32.9 M parameters), 512x512, batch 1, $THREADS th
 | training step, same: C++ | $train_cpp | $(ratio "$train_py" "$train_cpp") x faster | >= 1.3x |
 | 12 MP photo, one 60 px stroke, crop strategy, in memory (shipped model) | $(json "$hd" hd_crop_ms) | | |
 | the same through \`pconv inpaint\`, JPEG decode and encode included | $cli_ms | | < 1000 |
+| 12 MP photo, one 400x600 px object (deep-hole texture), crop strategy, in memory | $(json "$hd" hd_object_ms) | | |
 
 Peak RSS of \`pconv bench\` (paper net at 512, both nets loaded): $(json "$cpp_forward" peak_rss_mb) MB.
 TABLE
