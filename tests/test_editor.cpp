@@ -331,6 +331,18 @@ private Q_SLOTS:
         QCOMPARE(failed.count(), 1);
     }
 
+    // One click starts from the shipped model, fine-tuning.
+    void trainingPanelStartsFromTheDefaultModel() {
+        TrainingPanel panel;
+        panel.initModelEdit()->clear();
+        panel.finetuneCheck()->setChecked(false);
+        QVERIFY(panel.defaultModelButton()->isEnabled());
+        QTest::mouseClick(panel.defaultModelButton(), Qt::LeftButton);
+        QVERIFY2(QFile::exists(panel.initModelEdit()->text()) && panel.initModelEdit()->text().endsWith("models/default.pconv"),
+                 qPrintable(panel.initModelEdit()->text()));
+        QVERIFY(panel.finetuneCheck()->isChecked());
+    }
+
     // Scrolling the panel over a spin box does not change it unseen.
     void trainingPanelWheelScrolls() {
         TrainingPanel panel;

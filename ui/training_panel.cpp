@@ -1,11 +1,13 @@
 #include "training_panel.h"
 
 #include "path_picker_row.h"
+#include "pconv/default_model.h"
 #include "training_runner.h"
 
 #include <QAbstractSpinBox>
 #include <QChart>
 #include <QChartView>
+#include <QCoreApplication>
 #include <QCheckBox>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -151,7 +153,23 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     form->addRow(tr("Photos:"), pathPickerRow(dataFolder_, this, PathKind::Folder, tr("Folder of training photos")));
     form->addRow(tr("Output:"), pathPickerRow(outFolder_, this, PathKind::Folder, tr("Output folder")));
     form->addRow(tr("VGG16 weights:"), pathPickerRow(vggFile_, this, PathKind::File, tr("VGG16 weights"), tr("PyTorch files (*.pth *.pt);;All files (*)")));
-    form->addRow(tr("Start from:"), pathPickerRow(initModel_, this, PathKind::File, tr("Model to fine-tune"), tr("PConv models (*.pconv)")));
+    QWidget* startFrom = pathPickerRow(initModel_, this, PathKind::File, tr("Model to fine-tune"), tr("PConv models (*.pconv)"));
+    // Fine-tuning the shipped model on one's own photos is the common case: one click.
+    defaultModelButton_ = new QPushButton(tr("Default"), startFrom);
+    if (const auto shipped = findDefaultModel(QCoreApplication::applicationFilePath().toStdString())) {
+        const QString path = QString::fromStdString(*shipped);
+        defaultModelButton_->setProperty("available", true);
+        defaultModelButton_->setToolTip(tr("Start from the shipped default model (%1)").arg(path));
+        connect(defaultModelButton_, &QPushButton::clicked, this, [this, path] {
+            initModel_->setText(path);
+            finetune_->setChecked(true);
+        });
+    } else {
+        defaultModelButton_->setEnabled(false);
+        defaultModelButton_->setToolTip(tr("No shipped default model was found beside this program"));
+    }
+    startFrom->layout()->addWidget(defaultModelButton_);
+    form->addRow(tr("Start from:"), startFrom);
     auto* numbers = new QGridLayout;
     numbers->addWidget(new QLabel(tr("Size"), this), 0, 0);
     numbers->addWidget(size_, 0, 1);
@@ -363,6 +381,7 @@ void TrainingPanel::setRunning(bool running) {
     for (QWidget* w : std::initializer_list<QWidget*>{dataFolder_, outFolder_, vggFile_, initModel_, size_, batch_, steps_, depth_, width_,
                                                       learningRate_, finetune_, resume_, advanced_})
         w->setEnabled(!running);
+    defaultModelButton_->setEnabled(!running && defaultModelButton_->property("available").toBool());
     if (!running) showResumedArchitecture();
 }
 

@@ -64,6 +64,7 @@ public:
     QPushButton* pauseButton() const { return pause_; }
     QPushButton* stopButton() const { return stop_; }
     QPushButton* useModelButton() const { return useModel_; }
+    QPushButton* defaultModelButton() const { return defaultModelButton_; }  // fills "Start from" with the shipped model
     int plottedPoints() const;  // points on the total-loss curve
 
 public Q_SLOTS:
@@ -92,7 +93,7 @@ private:
     QLineEdit *extraFolder_, *maskFolder_;
     QDoubleSpinBox *holeRatioLow_, *holeRatioHigh_, *colourJitter_, *geometricJitter_, *ssimWeight_, *validationFraction_;
     QSpinBox *stemChannels_, *seed_;
-    QPushButton *start_, *pause_, *stop_, *useModel_;
+    QPushButton *start_, *pause_, *stop_, *useModel_, *defaultModelButton_;
     QProgressBar* progress_;
     QLabel *eta_, *preview_, *validation_;
     QPlainTextEdit* log_;
