@@ -188,6 +188,15 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(next.autosavedMaskPath()));
         MainWindow third;
         QVERIFY(!third.recoverAutosavedMask(false));
+
+        // A mask an older version saved straight into the autosave folder is offered too.
+        const QDir root(MainWindow::autosaveFolder());
+        writeImageAtomic(root.filePath("mask.png").toStdString(), qImageToMask(next.canvas()->mask()));
+        const QByteArray photoPath = dir.filePath("photo.png").toUtf8();
+        writeFileAtomic(root.filePath("photo.txt").toStdString(), std::vector<unsigned char>(photoPath.begin(), photoPath.end()));
+        QVERIFY(third.recoverAutosavedMask(false));
+        QCOMPARE(third.canvas()->mask().pixelColor(60, 30).red(), 255);
+        QVERIFY(!QFile::exists(root.filePath("mask.png")) && root.exists());
     }
 
     // Paste an image, inpaint, copy the result out; then the mask carries over to the next photo.

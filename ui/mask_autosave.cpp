@@ -69,7 +69,12 @@ void MaskAutosave::clear() {
 QString MaskAutosave::maskPath() const { return slot_.isEmpty() ? QString() : QDir(slot_).filePath(kMaskName); }
 
 std::optional<MaskAutosave::Orphan> MaskAutosave::findOrphan() const {
-    const auto folders = QDir(rootFolder()).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Time);
+    // Versions before the slots saved straight into the root folder.
+    const QDir root(rootFolder());
+    QFile legacyPhoto(root.filePath(kPhotoName));
+    if (QFile::exists(root.filePath(kMaskName)) && legacyPhoto.open(QIODevice::ReadOnly))
+        return Orphan{root.absolutePath(), root.filePath(kMaskName), QString::fromUtf8(legacyPhoto.readAll()).trimmed(), true};
+    const auto folders = root.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Time);
     for (const QFileInfo& slot : folders) {
         const QString folder = slot.absoluteFilePath();
         if (folder == QFileInfo(slot_).absoluteFilePath() && !slot_.isEmpty()) continue;
@@ -82,11 +87,18 @@ std::optional<MaskAutosave::Orphan> MaskAutosave::findOrphan() const {
             dir.removeRecursively();  // left empty by a window that is gone
             continue;
         }
-        return Orphan{folder, dir.filePath(kMaskName), QString::fromUtf8(photoFile.readAll()).trimmed()};
+        return Orphan{folder, dir.filePath(kMaskName), QString::fromUtf8(photoFile.readAll()).trimmed(), false};
     }
     return std::nullopt;
 }
 
-void MaskAutosave::discard(const Orphan& orphan) { QDir(orphan.folder).removeRecursively(); }
+void MaskAutosave::discard(const Orphan& orphan) {
+    if (!orphan.legacy) {
+        QDir(orphan.folder).removeRecursively();
+        return;
+    }
+    QFile::remove(QDir(orphan.folder).filePath(kMaskName));  // the root holds the slots too: only its own two files
+    QFile::remove(QDir(orphan.folder).filePath(kPhotoName));
+}
 
 } // namespace pconv::ui

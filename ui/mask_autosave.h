@@ -31,6 +31,7 @@ public:
     // A mask saved by a window that is gone, newest first; none when there is none.
     struct Orphan {
         QString folder, maskPath, photoPath;
+        bool legacy = false;  // saved by an older version straight into rootFolder()
     };
     std::optional<Orphan> findOrphan() const;
     static void discard(const Orphan& orphan);
