@@ -241,14 +241,10 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     psnrChart_->addSeries(psnrSeries_);
     psnrSeries_->attachAxis(psnrX_);
     psnrSeries_->attachAxis(psnrY_);
-    // The step axes span the planned run from the start: stable while it grows, and
-    // not an empty 0-1 axis labelled "0 0 0 0 1" before the first step.
-    auto spanPlannedSteps = [this](int steps) {
-        lossX_->setRange(0, std::max(steps, 1));
-        psnrX_->setRange(0, std::max(steps, 1));
-    };
-    spanPlannedSteps(steps_->value());
-    connect(steps_, qOverload<int>(&QSpinBox::valueChanged), this, spanPlannedSteps);
+    spanSteps(0, steps_->value());
+    connect(steps_, qOverload<int>(&QSpinBox::valueChanged), this, [this](int steps) {
+        if (!runner_->isRunning()) spanSteps(0, steps);
+    });
     // Folders typed in are remembered at once, not only when a run starts.
     for (QLineEdit* edit : {dataFolder_, outFolder_, extraFolder_, maskFolder_}) connect(edit, &QLineEdit::editingFinished, this, &TrainingPanel::saveSettings);
     auto* lossView = new QChartView(lossChart_, this);
@@ -489,6 +485,7 @@ void TrainingPanel::startTraining() {
     psnrMin_ = 1e9;
     psnrMax_ = 0;
     log_->clear();
+    spanSteps(0, o.steps);
     // A resumed run's curves carry on from its log instead of starting blank.
     if (!o.resumeCheckpoint.empty()) {
         try {
@@ -496,6 +493,7 @@ void TrainingPanel::startTraining() {
             for (const StepReport& row : readTrainingLog(QDir(outFolder_->text().trimmed()).filePath("log.csv").toStdString(), step))
                 plotLosses(row.step, QVector<double>(row.losses.begin(), row.losses.end()));
             lossY_->setRange(0, std::max(lossMax_, 1e-9) * 1.05);
+            spanSteps(step, o.steps);
         } catch (const std::exception&) {
             // no history to show: the run itself reports a bad checkpoint
         }
@@ -515,8 +513,24 @@ void TrainingPanel::onStep(qint64 step, qint64 total, const QVector<double>& los
                       .arg(formatEta(eta))
                       .arg(losses.back(), 0, 'g', 4));
     plotLosses(step, losses);
-    lossX_->setRange(0, static_cast<double>(std::max<qint64>(total, 1)));
+    spanSteps(step, total);
     lossY_->setRange(0, lossMax_ * 1.05);
+}
+
+// The step axes cover the run so far and about a quarter more, in round numbers, up to
+// the planned total: a long run's first steps are not a sliver at the left edge, and
+// before the first step the axis is not a bare "0 0 0 0 1".
+void TrainingPanel::spanSteps(qint64 reached, qint64 total) {
+    double end = std::max(100.0, 1.25 * static_cast<double>(reached));
+    const double magnitude = std::pow(10.0, std::floor(std::log10(end)));
+    for (const double multiple : {1.0, 2.0, 5.0, 10.0})
+        if (multiple * magnitude >= end) {
+            end = multiple * magnitude;
+            break;
+        }
+    end = std::min(end, static_cast<double>(std::max<qint64>(total, 1)));
+    lossX_->setRange(0, end);
+    psnrX_->setRange(0, end);
 }
 
 void TrainingPanel::plotLosses(qint64 step, const QVector<double>& losses) {
@@ -531,7 +545,6 @@ void TrainingPanel::onValidation(qint64 step, double l1, double psnr, double ssi
     psnrSeries_->append(static_cast<double>(step), psnr);
     psnrMin_ = std::min(psnrMin_, psnr);
     psnrMax_ = std::max(psnrMax_, psnr);
-    psnrX_->setRange(0, std::max(static_cast<double>(step), lossX_->max()));
     psnrY_->setRange(std::floor(psnrMin_ - 0.5), std::ceil(psnrMax_ + 0.5));
     validation_->setText(tr("Validation at step %1: L1 %2%, PSNR %3 dB, SSIM %4%5")
                              .arg(step)

@@ -77,6 +77,7 @@ private:
     void onStep(qint64 step, qint64 total, const QVector<double>& losses, double secondsPerStep, double eta);
     void onValidation(qint64 step, double l1, double psnr, double ssim, bool best);
     void plotLosses(qint64 step, const QVector<double>& losses);
+    void spanSteps(qint64 reached, qint64 total);
     void onFinished(bool stopped, qint64 step, const QString& modelPath);
     void setRunning(bool running);
     void showResumedArchitecture();  // Resume ticked and a checkpoint in the output folder: its depth, width, stem
