@@ -50,6 +50,13 @@ public:
     }
 };
 
+QSpinBox* spinBox(QWidget* parent, int min, int max, int value) {
+    auto* box = new QSpinBox(parent);
+    box->setRange(min, max);
+    box->setValue(value);
+    return box;
+}
+
 QString formatEta(double seconds) {
     const long s = std::lround(std::max(0.0, seconds));
     return s >= 3600 ? QString("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QChar('0')).arg(s % 60, 2, 10, QChar('0'))
@@ -66,18 +73,12 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     vggFile_->setPlaceholderText(tr("optional: perceptual and style terms"));
     initModel_ = new QLineEdit(settings.value("train/init").toString(), this);
     initModel_->setPlaceholderText(tr("optional: fine-tune this model"));
-    auto spin = [this](int min, int max, int value) {
-        auto* box = new QSpinBox(this);
-        box->setRange(min, max);
-        box->setValue(value);
-        return box;
-    };
-    size_ = spin(32, 2048, settings.value("train/size", 256).toInt());
+    size_ = spinBox(this, 32, 2048, settings.value("train/size", 256).toInt());
     size_->setSingleStep(32);
-    batch_ = spin(1, 256, settings.value("train/batch", 4).toInt());
-    steps_ = spin(1, 100'000'000, settings.value("train/steps", 10000).toInt());
-    depth_ = spin(1, 9, settings.value("train/depth", 7).toInt());
-    width_ = spin(4, 512, settings.value("train/width", 32).toInt());
+    batch_ = spinBox(this, 1, 256, settings.value("train/batch", 4).toInt());
+    steps_ = spinBox(this, 1, 100'000'000, settings.value("train/steps", 10000).toInt());
+    depth_ = spinBox(this, 1, 9, settings.value("train/depth", 7).toInt());
+    width_ = spinBox(this, 4, 512, settings.value("train/width", 32).toInt());
     learningRate_ = new QDoubleSpinBox(this);
     learningRate_->setDecimals(6);
     learningRate_->setRange(1e-6, 1.0);
@@ -88,66 +89,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     resume_->setChecked(true);
     connect(finetune_, &QCheckBox::toggled, this, [this](bool on) { learningRate_->setValue(on ? 5e-5 : 2e-4); });
 
-    // More settings: the data and loss options of `pconv train`, folded away by default.
-    extraFolder_ = new QLineEdit(settings.value("train/extra").toString(), this);
-    extraFolder_->setPlaceholderText(tr("optional: more training images, never used for validation"));
-    maskFolder_ = new QLineEdit(settings.value("train/masks").toString(), this);
-    maskFolder_->setPlaceholderText(tr("optional: hole masks (non-zero = hole) instead of generated ones"));
-    auto fraction = [this](double min, double max, double step, double value, const QString& tip) {
-        auto* box = new QDoubleSpinBox(this);
-        box->setDecimals(2);
-        box->setRange(min, max);
-        box->setSingleStep(step);
-        box->setValue(value);
-        box->setToolTip(tip);
-        return box;
-    };
-    holeRatioLow_ = fraction(0, 1, 0.05, settings.value("train/holeLow", 0.01).toDouble(), tr("Smallest share of a crop that is hole"));
-    holeRatioHigh_ = fraction(0, 1, 0.05, settings.value("train/holeHigh", 0.6).toDouble(), tr("Largest share of a crop that is hole"));
-    colourJitter_ = fraction(0, 0.9, 0.05, settings.value("train/colourJitter", 0.0).toDouble(),
-                             tr("Random brightness, contrast, saturation and hue changes of the training crops; 0 = off"));
-    geometricJitter_ = fraction(0, 1, 0.1, settings.value("train/geometricJitter", 0.0).toDouble(),
-                                tr("Random rotation (up to 30 degrees at 1), stretch and perspective tilt of the training crops; 0 = off"));
-    ssimWeight_ = fraction(0, 100, 0.5, settings.value("train/ssim", 0.0).toDouble(), tr("Weight of the 1 - SSIM loss term (not in the paper); 0 = off"));
-    validationFraction_ = fraction(0, 0.9, 0.05, settings.value("train/valFraction", 0.1).toDouble(),
-                                   tr("Share of the photos held out to measure validation PSNR"));
-    stemChannels_ = spin(0, 256, settings.value("train/stem", 0).toInt());
-    stemChannels_->setToolTip(tr("A new model's full-resolution stem: 5x5 features the last layer sees instead of the raw image "
-                                 "(sharper hole edges; the default model has 16); 0 = the paper's layout"));
-    seed_ = spin(0, 1'000'000'000, settings.value("train/seed", 0).toInt());
-    seed_->setToolTip(tr("Seed for crops, masks and the validation split"));
-    auto* holeRatios = new QWidget(this);
-    auto* holeRatioRow = new QHBoxLayout(holeRatios);
-    holeRatioRow->setContentsMargins(0, 0, 0, 0);
-    holeRatioRow->addWidget(holeRatioLow_);
-    holeRatioRow->addWidget(new QLabel(tr("to"), holeRatios));
-    holeRatioRow->addWidget(holeRatioHigh_);
-    advanced_ = new QWidget(this);
-    auto* advancedForm = new QFormLayout(advanced_);
-    advancedForm->setContentsMargins(0, 0, 0, 0);
-    advancedForm->addRow(tr("Extra images:"), pathPickerRow(extraFolder_, advanced_, PathKind::Folder, tr("Folder of extra training images")));
-    advancedForm->addRow(tr("Hole masks:"), pathPickerRow(maskFolder_, advanced_, PathKind::Folder, tr("Folder of hole masks")));
-    advancedForm->addRow(tr("Hole ratio:"), holeRatios);
-    advancedForm->addRow(tr("Colour jitter:"), colourJitter_);
-    advancedForm->addRow(tr("Geometric jitter:"), geometricJitter_);
-    advancedForm->addRow(tr("SSIM weight:"), ssimWeight_);
-    advancedForm->addRow(tr("Stem channels:"), stemChannels_);
-    advancedForm->addRow(tr("Validation share:"), validationFraction_);
-    advancedForm->addRow(tr("Seed:"), seed_);
-    moreSettings_ = new QToolButton(this);
-    moreSettings_->setText(tr("More settings"));
-    moreSettings_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    moreSettings_->setAutoRaise(true);
-    moreSettings_->setCheckable(true);
-    connect(moreSettings_, &QToolButton::toggled, this, [this](bool shown) {
-        moreSettings_->setArrowType(shown ? Qt::DownArrow : Qt::RightArrow);
-        advanced_->setVisible(shown);
-        QSettings().setValue("train/moreSettings", shown);
-    });
-    const bool showMore = settings.value("train/moreSettings", false).toBool();
-    moreSettings_->setChecked(showMore);
-    moreSettings_->setArrowType(showMore ? Qt::DownArrow : Qt::RightArrow);
-    advanced_->setVisible(showMore);
+    createMoreSettings(settings);
 
     auto* form = new QFormLayout;
     form->addRow(tr("Photos:"), pathPickerRow(dataFolder_, this, PathKind::Folder, tr("Folder of training photos")));
@@ -347,6 +289,70 @@ void TrainingPanel::showResumedArchitecture() {
 }
 
 TrainingPanel::~TrainingPanel() = default;
+
+// More settings: the data and loss options of `pconv train`, folded away by default.
+void TrainingPanel::createMoreSettings(const QSettings& settings) {
+    extraFolder_ = new QLineEdit(settings.value("train/extra").toString(), this);
+    extraFolder_->setPlaceholderText(tr("optional: more training images, never used for validation"));
+    maskFolder_ = new QLineEdit(settings.value("train/masks").toString(), this);
+    maskFolder_->setPlaceholderText(tr("optional: hole masks (non-zero = hole) instead of generated ones"));
+    auto fraction = [this](double min, double max, double step, double value, const QString& tip) {
+        auto* box = new QDoubleSpinBox(this);
+        box->setDecimals(2);
+        box->setRange(min, max);
+        box->setSingleStep(step);
+        box->setValue(value);
+        box->setToolTip(tip);
+        return box;
+    };
+    holeRatioLow_ = fraction(0, 1, 0.05, settings.value("train/holeLow", 0.01).toDouble(), tr("Smallest share of a crop that is hole"));
+    holeRatioHigh_ = fraction(0, 1, 0.05, settings.value("train/holeHigh", 0.6).toDouble(), tr("Largest share of a crop that is hole"));
+    colourJitter_ = fraction(0, 0.9, 0.05, settings.value("train/colourJitter", 0.0).toDouble(),
+                             tr("Random brightness, contrast, saturation and hue changes of the training crops; 0 = off"));
+    geometricJitter_ = fraction(0, 1, 0.1, settings.value("train/geometricJitter", 0.0).toDouble(),
+                                tr("Random rotation (up to 30 degrees at 1), stretch and perspective tilt of the training crops; 0 = off"));
+    ssimWeight_ = fraction(0, 100, 0.5, settings.value("train/ssim", 0.0).toDouble(), tr("Weight of the 1 - SSIM loss term (not in the paper); 0 = off"));
+    validationFraction_ = fraction(0, 0.9, 0.05, settings.value("train/valFraction", 0.1).toDouble(),
+                                   tr("Share of the photos held out to measure validation PSNR"));
+    stemChannels_ = spinBox(this, 0, 256, settings.value("train/stem", 0).toInt());
+    stemChannels_->setToolTip(tr("A new model's full-resolution stem: 5x5 features the last layer sees instead of the raw image "
+                                 "(sharper hole edges; the default model has 16); 0 = the paper's layout"));
+    seed_ = spinBox(this, 0, 1'000'000'000, settings.value("train/seed", 0).toInt());
+    seed_->setToolTip(tr("Seed for crops, masks and the validation split"));
+    auto* holeRatios = new QWidget(this);
+    auto* holeRatioRow = new QHBoxLayout(holeRatios);
+    holeRatioRow->setContentsMargins(0, 0, 0, 0);
+    holeRatioRow->addWidget(holeRatioLow_);
+    holeRatioRow->addWidget(new QLabel(tr("to"), holeRatios));
+    holeRatioRow->addWidget(holeRatioHigh_);
+    advanced_ = new QWidget(this);
+    auto* advancedForm = new QFormLayout(advanced_);
+    advancedForm->setContentsMargins(0, 0, 0, 0);
+    advancedForm->addRow(tr("Extra images:"), pathPickerRow(extraFolder_, advanced_, PathKind::Folder, tr("Folder of extra training images")));
+    advancedForm->addRow(tr("Hole masks:"), pathPickerRow(maskFolder_, advanced_, PathKind::Folder, tr("Folder of hole masks")));
+    advancedForm->addRow(tr("Hole ratio:"), holeRatios);
+    advancedForm->addRow(tr("Colour jitter:"), colourJitter_);
+    advancedForm->addRow(tr("Geometric jitter:"), geometricJitter_);
+    advancedForm->addRow(tr("SSIM weight:"), ssimWeight_);
+    advancedForm->addRow(tr("Stem channels:"), stemChannels_);
+    advancedForm->addRow(tr("Validation share:"), validationFraction_);
+    advancedForm->addRow(tr("Seed:"), seed_);
+    moreSettings_ = new QToolButton(this);
+    moreSettings_->setText(tr("More settings"));
+    moreSettings_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    moreSettings_->setAutoRaise(true);
+    moreSettings_->setCheckable(true);
+    connect(moreSettings_, &QToolButton::toggled, this, [this](bool shown) {
+        moreSettings_->setArrowType(shown ? Qt::DownArrow : Qt::RightArrow);
+        advanced_->setVisible(shown);
+        QSettings().setValue("train/moreSettings", shown);
+    });
+    const bool showMore = settings.value("train/moreSettings", false).toBool();
+    moreSettings_->setChecked(showMore);
+    moreSettings_->setArrowType(showMore ? Qt::DownArrow : Qt::RightArrow);
+    advanced_->setVisible(showMore);
+}
+
 
 void TrainingPanel::showLossTerms(const LossWeights& weights, bool withVgg) {
     const auto names = lossTermNames();

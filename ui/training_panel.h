@@ -17,6 +17,7 @@ class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
+class QSettings;
 class QSpinBox;
 class QToolButton;
 
@@ -79,6 +80,7 @@ private:
     void plotLosses(qint64 step, const QVector<double>& losses);
     void spanSteps(qint64 reached, qint64 total);
     void onFinished(bool stopped, qint64 step, const QString& modelPath);
+    void createMoreSettings(const QSettings& settings);
     void setRunning(bool running);
     void showResumedArchitecture();  // Resume ticked and a checkpoint in the output folder: its depth, width, stem
     void saveSettings() const;
