@@ -73,10 +73,16 @@ const char* const kRecipeOptions[] = {"data", "samples", "size", "batch", "steps
 
 // One "name=value" line per recipe option set on the command line or adopted from a
 // resumed run (a flag is its bare name).
+// Folders and files are kept absolute, so a resume from another folder finds them.
 std::string recipeText(const ArgParser& parser, const std::set<std::string>& adopted, const std::set<std::string>& flags) {
+    const std::set<std::string> paths{"data", "samples", "vgg", "extra-data", "masks"};
     std::string text;
-    for (const char* name : kRecipeOptions)
-        if (parser.given(name) || adopted.count(name)) text += std::string(name) + (flags.count(name) ? "" : "=" + parser.get(name)) + "\n";
+    for (const char* name : kRecipeOptions) {
+        if (!parser.given(name) && !adopted.count(name)) continue;
+        std::string value = parser.get(name);
+        if (paths.count(name) && !value.empty()) value = std::filesystem::absolute(value).lexically_normal().string();
+        text += std::string(name) + (flags.count(name) ? "" : "=" + value) + "\n";
+    }
     return text;
 }
 
