@@ -211,6 +211,21 @@ private Q_SLOTS:
         QVERIFY2(coarse < fullSize, qPrintable(QString("coarse %1, full size %2").arg(coarse).arg(fullSize)));
     }
 
+    // Known pixels too thin to survive the coarse scale (a 3 px strip, a 1 px frame) still
+    // give the fill their colour, not the network's flat grey for an all-hole input.
+    void thinKnownAreasStillColourTheFill() {
+        const PConvModel model = PConvModel::load(PCONV_SOURCE_DIR "/models/default.pconv");
+        const cv::Mat green(200, 300, CV_8UC3, cv::Scalar(40, 160, 60));
+        cv::Mat strip(200, 300, CV_8UC1, cv::Scalar(255)), frame(200, 300, CV_8UC1, cv::Scalar(255));
+        strip(cv::Rect(150, 0, 3, 200)).setTo(0);
+        cv::rectangle(frame, {0, 0}, {299, 199}, 0, 1);
+        for (const cv::Mat& holes : {strip, frame}) {
+            const cv::Scalar inside = cv::mean(makePConvInpainter(model)->inpaint(green, holes), holes);
+            QVERIFY2(inside[1] > inside[0] + 60 && inside[1] > inside[2] + 40,
+                     qPrintable(QString("mean fill B %1 G %2 R %3").arg(inside[0]).arg(inside[1]).arg(inside[2])));
+        }
+    }
+
     // The self-ensemble's fill is the mean of single-pass fills of the mirrored
     // photo, mirrored back (to 8-bit rounding); a random net is not mirror-symmetric,
     // so the ensemble really differs from one pass.

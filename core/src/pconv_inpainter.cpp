@@ -13,6 +13,8 @@
 #include <opencv2/imgproc.hpp>
 
 #include <cstdlib>
+#include <tuple>
+#include <utility>
 #include <vector>
 #include <torch/torch.h>
 
@@ -91,6 +93,10 @@ protected:
         cv::resize(image, smallImage, smallSize, 0, 0, cv::INTER_AREA);
         // Any hole under a small pixel makes it a hole: never shrink the holes.
         cv::resize(holes != 0, smallHoles, smallImage.size(), 0, 0, cv::INTER_AREA);
+        // Known pixels too few or too thin to survive that (a 3 px strip, a small patch in a
+        // 99 % hole) would leave the network nothing to go on: then a small pixel is known
+        // where any of its pixels is, in the mean colour of those alone.
+        if (cv::countNonZero(smallHoles == 0) == 0) std::tie(smallImage, smallHoles) = knownOnlyDownscale(image, holes, smallSize);
         cv::resize(fillOnce(smallImage, smallHoles != 0), filled, image.size(), 0, 0, cv::INTER_CUBIC);
         if (!options_.deepHoleTexture) return filled;
         PatchSynthesisOptions synthesis;
@@ -99,6 +105,24 @@ protected:
     }
 
 private:
+    static std::pair<cv::Mat, cv::Mat> knownOnlyDownscale(const cv::Mat& image, const cv::Mat& holes, const cv::Size& size) {
+        cv::Mat known, knownSmall, imageF;
+        cv::Mat(holes == 0).convertTo(known, CV_32F, 1.0 / 255);
+        cv::resize(known, knownSmall, size, 0, 0, cv::INTER_AREA);
+        image.convertTo(imageF, CV_32F);
+        std::vector<cv::Mat> planes;
+        cv::split(imageF, planes);
+        for (cv::Mat& plane : planes) {
+            cv::Mat weighted;
+            cv::resize(plane.mul(known), weighted, size, 0, 0, cv::INTER_AREA);
+            cv::divide(weighted, knownSmall, plane);  // 0 where nothing is known
+        }
+        cv::Mat smallF, small;
+        cv::merge(planes, smallF);
+        smallF.convertTo(small, image.type());
+        return {small, knownSmall <= 0};
+    }
+
     static double deepestHolePixel(const cv::Mat& holes) {
         cv::Mat distance;
         cv::distanceTransform(holes != 0, distance, cv::DIST_L2, cv::DIST_MASK_5);
