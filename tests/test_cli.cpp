@@ -126,6 +126,13 @@ private Q_SLOTS:
         const Run idle = runPconv({"train", "--out", path("recipe"), "--resume", path("recipe/checkpoint.pt"), "--steps", "4", "--size", "64"});
         QVERIFY2(idle.exitCode == 0 && idle.err.contains("nothing to train"), qPrintable(idle.err));
         QCOMPARE(readBytes(path("recipe/model.pconv")), model);
+        // Into another folder with nothing to train, that folder gets the checkpoint, so a
+        // later resume there works.
+        const Run elsewhere = runPconv({"train", "--out", path("recipe-copy"), "--resume", path("recipe/checkpoint.pt"), "--steps", "4"});
+        QVERIFY2(elsewhere.exitCode == 0, qPrintable(elsewhere.err));
+        QVERIFY(QFile::exists(path("recipe-copy/checkpoint.pt")) && QFile::exists(path("recipe-copy/model.pconv")));
+        const Run onwards = runPconv({"train", "--out", path("recipe-copy"), "--resume", path("recipe-copy/checkpoint.pt"), "--steps", "5"});
+        QVERIFY2(onwards.exitCode == 0, qPrintable(onwards.err));
     }
 
     // --init with --width widens a model, a narrower width is refused before any

@@ -425,6 +425,29 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(QString::fromStdString(ended.bestModelPath)));
     }
 
+    // A resume on another validation set (here: another crop size) does not judge "best"
+    // against the old set's PSNR; the same set keeps it.
+    void bestRestartsWhenTheValidationSetChanges() {
+        TrainOptions o = tinyOptions(photos, dir.filePath("best-set"));
+        o.steps = 2;
+        o.validateEvery = 2;
+        Trainer(o).run({});
+        std::vector<std::string> notes;
+        TrainCallbacks callbacks;
+        callbacks.onLog = [&](const std::string& note) { notes.push_back(note); };
+        auto restarted = [&] {
+            return std::any_of(notes.begin(), notes.end(), [](const std::string& n) { return n.find("validation set is not") != std::string::npos; });
+        };
+        o.resumeCheckpoint = dir.filePath("best-set/checkpoint.pt").toStdString();
+        o.steps = 4;
+        Trainer(o).run(callbacks);
+        QVERIFY(!restarted());
+        o.data.size = 64;
+        o.steps = 6;
+        Trainer(o).run(callbacks);
+        QVERIFY(restarted());
+    }
+
     void trainsFromSeedMaskedSamples() {
         MaskBatchOptions batch;
         batch.count = 3;

@@ -46,6 +46,7 @@ void writeCheckpoint(const std::string& path, const PConvModel& model, torch::op
     archive.write("best_psnr", c10::IValue(state.bestPsnr));
     archive.write("train_seconds", c10::IValue(state.trainSeconds));
     archive.write("run_settings", c10::IValue(state.runSettings));
+    archive.write("validation_set", c10::IValue(state.validationSet));
     writeArchitecture(archive, model.config());
     torch::serialize::OutputArchive weights, optimizerArchive;
     model.network().save(weights);
@@ -81,6 +82,7 @@ CheckpointReader::CheckpointReader(const std::string& path) : path_(path) {
         state_.trainSeconds = readValue(archive_, "train_seconds").toDouble();
         // Checkpoints from before run settings were kept have none.
         if (c10::IValue settings; archive_.try_read("run_settings", settings) && settings.isString()) state_.runSettings = settings.toStringRef();
+        if (c10::IValue set; archive_.try_read("validation_set", set) && set.isString()) state_.validationSet = set.toStringRef();
         config_ = readArchitecture(archive_);
         if (state_.step < 0) throw Error("negative step");
     });

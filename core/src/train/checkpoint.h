@@ -16,6 +16,7 @@ struct CheckpointState {
     double bestPsnr = -1.0;      // best validation PSNR so far; < 0 when none yet
     double trainSeconds = 0.0;   // training time over all runs
     std::string runSettings;     // TrainOptions::runSettings of the run that wrote it
+    std::string validationSet;   // what bestPsnr was measured on (see trainer.cpp); "" in older checkpoints
 };
 
 void writeCheckpoint(const std::string& path, const PConvModel& model, torch::optim::Optimizer& optimizer,

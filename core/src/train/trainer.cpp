@@ -29,6 +29,7 @@
 #include <exception>
 #include <filesystem>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -36,6 +37,17 @@ namespace fs = std::filesystem;
 namespace pconv {
 
 namespace {
+
+// The settings the fixed validation samples depend on (validationSample()).
+std::string describeValidationSet(const TrainingDataOptions& d) {
+    std::error_code ec;
+    auto folder = [&](const std::string& path) { return path.empty() ? std::string() : fs::weakly_canonical(path, ec).string(); };
+    std::ostringstream s;
+    s << "size=" << d.size << " holes=" << d.holeRatio.low << ":" << d.holeRatio.high << " photos=" << folder(d.photoFolder)
+      << " samples=" << folder(d.sampleFolder) << " masks=" << folder(d.maskFolder) << " fraction=" << d.validationFraction
+      << " crops=" << d.validationCropsPerPhoto << " cache=" << d.cacheLongSide;
+    return s.str();
+}
 
 // The logged loss terms, in column order: one table, so that a new term is one line.
 struct LossColumn {
@@ -200,6 +212,15 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
         loaded = PConvModel::create(o.model, o.data.seed);
     }
     if (o.resumeCheckpoint.empty()) state.runSettings = o.runSettings;
+    // "Best so far" compares validations on one set: another crop size, hole ratio, photo
+    // folder or split makes another set, and the resumed best no longer counts.
+    const std::string validationSet = describeValidationSet(o.data);
+    if (!state.validationSet.empty() && state.validationSet != validationSet && state.bestPsnr >= 0) {
+        note("The validation set is not the resumed run's (crop size, hole ratios, photos or split changed): its best PSNR (" +
+             std::to_string(state.bestPsnr) + " dB) no longer counts, best.pconv is replaced at the next validation");
+        state.bestPsnr = -1;
+    }
+    state.validationSet = validationSet;
     PConvModel model = *loaded;
     nn::PConvUNetImpl& net = model.network();
     net.to(device);
@@ -363,8 +384,10 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
 
     if (state.step >= o.steps) {
         note("Already at step " + std::to_string(state.step) + " of " + std::to_string(o.steps) + ": nothing to train");
-        // The earlier run's model stays as it was; one is written only where none is.
-        if (leader && !fs::exists(result.modelPath)) exportModel(result.modelPath);
+        // The earlier run's files stay as they were. Resumed into another folder, that
+        // folder gets the checkpoint (and model) too, so that it can be continued.
+        if (!fs::exists(result.checkpointPath)) saveAll();
+        else if (leader && !fs::exists(result.modelPath)) exportModel(result.modelPath);
         result.step = state.step;
         return result;
     }
