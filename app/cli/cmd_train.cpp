@@ -184,7 +184,12 @@ int runTrain(const Args& args) {
     const std::set<std::string> flags{"finetune", "keep-snapshots"};
     std::set<std::string> adopted;
     if (parser.has("resume")) {
-        adopted = adoptResumedRecipe(parser, readCheckpointSummary(parser.get("resume")).runSettings, flags);
+        const std::string recorded = readCheckpointSummary(parser.get("resume")).runSettings;
+        if (recorded.empty())
+            std::cerr << "pconv train: warning: " << parser.get("resume")
+                      << " keeps no settings of its run (written before runs kept them): every option not given here takes its "
+                         "default, not the run's\n";
+        adopted = adoptResumedRecipe(parser, recorded, flags);
         if (!adopted.empty()) {
             std::string taken;
             for (const char* name : kRecipeOptions)
