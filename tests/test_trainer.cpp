@@ -448,6 +448,20 @@ private Q_SLOTS:
         QVERIFY(restarted());
     }
 
+    // Batch 1 with a 1x1 bottleneck would give BatchNorm one value per channel: refused
+    // with a way out before any photo is read.
+    void batchOfOneAtTheBottleneckIsRefused() {
+        TrainOptions o = tinyOptions(photos, dir.filePath("bn-one"));
+        o.data.size = 16;
+        o.model.depth = 4;
+        o.batch = 1;
+        QVERIFY_THROWS_EXCEPTION(pconv::InvalidArgument, Trainer(o).run({}));
+        QVERIFY(!QFileInfo::exists(dir.filePath("bn-one/checkpoint.pt")));
+        o.finetune = true;  // the encoder's BatchNorm frozen: fine
+        o.steps = 1;
+        Trainer(o).run({});
+    }
+
     void trainsFromSeedMaskedSamples() {
         MaskBatchOptions batch;
         batch.count = 3;

@@ -222,6 +222,14 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     }
     state.validationSet = validationSet;
     PConvModel model = *loaded;
+    // BatchNorm in training mode needs more than one value per channel; batch 1 with a
+    // 1x1 bottleneck has one (LibTorch would stop at the first step with a bare error).
+    const ModelConfig& shape = model.config();
+    const int bottleneck = (o.data.size + shape.sizeMultiple() - 1) / shape.sizeMultiple();
+    if (shape.norm == NormKind::Batch && !o.finetune && o.batch * bottleneck * bottleneck < 2)
+        throw InvalidArgument("batch " + std::to_string(o.batch) + " of " + std::to_string(o.data.size) + " px crops leaves the depth-" +
+                              std::to_string(shape.depth) + " network a 1x1 bottleneck, one value per channel for its BatchNorm: use a "
+                              "batch of 2 or more, larger crops, or --finetune");
     nn::PConvUNetImpl& net = model.network();
     net.to(device);
     torch::optim::Adam adam(net.parameters(), torch::optim::AdamOptions(o.learningRate));
