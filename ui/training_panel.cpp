@@ -85,6 +85,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     learningRate_->setSingleStep(1e-5);
     learningRate_->setValue(settings.value("train/lr", 2e-4).toDouble());
     finetune_ = new QCheckBox(tr("Fine-tune (freeze encoder BatchNorm)"), this);
+    finetune_->setChecked(settings.value("train/finetune", false).toBool());  // before the LR follows its toggling
     resume_ = new QCheckBox(tr("Resume from the output folder's checkpoint"), this);
     resume_->setChecked(true);
     connect(finetune_, &QCheckBox::toggled, this, [this](bool on) { learningRate_->setValue(on ? 5e-5 : 2e-4); });
@@ -252,7 +253,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     });
     // A resumed run keeps its network: the boxes show the checkpoint's and are locked.
     connect(resume_, &QCheckBox::toggled, this, &TrainingPanel::showResumedArchitecture);
-    connect(outFolder_, &QLineEdit::editingFinished, this, &TrainingPanel::showResumedArchitecture);
+    connect(outFolder_, &QLineEdit::textChanged, this, &TrainingPanel::showResumedArchitecture);  // typed or browsed
     // A problem shown after Start goes once the folders it was about are edited.
     for (QLineEdit* edit : {dataFolder_, outFolder_})
         connect(edit, &QLineEdit::textEdited, this, [this] {
@@ -399,6 +400,7 @@ void TrainingPanel::saveSettings() const {
     settings.setValue("train/depth", depth_->value());
     settings.setValue("train/width", width_->value());
     settings.setValue("train/lr", learningRate_->value());
+    settings.setValue("train/finetune", finetune_->isChecked());
     settings.setValue("train/extra", extraFolder_->text());
     settings.setValue("train/masks", maskFolder_->text());
     settings.setValue("train/holeLow", holeRatioLow_->value());
@@ -459,11 +461,12 @@ void TrainingPanel::startTraining() {
         try {
             const ModelConfig resumed = readCheckpointSummary(o.resumeCheckpoint).config;
             if (resumed.depth != o.model.depth || resumed.width != o.model.width || resumed.fullResChannels != o.model.fullResChannels)
-                problem = tr("The run in %1 is a depth-%2, width-%3 network: a resumed run keeps its network. Untick Resume to start a new "
-                             "one.")
+                problem = tr("The run in %1 is a depth-%2, width-%3 network with %4 stem channels: a resumed run keeps its network. "
+                             "Untick Resume to start a new one.")
                               .arg(outFolder_->text())
                               .arg(resumed.depth)
-                              .arg(resumed.width);
+                              .arg(resumed.width)
+                              .arg(resumed.fullResChannels);
         } catch (const std::exception& e) {
             problem = QString::fromStdString(e.what());
         }
@@ -491,6 +494,8 @@ void TrainingPanel::startTraining() {
     psnrMin_ = 1e9;
     psnrMax_ = 0;
     log_->clear();
+    validation_->clear();  // the last run's would pass for this one's
+    preview_->clear();
     spanSteps(0, o.steps);
     // A resumed run's curves carry on from its log instead of starting blank.
     if (!o.resumeCheckpoint.empty()) {
@@ -535,8 +540,19 @@ void TrainingPanel::spanSteps(qint64 reached, qint64 total) {
             break;
         }
     end = std::min(end, static_cast<double>(std::max<qint64>(total, 1)));
-    lossX_->setRange(0, end);
-    psnrX_->setRange(0, end);
+    // Ticks at whole, round steps (1, 2 or 5 x 10^k apart, at most six), so labels sit where their steps are.
+    double interval = std::pow(10.0, std::floor(std::log10(std::max(end / 5, 1.0))));
+    for (const double multiple : {1.0, 2.0, 5.0, 10.0})
+        if (multiple * interval * 5 >= end) {
+            interval *= multiple;
+            break;
+        }
+    for (QValueAxis* axis : {lossX_, psnrX_}) {
+        axis->setRange(0, end);
+        axis->setTickType(QValueAxis::TicksDynamic);
+        axis->setTickAnchor(0);
+        axis->setTickInterval(std::max(1.0, interval));
+    }
 }
 
 void TrainingPanel::plotLosses(qint64 step, const QVector<double>& losses) {
