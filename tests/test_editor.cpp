@@ -176,7 +176,10 @@ private Q_SLOTS:
         // Nobody to ask (PCONV_NO_DIALOGS, as in these tests): no modal question, the mask stays for later.
         QVERIFY(!next.recoverAutosavedMask(true));
         QVERIFY(QFile::exists(crashed));
-        QVERIFY(next.recoverAutosavedMask(false));
+        // Started with another photo, the mask is not offered (it stays for its own photo).
+        writeImageAtomic(dir.filePath("other.png").toStdString(), photo(50, 60));
+        QVERIFY(!next.recoverAutosavedMask(false, dir.filePath("other.png")));
+        QVERIFY(next.recoverAutosavedMask(false, dir.filePath("photo.png")));
         QVERIFY(!QFile::exists(crashed));
         QCOMPARE(next.photo().cols, 200);
         QCOMPARE(next.canvas()->mask().pixelColor(60, 30).red(), 255);

@@ -971,10 +971,10 @@ void MainWindow::autosaveMaskNow() {
 
 void MainWindow::clearAutosave() { autosave_->clear(); }
 
-bool MainWindow::recoverAutosavedMask(bool askUser) {
+bool MainWindow::recoverAutosavedMask(bool askUser, const QString& forPhoto) {
     // Headless automation cannot answer: leave the mask for the next interactive start.
     if (askUser && qEnvironmentVariableIsSet("PCONV_NO_DIALOGS")) return false;
-    const auto orphan = autosave_->findOrphan();
+    const auto orphan = autosave_->findOrphan(forPhoto);
     if (!orphan) return false;
     if (!QFile::exists(orphan->photoPath)) {
         MaskAutosave::discard(*orphan);

@@ -78,7 +78,8 @@ public:
     void autosaveMaskNow();
     // Reopens the photo of an autosaved mask and restores the mask; asks first
     // unless askUser is false. Returns true when a mask was restored.
-    bool recoverAutosavedMask(bool askUser = true);
+    // forPhoto: only a mask painted on that photo (the one the editor was started with).
+    bool recoverAutosavedMask(bool askUser = true, const QString& forPhoto = {});
 
 public Q_SLOTS:
     void inpaint();

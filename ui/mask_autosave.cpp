@@ -68,12 +68,17 @@ void MaskAutosave::clear() {
 
 QString MaskAutosave::maskPath() const { return slot_.isEmpty() ? QString() : QDir(slot_).filePath(kMaskName); }
 
-std::optional<MaskAutosave::Orphan> MaskAutosave::findOrphan() const {
+std::optional<MaskAutosave::Orphan> MaskAutosave::findOrphan(const QString& forPhoto) const {
+    auto wanted = [&](const QString& photo) {
+        return forPhoto.isEmpty() || QFileInfo(photo).canonicalFilePath() == QFileInfo(forPhoto).canonicalFilePath();
+    };
     // Versions before the slots saved straight into the root folder.
     const QDir root(rootFolder());
     QFile legacyPhoto(root.filePath(kPhotoName));
-    if (QFile::exists(root.filePath(kMaskName)) && legacyPhoto.open(QIODevice::ReadOnly))
-        return Orphan{root.absolutePath(), root.filePath(kMaskName), QString::fromUtf8(legacyPhoto.readAll()).trimmed(), true};
+    if (QFile::exists(root.filePath(kMaskName)) && legacyPhoto.open(QIODevice::ReadOnly)) {
+        const QString photo = QString::fromUtf8(legacyPhoto.readAll()).trimmed();
+        if (wanted(photo)) return Orphan{root.absolutePath(), root.filePath(kMaskName), photo, true};
+    }
     const auto folders = root.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Time);
     for (const QFileInfo& slot : folders) {
         const QString folder = slot.absoluteFilePath();
@@ -87,7 +92,8 @@ std::optional<MaskAutosave::Orphan> MaskAutosave::findOrphan() const {
             dir.removeRecursively();  // left empty by a window that is gone
             continue;
         }
-        return Orphan{folder, dir.filePath(kMaskName), QString::fromUtf8(photoFile.readAll()).trimmed(), false};
+        const QString photo = QString::fromUtf8(photoFile.readAll()).trimmed();
+        if (wanted(photo)) return Orphan{folder, dir.filePath(kMaskName), photo, false};
     }
     return std::nullopt;
 }

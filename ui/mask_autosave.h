@@ -33,7 +33,8 @@ public:
         QString folder, maskPath, photoPath;
         bool legacy = false;  // saved by an older version straight into rootFolder()
     };
-    std::optional<Orphan> findOrphan() const;
+    // forPhoto: only a mask painted on that photo (the path as saved, or the same file).
+    std::optional<Orphan> findOrphan(const QString& forPhoto = {}) const;
     static void discard(const Orphan& orphan);
 
 private:

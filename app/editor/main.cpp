@@ -68,7 +68,10 @@ int main(int argc, char** argv) {
     window.show();
     const QStringList photos = parser.positionalArguments();
     if (!photos.isEmpty()) {
-        if (window.openImage(photos.first()) && parser.isSet(maskOption)) window.importMask(parser.value(maskOption));
+        if (window.openImage(photos.first())) {
+            if (parser.isSet(maskOption)) window.importMask(parser.value(maskOption));
+            else window.recoverAutosavedMask(true, photos.first());  // a crash's mask on this very photo
+        }
     } else {
         window.recoverAutosavedMask();  // after a crash, offer the mask back
     }
