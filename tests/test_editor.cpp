@@ -417,11 +417,17 @@ private Q_SLOTS:
         QCOMPARE(trained.fullResChannels, 4);
         QVERIFY2(steps.last().at(2).value<QVector<double>>()[ssimTermIndex()] > 0, "the SSIM term is on");
 
-        // Resume continues that network: its depth, width and stem are shown and locked.
+        // Resume continues that network: its depth, width and stem are shown and locked, and
+        // the run's other settings come back into the boxes (editable).
         panel.resumeCheck()->setChecked(false);
         panel.depthBox()->setValue(5);
+        panel.sizeBox()->setValue(64);
+        panel.colourJitterBox()->setValue(0.5);
         panel.resumeCheck()->setChecked(true);
         QCOMPARE(panel.depthBox()->value(), 3);
+        QCOMPARE(panel.sizeBox()->value(), 32);
+        QCOMPARE(panel.colourJitterBox()->value(), 0.2);
+        QVERIFY(panel.sizeBox()->isEnabled());
         QVERIFY(!panel.depthBox()->isEnabled() && !panel.widthBox()->isEnabled() && !panel.stemChannelsBox()->isEnabled());
         panel.resumeCheck()->setChecked(false);
         QVERIFY(panel.depthBox()->isEnabled());

@@ -32,6 +32,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <map>
 #include <optional>
 
 namespace pconv::ui {
@@ -252,8 +253,8 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
         setRunning(false);
     });
     // A resumed run keeps its network: the boxes show the checkpoint's and are locked.
-    connect(resume_, &QCheckBox::toggled, this, &TrainingPanel::showResumedArchitecture);
-    connect(outFolder_, &QLineEdit::textChanged, this, &TrainingPanel::showResumedArchitecture);  // typed or browsed
+    connect(resume_, &QCheckBox::toggled, this, &TrainingPanel::showResumedRun);
+    connect(outFolder_, &QLineEdit::textChanged, this, &TrainingPanel::showResumedRun);  // typed or browsed
     // A problem shown after Start goes once the folders it was about are edited.
     for (QLineEdit* edit : {dataFolder_, outFolder_})
         connect(edit, &QLineEdit::textEdited, this, [this] {
@@ -265,13 +266,15 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     setRunning(false);
 }
 
-void TrainingPanel::showResumedArchitecture() {
+void TrainingPanel::showResumedRun() {
     const QString folder = outFolder_->text().trimmed();
     const QString checkpoint = QDir(folder).filePath("checkpoint.pt");
     std::optional<ModelConfig> resumed;
     if (resume_->isChecked() && !folder.isEmpty() && QFile::exists(checkpoint)) {
         try {
-            resumed = readCheckpointSummary(checkpoint.toStdString()).config;
+            const CheckpointSummary summary = readCheckpointSummary(checkpoint.toStdString());
+            resumed = summary.config;
+            showRunSettings(parseRunSettings(summary.runSettings));
         } catch (const std::exception&) {
             // An unreadable checkpoint is reported when Start tries it.
         }
@@ -290,6 +293,61 @@ void TrainingPanel::showResumedArchitecture() {
 }
 
 TrainingPanel::~TrainingPanel() = default;
+
+// The run's settings in `pconv train` terms, kept in its checkpoints: a resume from the CLI
+// or from this panel starts from them.
+RunSettings TrainingPanel::runSettings() const {
+    RunSettings settings;
+    auto add = [&](const char* name, const QString& value) {
+        if (!value.trimmed().isEmpty()) settings.emplace_back(name, value.trimmed().toStdString());
+    };
+    add("data", dataFolder_->text());
+    add("extra-data", extraFolder_->text());
+    add("masks", maskFolder_->text());
+    add("vgg", vggFile_->text());
+    add("size", QString::number(size_->value()));
+    add("batch", QString::number(batch_->value()));
+    add("steps", QString::number(steps_->value()));
+    add("lr", QString::number(learningRate_->value(), 'g', 8));
+    if (finetune_->isChecked()) settings.emplace_back("finetune", "");
+    add("hole-ratio", QString("%1:%2").arg(holeRatioLow_->value()).arg(holeRatioHigh_->value()));
+    add("colour-jitter", QString::number(colourJitter_->value()));
+    add("geometric-jitter", QString::number(geometricJitter_->value()));
+    add("ssim-weight", QString::number(ssimWeight_->value()));
+    add("val-fraction", QString::number(validationFraction_->value()));
+    add("seed", QString::number(seed_->value()));
+    return settings;
+}
+
+// A resumed run's settings into the boxes (not locked: a resume may change them).
+void TrainingPanel::showRunSettings(const RunSettings& settings) {
+    if (settings.empty()) return;  // a checkpoint from before runs kept their settings
+    std::map<std::string, QString> value;
+    for (const auto& [name, v] : settings) value[name] = QString::fromStdString(v);
+    const bool finetune = value.count("finetune") > 0;
+    finetune_->setChecked(finetune);  // first: it moves the LR
+    auto setText = [&](QLineEdit* edit, const char* name) { edit->setText(value.count(name) ? value[name] : QString()); };
+    setText(dataFolder_, "data");
+    setText(extraFolder_, "extra-data");
+    setText(maskFolder_, "masks");
+    setText(vggFile_, "vgg");
+    auto setNumber = [&](auto* box, const char* name) {
+        if (value.count(name)) box->setValue(value[name].toDouble());
+    };
+    setNumber(size_, "size");
+    setNumber(batch_, "batch");
+    setNumber(steps_, "steps");
+    setNumber(learningRate_, "lr");
+    setNumber(colourJitter_, "colour-jitter");
+    setNumber(geometricJitter_, "geometric-jitter");
+    setNumber(ssimWeight_, "ssim-weight");
+    setNumber(validationFraction_, "val-fraction");
+    setNumber(seed_, "seed");
+    if (const QStringList ends = value["hole-ratio"].split(':'); ends.size() == 2) {
+        holeRatioLow_->setValue(ends[0].toDouble());
+        holeRatioHigh_->setValue(ends[1].toDouble());
+    }
+}
 
 // More settings: the data and loss options of `pconv train`, folded away by default.
 void TrainingPanel::createMoreSettings(const QSettings& settings) {
@@ -385,7 +443,7 @@ void TrainingPanel::setRunning(bool running) {
                                                       learningRate_, finetune_, resume_, advanced_})
         w->setEnabled(!running);
     defaultModelButton_->setEnabled(!running && defaultModelButton_->property("available").toBool());
-    if (!running) showResumedArchitecture();
+    if (!running) showResumedRun();
 }
 
 void TrainingPanel::saveSettings() const {
@@ -439,6 +497,10 @@ TrainOptions TrainingPanel::options() const {
     o.previewEvery = 20;
     o.validateEvery = 200;
     o.checkpointEvery = 200;
+    RunSettings settings = runSettings();
+    for (const char* name : {"validate-every", "checkpoint-every"}) settings.emplace_back(name, "200");
+    settings.emplace_back("log-every", "1");
+    o.runSettings = formatRunSettings(settings);
     return o;
 }
 

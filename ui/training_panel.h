@@ -82,7 +82,9 @@ private:
     void onFinished(bool stopped, qint64 step, const QString& modelPath);
     void createMoreSettings(const QSettings& settings);
     void setRunning(bool running);
-    void showResumedArchitecture();  // Resume ticked and a checkpoint in the output folder: its depth, width, stem
+    void showResumedRun();  // Resume ticked and a checkpoint in the output folder: its settings, and its depth, width, stem locked
+    RunSettings runSettings() const;
+    void showRunSettings(const RunSettings& settings);
     void saveSettings() const;
     void showLossTerms(const LossWeights& weights, bool withVgg);
 

@@ -71,34 +71,30 @@ const char* const kRecipeOptions[] = {"data", "samples", "size", "batch", "steps
                                       "val-fraction", "validate-every", "checkpoint-every", "log-every", "keep-snapshots", "cache-side",
                                       "seed"};
 
-// One "name=value" line per recipe option set on the command line or adopted from a
-// resumed run (a flag is its bare name).
-// Folders and files are kept absolute, so a resume from another folder finds them.
-std::string recipeText(const ArgParser& parser, const std::set<std::string>& adopted, const std::set<std::string>& flags) {
+// The recipe options set on the command line or adopted from a resumed run. Folders and
+// files are kept absolute, so a resume from another folder finds them.
+RunSettings recipe(const ArgParser& parser, const std::set<std::string>& adopted, const std::set<std::string>& flags) {
     const std::set<std::string> paths{"data", "samples", "vgg", "extra-data", "masks"};
-    std::string text;
+    RunSettings settings;
     for (const char* name : kRecipeOptions) {
         if (!parser.given(name) && !adopted.count(name)) continue;
-        std::string value = parser.get(name);
+        std::string value = flags.count(name) ? std::string() : parser.get(name);
         if (paths.count(name) && !value.empty()) value = std::filesystem::absolute(value).lexically_normal().string();
-        text += std::string(name) + (flags.count(name) ? "" : "=" + value) + "\n";
+        settings.emplace_back(name, value);
     }
-    return text;
+    return settings;
 }
 
 // Sets every recipe option of the resumed run's that this command line leaves out;
 // returns the names set. "--steps 20000 --resume ckpt" changes only the steps.
-std::set<std::string> adoptResumedRecipe(ArgParser& parser, const std::string& recorded, const std::set<std::string>& flags) {
+std::set<std::string> adoptResumedRecipe(ArgParser& parser, const RunSettings& recorded, const std::set<std::string>& flags) {
     std::set<std::string> adopted;
-    std::istringstream lines(recorded);
-    for (std::string line; std::getline(lines, line);) {
-        const auto equals = line.find('=');
-        const std::string name = line.substr(0, equals);
+    for (const auto& [name, value] : recorded) {
         if (std::find(std::begin(kRecipeOptions), std::end(kRecipeOptions), name) == std::end(kRecipeOptions) || parser.given(name)) continue;
         // --steps and --epochs are one choice: the command line's wins.
         if ((name == "steps" && parser.given("epochs")) || (name == "epochs" && parser.given("steps"))) continue;
-        if (flags.count(name) != (equals == std::string::npos)) continue;
-        parser.adopt(name, equals == std::string::npos ? std::string() : line.substr(equals + 1));
+        if (flags.count(name) != value.empty()) continue;
+        parser.adopt(name, value);
         adopted.insert(name);
     }
     return adopted;
@@ -189,7 +185,7 @@ int runTrain(const Args& args) {
             std::cerr << "pconv train: warning: " << parser.get("resume")
                       << " keeps no settings of its run (written before runs kept them): every option not given here takes its "
                          "default, not the run's\n";
-        adopted = adoptResumedRecipe(parser, recorded, flags);
+        adopted = adoptResumedRecipe(parser, parseRunSettings(recorded), flags);
         if (!adopted.empty()) {
             std::string taken;
             for (const char* name : kRecipeOptions)
@@ -199,7 +195,7 @@ int runTrain(const Args& args) {
     }
 
     TrainOptions o;
-    o.runSettings = recipeText(parser, adopted, flags);
+    o.runSettings = formatRunSettings(recipe(parser, adopted, flags));
     o.data.photoFolder = parser.get("data");
     o.data.sampleFolder = parser.get("samples");
     if (parser.has("data") == parser.has("samples")) throw parser.usageError("give --data DIR (photos) or --samples DIR (masked samples)");

@@ -65,10 +65,17 @@ struct TrainOptions {
     int previewEvery = 100;
     DataParallelOptions parallel;   // each rank trains on its own share of every step's samples
     // Opaque to the trainer: kept in the checkpoints this run writes (readCheckpointSummary
-    // gives it back), so that a resume can repeat the run's settings. Empty on a resume:
-    // the resumed checkpoint's are kept.
+    // gives it back), so that a resume can repeat the run's settings; formatRunSettings()
+    // text. Empty on a resume: the resumed checkpoint's are kept.
     std::string runSettings;
 };
+
+// A run's settings as `pconv train` options, in order: name and value, a flag's value
+// empty. Kept as text ("name=value" lines, a flag as its bare name) by the CLI and the
+// editor's Training panel alike, so either can resume the other's runs.
+using RunSettings = std::vector<std::pair<std::string, std::string>>;
+std::string formatRunSettings(const RunSettings& settings);
+RunSettings parseRunSettings(const std::string& text);
 
 // Loss terms in a fixed order, for logs and curves.
 std::vector<std::string> lossTermNames();  // valid, hole, perceptual, style_out, style_comp, tv, ssim, hole_l2, psnr, total
