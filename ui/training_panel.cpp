@@ -588,6 +588,7 @@ void TrainingPanel::onStep(qint64 step, qint64 total, const QVector<double>& los
     plotLosses(step, losses);
     spanSteps(step, total);
     lossY_->setRange(0, lossMax_ * 1.05);
+    lossY_->applyNiceNumbers();  // round labels, not 0.049 / 0.099
 }
 
 // The step axes cover the run so far and about a quarter more, in round numbers, up to

@@ -91,8 +91,9 @@ std::set<std::string> adoptResumedRecipe(ArgParser& parser, const RunSettings& r
     std::set<std::string> adopted;
     for (const auto& [name, value] : recorded) {
         if (std::find(std::begin(kRecipeOptions), std::end(kRecipeOptions), name) == std::end(kRecipeOptions) || parser.given(name)) continue;
-        // --steps and --epochs are one choice: the command line's wins.
+        // --steps and --epochs are one choice, --data and --samples another: the command line's wins.
         if ((name == "steps" && parser.given("epochs")) || (name == "epochs" && parser.given("steps"))) continue;
+        if ((name == "data" && parser.given("samples")) || (name == "samples" && parser.given("data"))) continue;
         if (flags.count(name) != value.empty()) continue;
         parser.adopt(name, value);
         adopted.insert(name);
@@ -251,8 +252,14 @@ int runTrain(const Args& args) {
     if (!norm) throw parser.usageError("--norm must be batch, instance or none");
     o.model.norm = *norm;
     if (parser.has("full-res-channels")) {
-        if (!o.resumeCheckpoint.empty()) throw parser.usageError("--full-res-channels cannot change a resumed run's architecture");
         o.model.fullResChannels = parser.getInt("full-res-channels", 0, 256);
+        // The run's own value again is fine; another one is not a resume.
+        if (!o.resumeCheckpoint.empty()) {
+            const int resumedStem = readCheckpointSummary(o.resumeCheckpoint).config.fullResChannels;
+            if (resumedStem != o.model.fullResChannels)
+                throw parser.usageError("--full-res-channels cannot change a resumed run's architecture (" + o.resumeCheckpoint + " has " +
+                                        std::to_string(resumedStem) + ")");
+        }
         if (!o.initModel.empty()) o.initFullResChannels = o.model.fullResChannels;
     }
     if (parser.has("scale-skips-separately")) {
