@@ -414,12 +414,15 @@ private Q_SLOTS:
         QCOMPARE(strip.cols, 3 * 32);
         QCOMPARE(strip.rows, 32);
 
-        // A run that ends between validations is validated where it ends.
+        // A run that ends between validations (and previews) is validated (and previewed) where it ends.
         TrainOptions shorter = tinyOptions(photos, dir.filePath("val-short"));
         shorter.steps = 3;
         shorter.validateEvery = 10;
+        shorter.previewEvery = 10;
         reports.clear();
+        strip = cv::Mat();
         const TrainResult ended = Trainer(shorter).run(callbacks);
+        QVERIFY(!strip.empty());
         QCOMPARE(int(reports.size()), 1);
         QCOMPARE(reports[0].step, std::int64_t{3});
         QVERIFY(QFile::exists(QString::fromStdString(ended.bestModelPath)));

@@ -465,6 +465,8 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     // A run that ends between validations is measured where it ended: a short run gets a
     // validation (and a best.pconv) at all, a long one its last word.
     if (leader && !result.stopped && o.validateEvery > 0 && state.step % o.validateEvery != 0) validateAndKeepBest();
+    if (leader && !result.stopped && o.previewEvery > 0 && state.step % o.previewEvery != 0 && callbacks.onPreview)
+        callbacks.onPreview(state.step, preview());
     if (o.checkpointEvery <= 0 || state.step % o.checkpointEvery != 0) saveAll();
     result.step = state.step;
     return result;
