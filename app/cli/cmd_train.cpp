@@ -187,13 +187,10 @@ int runTrain(const Args& args) {
                       << " keeps no settings of its run (written before runs kept them): every option not given here takes its "
                          "default, not the run's\n";
         adopted = adoptResumedRecipe(parser, parseRunSettings(recorded), flags);
-        if (!adopted.empty()) {
-            std::string taken;
-            for (const char* name : kRecipeOptions)
-                if (adopted.count(name)) taken += std::string(" --") + name + (flags.count(name) ? "" : " " + parser.get(name));
-            std::cerr << "From the resumed run:" << taken << "\n";
-        }
     }
+    std::string takenFromRun;  // said once every option has passed its checks
+    for (const char* name : kRecipeOptions)
+        if (adopted.count(name)) takenFromRun += std::string(" --") + name + (flags.count(name) ? "" : " " + parser.get(name));
 
     TrainOptions o;
     o.runSettings = formatRunSettings(recipe(parser, adopted, flags));
@@ -313,6 +310,7 @@ int runTrain(const Args& args) {
     // the natural "run it again to continue" must not wipe hours of training. (Rank 0 alone
     // checks, before anything is written; it is the one that writes.)
     if (o.parallel.rank == 0 && !parser.flagSet("force")) refuseToReplaceEarlierRun(o.outFolder, o.resumeCheckpoint);
+    if (o.parallel.rank == 0 && !takenFromRun.empty()) std::cerr << "From the resumed run:" << takenFromRun << "\n";
     if (parser.has("nproc")) {
         if (o.parallel.worldSize > 1) throw parser.usageError("--nproc starts its own processes: leave out --rank/--world-size and RANK/WORLD_SIZE");
         return spawnLocalWorkers(args, parser.getInt("nproc", 1, 256), parser.has("threads"), o.parallel.timeoutSeconds);
