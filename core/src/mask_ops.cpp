@@ -29,4 +29,19 @@ cv::Mat invertHoles(const cv::Mat& holes) {
     return holes == 0;
 }
 
+double deepestHoleDepth(const cv::Mat& holes) {
+    cv::Mat distance;
+    cv::distanceTransform(holes != 0, distance, cv::DIST_L2, cv::DIST_MASK_5);
+    double deepest = 0;
+    cv::minMaxLoc(distance, nullptr, &deepest);
+    return deepest;
+}
+
+cv::Mat scaledHoles(const cv::Mat& holes, const cv::Size& size) {
+    if (size == holes.size()) return holes != 0;
+    cv::Mat scaled;
+    cv::resize(holes != 0, scaled, size, 0, 0, cv::INTER_AREA);
+    return scaled != 0;
+}
+
 } // namespace pconv

@@ -8,6 +8,7 @@
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
 #include "pconv/inpainter.h"
+#include "pconv/mask_ops.h"
 
 #include <opencv2/imgproc.hpp>
 
@@ -34,22 +35,6 @@ cv::Mat fromUnitFloat(const cv::Mat& unit, const cv::Mat& like) {
     cv::Mat colour;
     unit.convertTo(colour, like.depth(), like.depth() == CV_16U ? 65535.0 : 255.0);
     return like.channels() == 4 ? attachAlpha(colour, like) : colour;
-}
-
-// Any hole under a smaller pixel makes it a hole: holes never shrink with the scale.
-cv::Mat scaledHoles(const cv::Mat& holes, const cv::Size& size) {
-    if (size == holes.size()) return holes != 0;
-    cv::Mat scaled;
-    cv::resize(holes != 0, scaled, size, 0, 0, cv::INTER_AREA);
-    return scaled != 0;
-}
-
-double deepestHolePixel(const cv::Mat& holes) {
-    cv::Mat distance;
-    cv::distanceTransform(holes != 0, distance, cv::DIST_L2, cv::DIST_MASK_5);
-    double deepest = 0;
-    cv::minMaxLoc(distance, nullptr, &deepest);
-    return deepest;
 }
 
 // One octave: the estimate (known pixels exact, hole pixels being synthesised) and
@@ -273,7 +258,7 @@ cv::Mat synthesizeHoleTexture(const cv::Mat& image, const cv::Mat& holes, const 
 
     // Patches come from around the holes: far parts of a photo offer look-alikes of the
     // wrong thing (a grey coarse fill in grass found grey rock on the mountain behind).
-    const double deepest = deepestHolePixel(holes);
+    const double deepest = deepestHoleDepth(holes);
     cv::Rect area(0, 0, image.cols, image.rows);
     if (options.sourceReach > 0) {
         const int margin = std::max(4 * options.patchSize, cvRound(options.sourceReach * deepest));

@@ -1,6 +1,7 @@
 // The PConv network behind the Inpainter interface: any image size is padded
 // (reflect) to a multiple of 2^depth, run once, and cropped back.
 #include "pconv/inpainter.h"
+#include "pconv/mask_ops.h"
 #include "pconv/patch_synthesis.h"
 #include "pconv/nn/memory_format.h"
 #include "pconv/nn/pconv_unet.h"
@@ -85,14 +86,13 @@ protected:
     cv::Mat fill(const cv::Mat& image, const cv::Mat& holes) const override {
         // With no known pixel at all there are no surroundings to take colours from.
         const bool allHole = cv::countNonZero(holes) == static_cast<int>(holes.total());
-        const double depth = allHole ? 0 : deepestHolePixel(holes);
+        const double depth = allHole ? 0 : deepestHoleDepth(holes);
         if (options_.maxHoleDepth <= 0 || depth <= options_.maxHoleDepth) return fillOnce(image, holes);
         const double scale = options_.coarseHoleDepth / depth;
         const cv::Size smallSize(std::max(1, cvRound(image.cols * scale)), std::max(1, cvRound(image.rows * scale)));
-        cv::Mat smallImage, smallHoles, filled;
+        cv::Mat smallImage, filled;
         cv::resize(image, smallImage, smallSize, 0, 0, cv::INTER_AREA);
-        // Any hole under a small pixel makes it a hole: never shrink the holes.
-        cv::resize(holes != 0, smallHoles, smallImage.size(), 0, 0, cv::INTER_AREA);
+        cv::Mat smallHoles = scaledHoles(holes, smallSize);
         // Known pixels too few or too thin to survive that (a 3 px strip, a small patch in a
         // 99 % hole) would leave the network nothing to go on: then a small pixel is known
         // where any of its pixels is, in the mean colour of those alone.
@@ -121,14 +121,6 @@ private:
         cv::merge(planes, smallF);
         smallF.convertTo(small, image.type());
         return {small, knownSmall <= 0};
-    }
-
-    static double deepestHolePixel(const cv::Mat& holes) {
-        cv::Mat distance;
-        cv::distanceTransform(holes != 0, distance, cv::DIST_L2, cv::DIST_MASK_5);
-        double deepest = 0;
-        cv::minMaxLoc(distance, nullptr, &deepest);
-        return deepest;
     }
 
     cv::Mat fillOnce(const cv::Mat& image, const cv::Mat& holes) const {

@@ -1,6 +1,7 @@
 #pragma once
-// Whole-mask edits for the editor: grow, shrink, invert. Masks are CV_8UC1,
-// non-zero = hole; results use 255 = hole.
+// Whole-mask operations: the editor's edits (grow, shrink, invert) and what the
+// inpainters ask of holes (how deep they reach, holes at a smaller scale). Masks are
+// CV_8UC1, non-zero = hole; results use 255 = hole.
 #include <opencv2/core.hpp>
 
 namespace pconv {
@@ -13,5 +14,13 @@ cv::Mat shrinkHoles(const cv::Mat& holes, int pixels);
 
 // Holes become valid and valid pixels holes.
 cv::Mat invertHoles(const cv::Mat& holes);
+
+// The distance (px) from the hole pixel farthest inside to its nearest known pixel; 0
+// without holes.
+double deepestHoleDepth(const cv::Mat& holes);
+
+// The holes at another size: a pixel there is a hole when any hole lies under it, so
+// holes never shrink with the scale.
+cv::Mat scaledHoles(const cv::Mat& holes, const cv::Size& size);
 
 } // namespace pconv
