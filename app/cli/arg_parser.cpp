@@ -75,6 +75,11 @@ bool ArgParser::has(const std::string& name) const { return values_.count(name) 
 
 bool ArgParser::given(const std::string& name) const { return given_.count(name) > 0; }
 
+bool ArgParser::isFlag(const std::string& name) const {
+    const Spec* spec = find(name);
+    return spec && spec->isFlag;
+}
+
 std::string ArgParser::get(const std::string& name) const {
     auto it = values_.find(name);
     return it == values_.end() ? std::string() : it->second;

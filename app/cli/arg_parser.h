@@ -42,6 +42,7 @@ public:
 
     bool has(const std::string& name) const;  // given, or has a default
     bool given(const std::string& name) const;  // on the command line
+    bool isFlag(const std::string& name) const;  // declared with flag(): takes no value
     std::string get(const std::string& name) const;
     // A repeatable option's values, each occurrence also split at commas; empty when not given.
     std::vector<std::string> getList(const std::string& name) const;

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <unistd.h>
@@ -73,12 +74,12 @@ const char* const kRecipeOptions[] = {"data", "samples", "size", "batch", "steps
 
 // The recipe options set on the command line or adopted from a resumed run. Folders and
 // files are kept absolute, so a resume from another folder finds them.
-RunSettings recipe(const ArgParser& parser, const std::set<std::string>& adopted, const std::set<std::string>& flags) {
+RunSettings recipe(const ArgParser& parser, const std::set<std::string>& adopted) {
     const std::set<std::string> paths{"data", "samples", "vgg", "extra-data", "masks"};
     RunSettings settings;
     for (const char* name : kRecipeOptions) {
         if (!parser.given(name) && !adopted.count(name)) continue;
-        std::string value = flags.count(name) ? std::string() : parser.get(name);
+        std::string value = parser.isFlag(name) ? std::string() : parser.get(name);
         if (paths.count(name) && !value.empty()) value = std::filesystem::absolute(value).lexically_normal().string();
         settings.emplace_back(name, value);
     }
@@ -87,14 +88,14 @@ RunSettings recipe(const ArgParser& parser, const std::set<std::string>& adopted
 
 // Sets every recipe option of the resumed run's that this command line leaves out;
 // returns the names set. "--steps 20000 --resume ckpt" changes only the steps.
-std::set<std::string> adoptResumedRecipe(ArgParser& parser, const RunSettings& recorded, const std::set<std::string>& flags) {
+std::set<std::string> adoptResumedRecipe(ArgParser& parser, const RunSettings& recorded) {
     std::set<std::string> adopted;
     for (const auto& [name, value] : recorded) {
         if (std::find(std::begin(kRecipeOptions), std::end(kRecipeOptions), name) == std::end(kRecipeOptions) || parser.given(name)) continue;
         // --steps and --epochs are one choice, --data and --samples another: the command line's wins.
         if ((name == "steps" && parser.given("epochs")) || (name == "epochs" && parser.given("steps"))) continue;
         if ((name == "data" && parser.given("samples")) || (name == "samples" && parser.given("data"))) continue;
-        if (flags.count(name) != value.empty()) continue;
+        if (parser.isFlag(name) != value.empty()) continue;
         parser.adopt(name, value);
         adopted.insert(name);
     }
@@ -178,22 +179,24 @@ int runTrain(const Args& args) {
         std::cout << parser.help();
         return 0;
     }
-    const std::set<std::string> flags{"finetune", "keep-snapshots"};
     std::set<std::string> adopted;
+    // Read once: its settings fill in the options left out, its network checks the rest.
+    std::optional<CheckpointSummary> resumed;
     if (parser.has("resume")) {
-        const std::string recorded = readCheckpointSummary(parser.get("resume")).runSettings;
+        resumed = readCheckpointSummary(parser.get("resume"));
+        const std::string& recorded = resumed->runSettings;
         if (recorded.empty())
             std::cerr << "pconv train: warning: " << parser.get("resume")
                       << " keeps no settings of its run (written before runs kept them): every option not given here takes its "
                          "default, not the run's\n";
-        adopted = adoptResumedRecipe(parser, parseRunSettings(recorded), flags);
+        adopted = adoptResumedRecipe(parser, parseRunSettings(recorded));
     }
     std::string takenFromRun;  // said once every option has passed its checks
     for (const char* name : kRecipeOptions)
-        if (adopted.count(name)) takenFromRun += std::string(" --") + name + (flags.count(name) ? "" : " " + parser.get(name));
+        if (adopted.count(name)) takenFromRun += std::string(" --") + name + (parser.isFlag(name) ? "" : " " + parser.get(name));
 
     TrainOptions o;
-    o.runSettings = formatRunSettings(recipe(parser, adopted, flags));
+    o.runSettings = formatRunSettings(recipe(parser, adopted));
     o.data.photoFolder = parser.get("data");
     o.data.sampleFolder = parser.get("samples");
     if (parser.has("data") == parser.has("samples")) throw parser.usageError("give --data DIR (photos) or --samples DIR (masked samples)");
@@ -227,19 +230,19 @@ int runTrain(const Args& args) {
     o.model.depth = parser.getInt("depth", 1, 9);
     o.model.width = parser.has("width") ? parser.getInt("width", 1, 256) : 64;
     // The run's own command line again plus --resume is fine; another depth or norm is not a resume.
-    if (!o.resumeCheckpoint.empty()) {
-        const ModelConfig resumed = readCheckpointSummary(o.resumeCheckpoint).config;
-        if (parser.given("depth") && resumed.depth != o.model.depth)
+    if (resumed) {
+        const ModelConfig& network = resumed->config;
+        if (parser.given("depth") && network.depth != o.model.depth)
             throw parser.usageError("--depth cannot change a resumed run's architecture (" + o.resumeCheckpoint + " has depth " +
-                                    std::to_string(resumed.depth) + ")");
-        if (parser.given("norm") && toString(resumed.norm) != parser.get("norm"))
-            throw parser.usageError("--norm cannot change a resumed run's architecture (" + o.resumeCheckpoint + " has " + toString(resumed.norm) +
+                                    std::to_string(network.depth) + ")");
+        if (parser.given("norm") && toString(network.norm) != parser.get("norm"))
+            throw parser.usageError("--norm cannot change a resumed run's architecture (" + o.resumeCheckpoint + " has " + toString(network.norm) +
                                     " norm)");
     }
     if (parser.given("epochs") && parser.given("steps")) throw parser.usageError("give --steps or --epochs, not both");
     // The same command line again plus --resume is fine; a different width is not a resume.
-    if (parser.has("width") && !o.resumeCheckpoint.empty()) {
-        const int resumedWidth = readCheckpointSummary(o.resumeCheckpoint).config.width;
+    if (parser.has("width") && resumed) {
+        const int resumedWidth = resumed->config.width;
         if (resumedWidth != o.model.width)
             throw parser.usageError("--width cannot change a resumed run's architecture (" + o.resumeCheckpoint + " has width " +
                                     std::to_string(resumedWidth) + ")");
@@ -251,8 +254,8 @@ int runTrain(const Args& args) {
     if (parser.has("full-res-channels")) {
         o.model.fullResChannels = parser.getInt("full-res-channels", 0, 256);
         // The run's own value again is fine; another one is not a resume.
-        if (!o.resumeCheckpoint.empty()) {
-            const int resumedStem = readCheckpointSummary(o.resumeCheckpoint).config.fullResChannels;
+        if (resumed) {
+            const int resumedStem = resumed->config.fullResChannels;
             if (resumedStem != o.model.fullResChannels)
                 throw parser.usageError("--full-res-channels cannot change a resumed run's architecture (" + o.resumeCheckpoint + " has " +
                                         std::to_string(resumedStem) + ")");
