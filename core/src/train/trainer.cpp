@@ -184,7 +184,6 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     if (!o.resumeCheckpoint.empty()) {
         checkpoint = std::make_unique<train::CheckpointReader>(o.resumeCheckpoint);
         state = checkpoint->state();
-        if (!o.runSettings.empty()) state.runSettings = o.runSettings;
         loaded = checkpoint->loadModel();
         note("Resuming from " + o.resumeCheckpoint + " at step " + std::to_string(state.step));
     } else if (!o.initModel.empty()) {
@@ -211,7 +210,8 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     } else {
         loaded = PConvModel::create(o.model, o.data.seed);
     }
-    if (o.resumeCheckpoint.empty()) state.runSettings = o.runSettings;
+    // A resume that brings no settings keeps the resumed run's.
+    if (o.resumeCheckpoint.empty() || !o.runSettings.empty()) state.runSettings = o.runSettings;
     // "Best so far" compares validations on one set: another crop size, hole ratio, photo
     // folder or split makes another set, and the resumed best no longer counts.
     const std::string validationSet = describeValidationSet(o.data);
@@ -256,7 +256,8 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     note("Reading photos from " + (o.data.sampleFolder.empty() ? o.data.photoFolder : o.data.sampleFolder));
     const auto photos = TrainingPhotos::load(o.data, {}, note);
     const auto maker = std::make_shared<const SampleMaker>(photos, o.data);
-    note(std::to_string(photos->train.size() - static_cast<size_t>(photos->extraCount)) + " training photos" +
+    const std::size_t trainingPhotos = photos->train.size() - static_cast<std::size_t>(photos->extraCount);  // extra images apart
+    note(std::to_string(trainingPhotos) + " training photos" +
          (photos->extraCount > 0 ? " and " + std::to_string(photos->extraCount) + " extra images from " + o.data.extraFolder : "") + ", " +
          std::to_string(photos->validation.size()) +
          " held out for validation" + (photos->masks.empty() ? "" : ", " + std::to_string(photos->masks.size()) + " masks"));
@@ -357,7 +358,7 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
         model.setMetadata("train_lr", std::to_string(o.learningRate));
         model.setMetadata("train_finetune", o.finetune ? "yes" : "no");
         std::string data = (o.data.sampleFolder.empty() ? o.data.photoFolder : o.data.sampleFolder) + " (" +
-                           std::to_string(photos->train.size() - static_cast<size_t>(photos->extraCount)) + " photos)";
+                           std::to_string(trainingPhotos) + " photos)";
         if (photos->extraCount > 0) data += " + " + o.data.extraFolder + " (" + std::to_string(photos->extraCount) + " images)";
         model.setMetadata("train_data", data);
         model.setMetadata("train_vgg_terms", loss.usesVgg() ? "on" : "off");
