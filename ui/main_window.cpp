@@ -702,7 +702,7 @@ void MainWindow::applyImageState(const ImageState& state) {
     if (!state.mask.isNull()) canvas_->writeMaskRegion(state.mask.rect(), state.mask);
     resultPane_->setImage(result_.empty() ? QImage() : toDisplayImage(result_));
     resultPane_->setTitle(tr("Result"));
-    resultHoles_ = result_.empty() ? cv::Mat() : qImageToMask(canvas_->mask());
+    resultMask_ = result_.empty() ? QImage() : canvas_->mask();
     resultPane_->setOriginal(display);
     maskDirty_ = !state.mask.isNull();  // a restored mask may not have been exported: ask before discarding it
     updateStatus();
@@ -828,7 +828,7 @@ void MainWindow::inpaint() {
         return;
     }
     runner_->start(job);
-    jobHoles_ = holes;
+    jobMask_ = canvas_->mask();
     statusBar()->showMessage(tr("Inpainting…"));
 }
 
@@ -840,7 +840,7 @@ void MainWindow::cancelInpaint() {
 
 void MainWindow::onResult(const cv::Mat& result, double seconds) {
     result_ = result;
-    resultHoles_ = jobHoles_;  // a result of an older job never arrives: the runner drops it
+    resultMask_ = jobMask_;  // a result of an older job never arrives: the runner drops it
     resultPane_->setImage(toDisplayImage(result_));
     resultSaved_ = false;
     timeLabel_->setText(tr("last inpaint %1 s (%2)").arg(seconds, 0, 'f', 2).arg(methodCombo_->currentText()));
@@ -854,11 +854,8 @@ void MainWindow::onMaskChanged() {
     maskDirty_ = true;
     // The result shown was made from another mask: say so, or it passes for this mask's fill.
     // (Undo and redo can bring its own mask back.)
-    if (!result_.empty()) {
-        const cv::Mat holes = qImageToMask(canvas_->mask());
-        const bool same = !resultHoles_.empty() && resultHoles_.size() == holes.size() && cv::norm(resultHoles_, holes, cv::NORM_INF) == 0;
-        resultPane_->setTitle(same ? tr("Result") : tr("Result — out of date: the mask changed, Inpaint again"));
-    }
+    if (!result_.empty())
+        resultPane_->setTitle(canvas_->mask() == resultMask_ ? tr("Result") : tr("Result — out of date: the mask changed, Inpaint again"));
     autosaveTimer_->start();
     maskPane_->setImage(canvas_->mask());
     updateStatus();

@@ -6,6 +6,7 @@
 #include "pconv/inpainter.h"
 #include "pconv/photo_metadata.h"
 
+#include <QImage>
 #include <QMainWindow>
 #include <QString>
 #include <opencv2/core.hpp>
@@ -148,7 +149,7 @@ private:
     QAction *copyResultAction_, *reuseMaskAction_;
 
     cv::Mat photo_, result_;
-    cv::Mat jobHoles_, resultHoles_;  // the holes of the last job started, and of the result shown
+    QImage jobMask_, resultMask_;  // the canvas mask of the last job started, and of the result shown (shared, not copied)
     PhotoMetadata photoMetadata_;  // the opened JPEG's EXIF and colour profile, kept in a JPEG result
     cv::Mat previousMask_;  // CV_8UC1, 255 = hole; empty until a photo with holes is left
     QString photoPath_, lastSavedResultPath_;
