@@ -507,31 +507,37 @@ TrainOptions TrainingPanel::options() const {
 void TrainingPanel::startTraining() {
     if (runner_->isRunning()) return;
     TrainOptions o = options();
-    const QString checkpoint = QDir(outFolder_->text()).filePath("checkpoint.pt");
+    const QDir out(QString::fromStdString(o.outFolder));  // where the run will write (the folder as typed, trimmed)
+    const QString checkpoint = out.filePath("checkpoint.pt");
+    QString problem;
+    // Read once: its network is checked below and its step starts the curves.
+    std::optional<CheckpointSummary> resumed;
     if (resume_->isChecked() && QFile::exists(checkpoint)) {
         o.resumeCheckpoint = checkpoint.toStdString();
         o.initModel.clear();
+        try {
+            resumed = readCheckpointSummary(o.resumeCheckpoint);
+        } catch (const std::exception& e) {
+            problem = QString::fromStdString(e.what());
+        }
     }
-    QString problem;
-    if (o.data.photoFolder.empty()) problem = tr("Choose a folder of training photos.");
+    if (!problem.isEmpty()) {
+        // the checkpoint cannot be read: said as it is
+    } else if (o.data.photoFolder.empty()) problem = tr("Choose a folder of training photos.");
     else if (o.outFolder.empty()) problem = tr("Choose an output folder.");
     else if (o.data.holeRatio.low > o.data.holeRatio.high)
         problem = tr("The hole ratio's lower end (%1) is above its upper end (%2).").arg(o.data.holeRatio.low).arg(o.data.holeRatio.high);
     else if (o.resumeCheckpoint.empty() && o.initModel.empty() && o.data.size % (1 << o.model.depth) != 0)
         problem = tr("The size must be a multiple of 2^depth = %1.").arg(1 << o.model.depth);
-    else if (!o.resumeCheckpoint.empty()) {
-        try {
-            const ModelConfig resumed = readCheckpointSummary(o.resumeCheckpoint).config;
-            if (resumed.depth != o.model.depth || resumed.width != o.model.width || resumed.fullResChannels != o.model.fullResChannels)
-                problem = tr("The run in %1 is a depth-%2, width-%3 network with %4 stem channels: a resumed run keeps its network. "
-                             "Untick Resume to start a new one.")
-                              .arg(outFolder_->text())
-                              .arg(resumed.depth)
-                              .arg(resumed.width)
-                              .arg(resumed.fullResChannels);
-        } catch (const std::exception& e) {
-            problem = QString::fromStdString(e.what());
-        }
+    else if (resumed) {
+        const ModelConfig& network = resumed->config;
+        if (network.depth != o.model.depth || network.width != o.model.width || network.fullResChannels != o.model.fullResChannels)
+            problem = tr("The run in %1 is a depth-%2, width-%3 network with %4 stem channels: a resumed run keeps its network. "
+                         "Untick Resume to start a new one.")
+                          .arg(outFolder_->text())
+                          .arg(network.depth)
+                          .arg(network.width)
+                          .arg(network.fullResChannels);
     } else if (QFile::exists(checkpoint)) {
         // A new run there replaces the earlier one's checkpoint, models and log (like `pconv train --force`).
         const bool agreed = !qEnvironmentVariableIsSet("PCONV_NO_DIALOGS") &&
@@ -560,16 +566,11 @@ void TrainingPanel::startTraining() {
     preview_->clear();
     spanSteps(0, o.steps);
     // A resumed run's curves carry on from its log instead of starting blank.
-    if (!o.resumeCheckpoint.empty()) {
-        try {
-            const auto step = readCheckpointSummary(o.resumeCheckpoint).step;
-            for (const StepReport& row : readTrainingLog(QDir(outFolder_->text().trimmed()).filePath("log.csv").toStdString(), step))
-                plotLosses(row.step, QVector<double>(row.losses.begin(), row.losses.end()));
-            lossY_->setRange(0, std::max(lossMax_, 1e-9) * 1.05);
-            spanSteps(step, o.steps);
-        } catch (const std::exception&) {
-            // no history to show: the run itself reports a bad checkpoint
-        }
+    if (resumed) {
+        for (const StepReport& row : readTrainingLog(out.filePath("log.csv").toStdString(), resumed->step))
+            plotLosses(row.step, QVector<double>(row.losses.begin(), row.losses.end()));
+        lossY_->setRange(0, std::max(lossMax_, 1e-9) * 1.05);
+        spanSteps(resumed->step, o.steps);
     }
     setRunning(true);
     eta_->setText(tr("Reading photos…"));
