@@ -25,6 +25,18 @@ std::unique_ptr<QLockFile> lockSlot(const QString& folder) {
     return lock;
 }
 
+// The photo a folder's saved mask was painted on, when the folder holds both files.
+std::optional<QString> savedPhoto(const QDir& dir) {
+    QFile photo(dir.filePath(kPhotoName));
+    if (!QFile::exists(dir.filePath(kMaskName)) || !photo.open(QIODevice::ReadOnly)) return std::nullopt;
+    return QString::fromUtf8(photo.readAll()).trimmed();
+}
+
+void removeSaved(const QDir& dir) {
+    QFile::remove(dir.filePath(kMaskName));
+    QFile::remove(dir.filePath(kPhotoName));
+}
+
 } // namespace
 
 MaskAutosave::MaskAutosave() = default;
@@ -60,10 +72,7 @@ bool MaskAutosave::save(const cv::Mat& holes, const QString& photoPath) {
 }
 
 void MaskAutosave::clear() {
-    if (slot_.isEmpty()) return;
-    const QDir dir(slot_);
-    QFile::remove(dir.filePath(kMaskName));
-    QFile::remove(dir.filePath(kPhotoName));
+    if (!slot_.isEmpty()) removeSaved(QDir(slot_));
 }
 
 QString MaskAutosave::maskPath() const { return slot_.isEmpty() ? QString() : QDir(slot_).filePath(kMaskName); }
@@ -74,11 +83,7 @@ std::optional<MaskAutosave::Orphan> MaskAutosave::findOrphan(const QString& forP
     };
     // Versions before the slots saved straight into the root folder.
     const QDir root(rootFolder());
-    QFile legacyPhoto(root.filePath(kPhotoName));
-    if (QFile::exists(root.filePath(kMaskName)) && legacyPhoto.open(QIODevice::ReadOnly)) {
-        const QString photo = QString::fromUtf8(legacyPhoto.readAll()).trimmed();
-        if (wanted(photo)) return Orphan{root.absolutePath(), root.filePath(kMaskName), photo, true};
-    }
+    if (const auto photo = savedPhoto(root); photo && wanted(*photo)) return Orphan{root.absolutePath(), root.filePath(kMaskName), *photo, true};
     const auto folders = root.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Time);
     for (const QFileInfo& slot : folders) {
         const QString folder = slot.absoluteFilePath();
@@ -86,14 +91,13 @@ std::optional<MaskAutosave::Orphan> MaskAutosave::findOrphan(const QString& forP
         const auto lock = lockSlot(folder);
         if (!lock) continue;  // a window that is still open
         QDir dir(folder);
-        QFile photoFile(dir.filePath(kPhotoName));
-        if (!QFile::exists(dir.filePath(kMaskName)) || !photoFile.open(QIODevice::ReadOnly)) {
+        const auto photo = savedPhoto(dir);
+        if (!photo) {
             lock->unlock();
             dir.removeRecursively();  // left empty by a window that is gone
             continue;
         }
-        const QString photo = QString::fromUtf8(photoFile.readAll()).trimmed();
-        if (wanted(photo)) return Orphan{folder, dir.filePath(kMaskName), photo, false};
+        if (wanted(*photo)) return Orphan{folder, dir.filePath(kMaskName), *photo, false};
     }
     return std::nullopt;
 }
@@ -103,8 +107,7 @@ void MaskAutosave::discard(const Orphan& orphan) {
         QDir(orphan.folder).removeRecursively();
         return;
     }
-    QFile::remove(QDir(orphan.folder).filePath(kMaskName));  // the root holds the slots too: only its own two files
-    QFile::remove(QDir(orphan.folder).filePath(kPhotoName));
+    removeSaved(QDir(orphan.folder));  // the root holds the slots too: only its own two files
 }
 
 } // namespace pconv::ui
