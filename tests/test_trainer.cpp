@@ -399,6 +399,8 @@ private Q_SLOTS:
         o.steps = 4;
         o.validateEvery = 2;
         o.previewEvery = 2;
+        o.checkpointEvery = 1;
+        o.keepSnapshots = true;
         std::vector<ValidationReport> reports;
         cv::Mat strip;
         TrainCallbacks callbacks;
@@ -413,6 +415,16 @@ private Q_SLOTS:
         QCOMPARE(strip.type(), CV_8UC3);
         QCOMPARE(strip.cols, 3 * 32);
         QCOMPARE(strip.rows, 32);
+        // Each model file says what its own weights scored, where they were validated.
+        auto psnrOf = [&](const char* step) {
+            return PConvModel::load(dir.filePath(QString("val/snapshots/model-%1.pconv").arg(step)).toStdString()).metadata().at("validation_psnr");
+        };
+        QCOMPARE(psnrOf("1"), std::string("not validated at this step"));
+        QCOMPARE(psnrOf("2"), std::to_string(reports[0].psnr));
+        QCOMPARE(psnrOf("4"), std::to_string(reports[1].psnr));
+        const auto best = PConvModel::load(result.bestModelPath).metadata();
+        QCOMPARE(best.at("validation_psnr"), std::to_string(std::max(reports[0].psnr, reports[1].psnr)));
+        QCOMPARE(best.at("validation_psnr"), best.at("best_validation_psnr"));
 
         // A run that ends between validations (and previews) is validated (and previewed) where it ends.
         TrainOptions shorter = tinyOptions(photos, dir.filePath("val-short"));

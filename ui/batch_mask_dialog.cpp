@@ -1,6 +1,7 @@
 #include "batch_mask_dialog.h"
 
 #include "path_picker_row.h"
+#include "ranged_spin_box.h"
 #include "pconv/errors.h"
 #include "pconv/mask_batch.h"
 
@@ -23,26 +24,16 @@
 #include <QVBoxLayout>
 
 namespace pconv::ui {
-namespace {
-
-QSpinBox* spin(int min, int max, int value, QWidget* parent) {
-    auto* box = new QSpinBox(parent);
-    box->setRange(min, max);
-    box->setValue(value);
-    return box;
-}
-
-} // namespace
 
 BatchMaskDialog::BatchMaskDialog(QWidget* parent) : QDialog(parent) {
     setWindowTitle(tr("Generate Masks"));
     QSettings settings;
-    count_ = spin(1, 1'000'000, settings.value("masks/count", 100).toInt(), this);
-    minUnits_ = spin(0, 1000, settings.value("masks/minUnits", 5).toInt(), this);
-    maxUnits_ = spin(0, 1000, settings.value("masks/maxUnits", 12).toInt(), this);
-    width_ = spin(16, 16384, settings.value("masks/width", 512).toInt(), this);
-    height_ = spin(16, 16384, settings.value("masks/height", 512).toInt(), this);
-    seed_ = spin(0, 2'000'000'000, settings.value("masks/seed", 0).toInt(), this);
+    count_ = rangedSpinBox(1, 1'000'000, settings.value("masks/count", 100).toInt(), this);
+    minUnits_ = rangedSpinBox(0, 1000, settings.value("masks/minUnits", 5).toInt(), this);
+    maxUnits_ = rangedSpinBox(0, 1000, settings.value("masks/maxUnits", 12).toInt(), this);
+    width_ = rangedSpinBox(16, 16384, settings.value("masks/width", 512).toInt(), this);
+    height_ = rangedSpinBox(16, 16384, settings.value("masks/height", 512).toInt(), this);
+    seed_ = rangedSpinBox(0, 2'000'000'000, settings.value("masks/seed", 0).toInt(), this);
     useRatio_ = new QCheckBox(tr("Target a hole ratio range"), this);
     useRatio_->setChecked(settings.value("masks/useRatio", false).toBool());
     ratioLow_ = new QDoubleSpinBox(this);

@@ -2,6 +2,7 @@
 
 #include "path_picker_row.h"
 #include "pconv/default_model.h"
+#include "ranged_spin_box.h"
 #include "training_runner.h"
 
 #include <QAbstractSpinBox>
@@ -51,13 +52,6 @@ public:
     }
 };
 
-QSpinBox* spinBox(QWidget* parent, int min, int max, int value) {
-    auto* box = new QSpinBox(parent);
-    box->setRange(min, max);
-    box->setValue(value);
-    return box;
-}
-
 QString formatEta(double seconds) {
     const long s = std::lround(std::max(0.0, seconds));
     return s >= 3600 ? QString("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QChar('0')).arg(s % 60, 2, 10, QChar('0'))
@@ -74,12 +68,12 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     vggFile_->setPlaceholderText(tr("optional: perceptual and style terms"));
     initModel_ = new QLineEdit(settings.value("train/init").toString(), this);
     initModel_->setPlaceholderText(tr("optional: fine-tune this model"));
-    size_ = spinBox(this, 32, 2048, settings.value("train/size", 256).toInt());
+    size_ = rangedSpinBox(32, 2048, settings.value("train/size", 256).toInt(), this);
     size_->setSingleStep(32);
-    batch_ = spinBox(this, 1, 256, settings.value("train/batch", 4).toInt());
-    steps_ = spinBox(this, 1, 100'000'000, settings.value("train/steps", 10000).toInt());
-    depth_ = spinBox(this, 1, 9, settings.value("train/depth", 7).toInt());
-    width_ = spinBox(this, 4, 512, settings.value("train/width", 32).toInt());
+    batch_ = rangedSpinBox(1, 256, settings.value("train/batch", 4).toInt(), this);
+    steps_ = rangedSpinBox(1, 100'000'000, settings.value("train/steps", 10000).toInt(), this);
+    depth_ = rangedSpinBox(1, 9, settings.value("train/depth", 7).toInt(), this);
+    width_ = rangedSpinBox(4, 512, settings.value("train/width", 32).toInt(), this);
     learningRate_ = new QDoubleSpinBox(this);
     learningRate_->setDecimals(6);
     learningRate_->setRange(1e-6, 1.0);
@@ -373,10 +367,10 @@ void TrainingPanel::createMoreSettings(const QSettings& settings) {
     ssimWeight_ = fraction(0, 100, 0.5, settings.value("train/ssim", 0.0).toDouble(), tr("Weight of the 1 - SSIM loss term (not in the paper); 0 = off"));
     validationFraction_ = fraction(0, 0.9, 0.05, settings.value("train/valFraction", 0.1).toDouble(),
                                    tr("Share of the photos held out to measure validation PSNR"));
-    stemChannels_ = spinBox(this, 0, 256, settings.value("train/stem", 0).toInt());
+    stemChannels_ = rangedSpinBox(0, 256, settings.value("train/stem", 0).toInt(), this);
     stemChannels_->setToolTip(tr("A new model's full-resolution stem: 5x5 features the last layer sees instead of the raw image "
                                  "(sharper hole edges; the default model has 16); 0 = the paper's layout"));
-    seed_ = spinBox(this, 0, 1'000'000'000, settings.value("train/seed", 0).toInt());
+    seed_ = rangedSpinBox(0, 1'000'000'000, settings.value("train/seed", 0).toInt(), this);
     seed_->setToolTip(tr("Seed for crops, masks and the validation split"));
     auto* holeRatios = new QWidget(this);
     auto* holeRatioRow = new QHBoxLayout(holeRatios);

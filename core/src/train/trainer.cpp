@@ -350,6 +350,7 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
         net.to(device);
         train::moveOptimizerState(adam, device);
     };
+    std::optional<ValidationReport> lastValidation;
     auto exportModel = [&](const std::string& path) {
         model.setMetadata("trained_steps", std::to_string(state.step));
         model.setMetadata("train_seconds", std::to_string(static_cast<long>(state.trainSeconds)));
@@ -363,12 +364,16 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
         model.setMetadata("train_data", data);
         model.setMetadata("train_vgg_terms", loss.usesVgg() ? "on" : "off");
         model.setMetadata("train_hole_ratio", std::to_string(o.data.holeRatio.low) + ":" + std::to_string(o.data.holeRatio.high));
+        // The run's best so far, and these weights' own score where they were validated at this step.
         if (state.bestPsnr >= 0) model.setMetadata("best_validation_psnr", std::to_string(state.bestPsnr));
+        model.setMetadata("validation_psnr", lastValidation && lastValidation->step == state.step ? std::to_string(lastValidation->psnr)
+                                                                                                   : "not validated at this step");
         model.setMetadata("exported", today());
         onCpu([&] { model.save(path); });
     };
     auto validateAndKeepBest = [&]() {
         if (auto report = validate()) {
+            lastValidation = report;
             report->best = report->psnr > state.bestPsnr;
             if (report->best) {
                 state.bestPsnr = report->psnr;
