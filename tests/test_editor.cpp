@@ -448,14 +448,21 @@ private Q_SLOTS:
         QVERIFY(!panel.runner()->isRunning());
         QCOMPARE(readBytes(dir.filePath("train_out/checkpoint.pt")), checkpoint);
 
-        // Resumed, the curves carry on from the run's log at once.
+        // Resumed, the curves carry on from the run's logs at once: the losses, and the
+        // validations up to the checkpoint's step (one later, from a crash, is left out).
         const auto logged = readTrainingLog(dir.filePath("train_out/log.csv").toStdString(), 1000000);
         QVERIFY(logged.size() >= 3);
+        {
+            QFile validations(dir.filePath("train_out/validation.csv"));
+            QVERIFY(validations.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            validations.write("step,l1_percent,psnr,ssim\n1,3.5,21.5,0.7\n2,3.4,21.9,0.71\n99999999,3,22,0.72\n");
+        }
         panel.resumeCheck()->setChecked(true);
         QSignalSpy resumedFinish(panel.runner(), &TrainingRunner::finished);
         QTest::mouseClick(panel.startButton(), Qt::LeftButton);
         QVERIFY(panel.runner()->isRunning());
         QVERIFY2(panel.plottedPoints() >= int(logged.size()), qPrintable(QString::number(panel.plottedPoints())));
+        QCOMPARE(panel.plottedValidationPoints(), 2);
         QTest::mouseClick(panel.stopButton(), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(resumedFinish.count(), 1, 60000);
     }

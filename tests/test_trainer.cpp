@@ -425,6 +425,14 @@ private Q_SLOTS:
         const auto best = PConvModel::load(result.bestModelPath).metadata();
         QCOMPARE(best.at("validation_psnr"), std::to_string(std::max(reports[0].psnr, reports[1].psnr)));
         QCOMPARE(best.at("validation_psnr"), best.at("best_validation_psnr"));
+        // ... and validation.csv keeps every validation, for a resumed run's curve.
+        const auto logged = readValidationLog(dir.filePath("val/validation.csv").toStdString(), 100);
+        QCOMPARE(int(logged.size()), 2);
+        for (int i = 0; i < 2; ++i) {
+            QCOMPARE(logged[i].step, reports[i].step);
+            QVERIFY(std::abs(logged[i].psnr - reports[i].psnr) < 1e-4 && std::abs(logged[i].ssim - reports[i].ssim) < 1e-6);
+        }
+        QCOMPARE(int(readValidationLog(dir.filePath("val/validation.csv").toStdString(), 3).size()), 1);
 
         // A run that ends between validations (and previews) is validated (and previewed) where it ends.
         TrainOptions shorter = tinyOptions(photos, dir.filePath("val-short"));

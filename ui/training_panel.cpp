@@ -416,6 +416,7 @@ void TrainingPanel::showLossTerms(const LossWeights& weights, bool withVgg) {
 }
 
 int TrainingPanel::plottedPoints() const { return lossSeries_.back()->count(); }
+int TrainingPanel::plottedValidationPoints() const { return psnrSeries_->count(); }
 
 void TrainingPanel::setRunning(bool running) {
     // The buttons that become usable first: disabling a focused button (Start, Stop) hands
@@ -563,6 +564,8 @@ void TrainingPanel::startTraining() {
     if (resumed) {
         for (const StepReport& row : readTrainingLog(out.filePath("log.csv").toStdString(), resumed->step))
             plotLosses(row.step, QVector<double>(row.losses.begin(), row.losses.end()));
+        for (const ValidationReport& row : readValidationLog(out.filePath("validation.csv").toStdString(), resumed->step))
+            plotValidation(row.step, row.psnr);
         lossY_->setRange(0, std::max(lossMax_, 1e-9) * 1.05);
         spanSteps(resumed->step, o.steps);
     }
@@ -621,11 +624,15 @@ void TrainingPanel::plotLosses(qint64 step, const QVector<double>& losses) {
     }
 }
 
-void TrainingPanel::onValidation(qint64 step, double l1, double psnr, double ssim, bool best) {
+void TrainingPanel::plotValidation(qint64 step, double psnr) {
     psnrSeries_->append(static_cast<double>(step), psnr);
     psnrMin_ = std::min(psnrMin_, psnr);
     psnrMax_ = std::max(psnrMax_, psnr);
     psnrY_->setRange(std::floor(psnrMin_ - 0.5), std::ceil(psnrMax_ + 0.5));
+}
+
+void TrainingPanel::onValidation(qint64 step, double l1, double psnr, double ssim, bool best) {
+    plotValidation(step, psnr);
     validation_->setText(tr("Validation at step %1: L1 %2%, PSNR %3 dB, SSIM %4%5")
                              .arg(step)
                              .arg(l1, 0, 'f', 2)

@@ -67,6 +67,7 @@ public:
     QPushButton* useModelButton() const { return useModel_; }
     QPushButton* defaultModelButton() const { return defaultModelButton_; }  // fills "Start from" with the shipped model
     int plottedPoints() const;  // points on the total-loss curve
+    int plottedValidationPoints() const;  // points on the validation PSNR curve
 
 public Q_SLOTS:
     void startTraining();
@@ -77,6 +78,7 @@ Q_SIGNALS:
 private:
     void onStep(qint64 step, qint64 total, const QVector<double>& losses, double secondsPerStep, double eta);
     void onValidation(qint64 step, double l1, double psnr, double ssim, bool best);
+    void plotValidation(qint64 step, double psnr);
     void plotLosses(qint64 step, const QVector<double>& losses);
     void spanSteps(qint64 reached, qint64 total);
     void onFinished(bool stopped, qint64 step, const QString& modelPath);

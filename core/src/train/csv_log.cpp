@@ -46,10 +46,9 @@ std::string reorderColumns(const std::string& row, const std::vector<int>& oldIn
 
 } // namespace
 
-CsvLog::CsvLog(std::string path, std::vector<std::string> terms, std::int64_t resumeStep) : path_(std::move(path)) {
+CsvLog::CsvLog(std::string path, const std::vector<std::string>& columns, std::int64_t resumeStep) : path_(std::move(path)) {
     std::string header = "step";
-    for (const auto& t : terms) header += "," + t;
-    header += ",lr,seconds";
+    for (const auto& column : columns) header += "," + column;
 
     // Keep the rows up to the resumed step, drop the rest.
     std::string kept = header + "\n";
@@ -77,12 +76,12 @@ void CsvLog::flush() {
     lastWrite_ = std::chrono::steady_clock::now();
 }
 
-void CsvLog::append(std::int64_t step, const std::vector<double>& losses, double learningRate, double seconds) {
+void CsvLog::append(std::int64_t step, const std::vector<double>& values) {
     std::ostringstream row;
     row.precision(7);
     row << step;
-    for (double v : losses) row << "," << v;
-    row << "," << learningRate << "," << seconds << "\n";
+    for (double v : values) row << "," << v;
+    row << "\n";
     contents_ += row.str();
     // Rewriting the whole file costs O(rows): bound how often, not how much.
     if (std::chrono::steady_clock::now() - lastWrite_ < std::chrono::seconds(5)) return;
@@ -97,27 +96,62 @@ void CsvLog::append(std::int64_t step, const std::vector<double>& losses, double
 
 namespace pconv {
 
-std::vector<StepReport> readTrainingLog(const std::string& csvPath, std::int64_t upToStep) {
-    std::vector<StepReport> rows;
+namespace {
+
+// The rows up to upToStep, each as its step and the wanted columns' values (0 where the log lacks one).
+std::vector<std::pair<std::int64_t, std::vector<double>>> readCsvColumns(const std::string& csvPath, const std::vector<std::string>& wanted,
+                                                                         std::int64_t upToStep) {
+    std::vector<std::pair<std::int64_t, std::vector<double>>> rows;
     std::ifstream in(csvPath);
     std::string header, line;
     if (!in || !std::getline(in, header)) return rows;
-    std::string wanted = "step";
-    for (const auto& term : lossTermNames()) wanted += "," + term;
-    const auto columns = train::oldColumnIndices(header, wanted);
+    std::string wantedHeader = "step";
+    for (const auto& column : wanted) wantedHeader += "," + column;
+    const auto columns = train::oldColumnIndices(header, wantedHeader);
     while (std::getline(in, line)) {
         try {
-            const auto values = train::splitCommas(train::reorderColumns(line, columns));
-            StepReport row;
-            row.step = std::stoll(values.at(0));
-            if (row.step > upToStep) continue;
-            for (size_t i = 1; i < values.size(); ++i) row.losses.push_back(std::stod(values[i]));
-            rows.push_back(std::move(row));
+            const auto fields = train::splitCommas(train::reorderColumns(line, columns));
+            const std::int64_t step = std::stoll(fields.at(0));
+            if (step > upToStep) continue;
+            std::vector<double> values;
+            for (size_t i = 1; i < fields.size(); ++i) values.push_back(std::stod(fields[i]));
+            rows.emplace_back(step, std::move(values));
         } catch (const std::exception&) {
             // a torn or foreign line: skipped
         }
     }
     return rows;
+}
+
+} // namespace
+
+std::vector<StepReport> readTrainingLog(const std::string& csvPath, std::int64_t upToStep) {
+    std::vector<StepReport> rows;
+    for (auto& [step, values] : readCsvColumns(csvPath, lossTermNames(), upToStep)) {
+        StepReport row;
+        row.step = step;
+        row.losses = std::move(values);
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+std::vector<ValidationReport> readValidationLog(const std::string& csvPath, std::int64_t upToStep) {
+    std::vector<ValidationReport> rows;
+    for (const auto& [step, values] : readCsvColumns(csvPath, validationLogColumns(), upToStep)) {
+        ValidationReport row;
+        row.step = step;
+        row.l1Percent = values.at(0);
+        row.psnr = values.at(1);
+        row.ssim = values.at(2);
+        rows.push_back(row);
+    }
+    return rows;
+}
+
+const std::vector<std::string>& validationLogColumns() {
+    static const std::vector<std::string> columns{"l1_percent", "psnr", "ssim"};
+    return columns;
 }
 
 } // namespace pconv

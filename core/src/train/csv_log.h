@@ -1,10 +1,10 @@
 #pragma once
-// The training log: one CSV row per logged step (step, each loss term, lr,
-// seconds). The file is only ever replaced whole, atomically (temporary file,
+// A training run's CSV log: one row per logged step (the step, then named values:
+// each loss term, lr and seconds in log.csv; L1, PSNR and SSIM in validation.csv). The file is only ever replaced whole, atomically (temporary file,
 // then rename), so a crash never leaves a torn row: at every checkpoint (flush)
 // and, for people watching it live, at most every few seconds in between. On
 // resume, rows past the checkpoint's step are dropped so the log matches the weights, and
-// rows of an older log (fewer loss terms) are rewritten in the current columns.
+// rows of an older log (fewer columns) are rewritten in the current columns.
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -14,10 +14,10 @@ namespace pconv::train {
 
 class CsvLog {
 public:
-    CsvLog(std::string path, std::vector<std::string> terms, std::int64_t resumeStep);
-    // Keeps the row; writes the file when the last write is a few seconds old. A
-    // failed write here is retried later rather than ending a training run.
-    void append(std::int64_t step, const std::vector<double>& losses, double learningRate, double seconds);
+    CsvLog(std::string path, const std::vector<std::string>& columns, std::int64_t resumeStep);
+    // Keeps the row (values in the columns' order); writes the file when the last write is a
+    // few seconds old. A failed write here is retried later rather than ending a training run.
+    void append(std::int64_t step, const std::vector<double>& values);
     // Writes every row now. Throws FileError when it cannot.
     void flush();
 

@@ -265,7 +265,13 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
 
     const std::string logPath = o.logCsv.empty() ? (fs::path(o.outFolder) / "log.csv").string() : o.logCsv;
     std::optional<train::CsvLog> log;
-    if (leader) log.emplace(logPath, lossTermNames(), state.step);
+    std::optional<train::CsvLog> validationLog;
+    if (leader) {
+        std::vector<std::string> columns = lossTermNames();
+        columns.insert(columns.end(), {"lr", "seconds"});
+        log.emplace(logPath, columns, state.step);
+        validationLog.emplace((fs::path(o.outFolder) / "validation.csv").string(), validationLogColumns(), state.step);
+    }
 
     if (sync) {
         // Every rank starts from rank 0's weights and statistics.
@@ -374,6 +380,7 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     auto validateAndKeepBest = [&]() {
         if (auto report = validate()) {
             lastValidation = report;
+            validationLog->append(report->step, {report->l1Percent, report->psnr, report->ssim});
             report->best = report->psnr > state.bestPsnr;
             if (report->best) {
                 state.bestPsnr = report->psnr;
@@ -386,7 +393,8 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
         checkRanksAgree();
         if (!leader) return;
         onCpu([&] { train::writeCheckpoint(result.checkpointPath, model, adam, state); });
-        if (log) log->flush();  // the log holds every row up to the checkpoint
+        if (log) log->flush();  // the logs hold every row up to the checkpoint
+        if (validationLog) validationLog->flush();
         exportModel(result.modelPath);
         if (o.keepSnapshots) {
             const fs::path snapshots = fs::path(o.outFolder) / "snapshots";
@@ -460,7 +468,11 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
             for (double s : recentStepSeconds) sum += s;
             report.secondsPerStep = sum / recentStepSeconds.size();
             report.etaSeconds = report.secondsPerStep * static_cast<double>(o.steps - state.step);
-            if (log) log->append(state.step, report.losses, o.learningRate, state.trainSeconds);
+            if (log) {
+                std::vector<double> row = report.losses;
+                row.insert(row.end(), {o.learningRate, state.trainSeconds});
+                log->append(state.step, row);
+            }
             if (callbacks.onStep) callbacks.onStep(report);
         }
         if (leader && o.validateEvery > 0 && state.step % o.validateEvery == 0) validateAndKeepBest();

@@ -105,6 +105,11 @@ struct ValidationReport {
     bool best = false;  // best PSNR so far: written to best.pconv
 };
 
+// <out>/validation.csv: a run's validation results (step, then these columns), kept like
+// its log.csv; readValidationLog reads them back up to upToStep, as readTrainingLog does.
+const std::vector<std::string>& validationLogColumns();
+std::vector<ValidationReport> readValidationLog(const std::string& csvPath, std::int64_t upToStep);
+
 struct TrainCallbacks {
     std::function<void(const StepReport&)> onStep;               // every logEvery steps
     std::function<void(const ValidationReport&)> onValidation;
