@@ -2,6 +2,7 @@
 // worker, import/export masks, save without clobbering, the batch mask dialog,
 // and the Training panel on a tiny run.
 #include "batch_mask_dialog.h"
+#include "file_name_suffix.h"
 #include "image_convert.h"
 #include "inpaint_runner.h"
 #include "main_window.h"
@@ -356,6 +357,17 @@ private Q_SLOTS:
     }
 
     // Scrolling the panel over a spin box does not change it unseen.
+    // Save dialogs: a name typed without an extension takes the chosen file type's.
+    void typedNameTakesTheChosenTypesExtension() {
+        const QString filters = "JPEG (*.jpg *.jpeg)";
+        QCOMPARE(withFilterSuffix("/tmp/photo", filters), QString("/tmp/photo.jpg"));
+        QCOMPARE(withFilterSuffix("/tmp/photo.", "PNG (*.png)"), QString("/tmp/photo.png"));
+        QCOMPARE(withFilterSuffix("/tmp/photo.webp", filters), QString("/tmp/photo.webp"));
+        QCOMPARE(withFilterSuffix("/tmp/my.photos/photo", "TIFF (*.tif *.tiff)"), QString("/tmp/my.photos/photo.tif"));
+        QCOMPARE(withFilterSuffix("/tmp/photo", "All files (*)"), QString("/tmp/photo"));
+        QCOMPARE(withFilterSuffix("", filters), QString());
+    }
+
     void trainingPanelWheelScrolls() {
         TrainingPanel panel;
         QSpinBox* box = panel.batchBox();

@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "batch_mask_dialog.h"
+#include "file_name_suffix.h"
 #include "image_convert.h"
 #include "image_pane.h"
 #include "image_state_command.h"
@@ -608,7 +609,8 @@ void MainWindow::exportMaskAs() {
     QSettings settings;
     const QString suggested = QDir(settings.value("folders/mask", QFileInfo(photoPath_).absolutePath()).toString())
                                   .filePath(photoBaseName() + "_mask.png");
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Mask"), suggested, tr("PNG (*.png)"));
+    QString filter = tr("PNG (*.png)");
+    const QString path = withFilterSuffix(QFileDialog::getSaveFileName(this, tr("Export Mask"), suggested, filter, &filter), filter);
     if (!path.isEmpty()) exportMask(path);
 }
 
@@ -651,9 +653,11 @@ void MainWindow::saveResultAs() {
     const QString folder = settings.value("folders/save", defaultFolder).toString();
     // The overwrite question is asked here, once: the dialog's own would come on top of the
     // sharper one for the opened photo.
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save Result"), QDir(folder).filePath(photoBaseName() + "_inpainted.png"),
-                                                      tr("PNG (*.png);;JPEG (*.jpg *.jpeg);;WebP (*.webp);;TIFF (*.tif *.tiff)"), nullptr,
-                                                      QFileDialog::DontConfirmOverwrite);
+    QString filter;
+    const QString path = withFilterSuffix(QFileDialog::getSaveFileName(this, tr("Save Result"), QDir(folder).filePath(photoBaseName() + "_inpainted.png"),
+                                                                       tr("PNG (*.png);;JPEG (*.jpg *.jpeg);;WebP (*.webp);;TIFF (*.tif *.tiff)"),
+                                                                       &filter, QFileDialog::DontConfirmOverwrite),
+                                          filter);
     if (path.isEmpty()) return;
     // Never over the original without asking.
     if (!photoPath_.isEmpty() && QFileInfo(path).absoluteFilePath() == photoPath_) {
