@@ -911,31 +911,41 @@ void MainWindow::rebuildRecentMenu() {
 
 bool MainWindow::hasUnsavedResult() const { return !output().empty() && !resultSaved_; }
 
-bool MainWindow::hasUnsavedWork() const {
-    const bool unsavedMask = maskDirty_ && !canvas_->mask().isNull() && holeRatio(qImageToMask(canvas_->mask())) > 0;
-    return hasUnsavedResult() || unsavedMask;
+bool MainWindow::hasUnexportedMask() const {
+    return maskDirty_ && !canvas_->mask().isNull() && holeRatio(qImageToMask(canvas_->mask())) > 0;
 }
 
+bool MainWindow::hasUnsavedWork() const { return hasUnsavedResult() || hasUnexportedMask(); }
+
+// A result and a mask that are both unsaved are named in one question, so Discard never
+// drops one unmentioned. Saving the result ends it (the mask was named and not chosen);
+// exporting the mask asks again for a result still unsaved.
 bool MainWindow::confirmDiscard(const QString& what) {
-    if (!hasUnsavedWork()) return true;
-    const bool unsavedResult = hasUnsavedResult();
     if (qEnvironmentVariableIsSet("PCONV_NO_DIALOGS")) return true;  // headless automation: nobody to ask
-    const QString text = unsavedResult ? tr("The result has not been saved.") : tr("The mask has not been exported.");
-    QMessageBox box(QMessageBox::Warning, tr("Unsaved work"), text + " " + tr("Discard it to %1?").arg(what),
-                    QMessageBox::Discard | QMessageBox::Cancel, this);
-    QAbstractButton* keep = box.addButton(QMessageBox::Save);
-    if (!unsavedResult) keep->setText(tr("Export Mask…"));
-    box.setDefaultButton(QMessageBox::Cancel);
-    const int answer = box.exec();
-    if (answer == QMessageBox::Save) {
-        if (unsavedResult) {
+    while (hasUnsavedWork()) {
+        const bool unsavedResult = hasUnsavedResult(), unexportedMask = hasUnexportedMask();
+        const QString text = unsavedResult && unexportedMask ? tr("The result has not been saved and the mask has not been exported.")
+                             : unsavedResult                ? tr("The result has not been saved.")
+                                                            : tr("The mask has not been exported.");
+        QMessageBox box(QMessageBox::Warning, tr("Unsaved work"),
+                        text + " " + (unsavedResult && unexportedMask ? tr("Discard both to %1?") : tr("Discard it to %1?")).arg(what),
+                        QMessageBox::Discard | QMessageBox::Cancel, this);
+        QAbstractButton* saveResultButton = unsavedResult ? box.addButton(tr("Save Result…"), QMessageBox::AcceptRole) : nullptr;
+        QAbstractButton* exportMaskButton = unexportedMask ? box.addButton(tr("Export Mask…"), QMessageBox::AcceptRole) : nullptr;
+        box.setDefaultButton(QMessageBox::Cancel);
+        box.exec();
+        if (box.clickedButton() == box.button(QMessageBox::Discard)) return true;
+        if (box.clickedButton() == saveResultButton) {
             saveResultAs();
-            return resultSaved_;
+            return resultSaved_;  // a cancelled save dialog cancels what was asked
+        } else if (box.clickedButton() == exportMaskButton) {
+            exportMaskAs();
+            if (maskDirty_) return false;
+        } else {
+            return false;
         }
-        exportMaskAs();
-        return !maskDirty_;
     }
-    return answer == QMessageBox::Discard;
+    return true;
 }
 
 void MainWindow::showError(const QString& title, const QString& message) {

@@ -105,6 +105,7 @@ private:
     void rebuildRecentMenu();
     bool confirmDiscard(const QString& what);
     bool hasUnsavedResult() const;
+    bool hasUnexportedMask() const;  // painted holes not in a file
     void showError(const QString& title, const QString& message);
     void onMaskChanged();
     void onResult(const cv::Mat& result, double seconds);
