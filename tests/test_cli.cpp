@@ -278,6 +278,13 @@ private Q_SLOTS:
         QVERIFY2(warned.exitCode == 0 && warned.err.contains("is the mask inverted?") && warned.err.contains("save masks as PNG"),
                  qPrintable(warned.err));
         QCOMPARE(cv::norm(readImage(path("unchanged.png").toStdString()), readImage(path("photo.png").toStdString()), cv::NORM_INF), 0.0);
+        // All hole: nothing to fill from, whatever the method; nothing is written.
+        writeImageAtomic(path("all_hole.png").toStdString(), cv::Mat(120, 160, CV_8UC1, cv::Scalar(255)));
+        for (const char* method : {"telea", "ns", "pconv"})
+            expectError({"inpaint", "--input", path("photo.png"), "--mask", path("all_hole.png"), "--output", path("all_hole_out.png"), "--method",
+                         method},
+                        1, "all_hole.png: covers all of '" + path("photo.png") + "', so no pixel is left to fill from");
+        QVERIFY(!QFile::exists(path("all_hole_out.png")));
     }
 
     void masksSkipsAnUnreadablePhoto() {
@@ -330,11 +337,16 @@ private Q_SLOTS:
         // The photo's own folder as the mask folder: the photo is not its own mask.
         expectError({"inpaint", "--input", path("photo.png"), "--mask", dir.path(), "--output", path("by_stem.png"), "--method", "telea", "--force"}, 1,
                     "is the photo itself");
-        // Two masks for one image name: refused, not picked by chance.
+        // Two masks of another name are none of this photo's business ...
+        writeImageAtomic(path("one_masks/other.bmp").toStdString(), holes);
+        const Run besideAClash = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("one_masks"), "--output", path("by_stem.png"),
+                                           "--method", "telea", "--force"});
+        QVERIFY2(besideAClash.exitCode == 0, qPrintable(besideAClash.err));
+        // ... but two masks for this photo's name are refused, not picked by chance.
         writeImageAtomic(path("one_masks/photo.bmp").toStdString(), holes);
         expectError({"inpaint", "--input", path("photo.png"), "--mask", path("one_masks"), "--output", path("by_stem.png"), "--method", "telea",
                      "--force"},
-                    1, "are both masks for images named 'photo.*'");
+                    1, "'photo.bmp' and 'photo.png' are both masks for " + path("photo.png"));
     }
 
     void alphaDroppedByJpegIsAWarning() {

@@ -22,6 +22,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QUndoStack>
 #include <opencv2/imgproc.hpp>
 
@@ -357,6 +358,20 @@ private Q_SLOTS:
     }
 
     // Scrolling the panel over a spin box does not change it unseen.
+    // A mask over the whole photo leaves nothing to fill from: said, and no job runs.
+    void maskOverTheWholePhotoIsRefused() {
+        MainWindow window;
+        window.setMethod(Method::Telea);
+        QVERIFY(window.openImage(dir.filePath("photo.png")));
+        QImage all(window.photo().cols, window.photo().rows, QImage::Format_Grayscale8);
+        all.fill(255);
+        window.canvas()->replaceMask(all, "all");
+        window.inpaint();
+        QVERIFY(!window.runner()->isBusy());
+        QVERIFY2(window.statusBar()->currentMessage().contains("covers the whole photo"), qPrintable(window.statusBar()->currentMessage()));
+        QVERIFY(window.result().empty());
+    }
+
     // Save dialogs: a name typed without an extension takes the chosen file type's.
     void typedNameTakesTheChosenTypesExtension() {
         const QString filters = "JPEG (*.jpg *.jpeg)";

@@ -819,6 +819,11 @@ void MainWindow::inpaint() {
         statusBar()->showMessage(tr("Paint the parts to remove first (or press R for a random mask)."), 5000);
         return;
     }
+    if (cv::countNonZero(holes) == static_cast<int>(holes.total())) {
+        showError(tr("Nothing to fill from"), tr("The mask covers the whole photo, so no pixel is left to fill the holes from. "
+                                                 "Edit > Invert Mask if white and black are the wrong way round."));
+        return;
+    }
     InpaintJob job;
     job.image = photo_;
     job.holes = holes;

@@ -85,9 +85,9 @@ void inpaintOne(const Inpainter& inpainter, const HdOptions& hd, const std::stri
     // Nothing (or next to nothing) is left to fill from: rarely what was meant.
     const int total = holes.rows * holes.cols;
     if (holePixels == total)
-        std::cerr << "pconv inpaint: warning: mask '" << maskPath << "' covers all of '" << imagePath
-                  << "', so nothing is left to fill from (is the mask inverted, or is it an image?)\n";
-    else if (holePixels > total / 10 * 9)
+        throw FileError(maskPath, "covers all of '" + imagePath +
+                                      "', so no pixel is left to fill from (non-zero = hole: is the mask inverted, or is it an image?)");
+    if (holePixels > total / 10 * 9)
         std::cerr << "pconv inpaint: warning: mask '" << maskPath << "' covers " << (100LL * holePixels / total) << "% of '" << imagePath
                   << "' (non-zero = hole: is the mask inverted?)\n";
     if (const std::string ext = lowercaseExtension(maskPath); ext == ".jpg" || ext == ".jpeg")
@@ -212,12 +212,18 @@ int runInpaint(const Args& args) {
     // A mask folder for one image: its mask is the one of the image's name.
     std::string maskFile = mask;
     if (fs::is_directory(mask)) {
-        const auto masks = masksByStem(mask);
-        const auto it = masks.find(fs::path(input).stem().string());
-        if (it == masks.end()) throw FileError(mask, "holds no mask named '" + fs::path(input).stem().string() + ".*' for " + input);
-        if (sameFile(it->second.string(), input))
+        // Only masks of this photo's name matter here: two of another name are no reason to stop.
+        const std::string stem = fs::path(input).stem().string();
+        std::vector<fs::path> named;
+        for (const auto& m : imagesIn(mask))
+            if (m.stem().string() == stem) named.push_back(m);
+        if (named.empty()) throw FileError(mask, "holds no mask named '" + stem + ".*' for " + input);
+        if (named.size() > 1)
+            throw FileError(mask, "'" + named[0].filename().string() + "' and '" + named[1].filename().string() + "' are both masks for " + input +
+                                      "; keep one of them, or give the mask file");
+        if (sameFile(named[0].string(), input))
             throw FileError(mask, "is the photo's own folder, and the file of its name there is the photo itself: give the mask file");
-        maskFile = it->second.string();
+        maskFile = named[0].string();
     }
     if (sameFile(input, output)) throw FileError(output, "output is the input image; refusing to overwrite the original");
     if (sameFile(maskFile, output)) throw FileError(output, "output is the mask; refusing to overwrite it");
