@@ -89,6 +89,12 @@ private Q_SLOTS:
                     2, "--hole-ratio");
         expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.png"), "--mirror-views", "3"}, 2,
                     "--mirror-views must be 1, 2, 4 or 8");
+        // A photo folder that is not there is said first, before the model is described.
+        const Run noPhotos = runPconv({"train", "--data", path("no-such-photos"), "--out", path("no-run"), "--steps", "1"});
+        QVERIFY2(noPhotos.exitCode == 1 && noPhotos.err.contains("no-such-photos: training photo folder does not exist") &&
+                     !noPhotos.out.contains("Model:"),
+                 qPrintable(noPhotos.out + noPhotos.err));
+        QVERIFY(!QFileInfo::exists(path("no-run")));
         // A wrong PCONV_DEFAULT_MODEL is the variable's mistake, not a missing shipped model.
         const Run noModel = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.png")},
                                      path("no-such-default.pconv"));
@@ -535,6 +541,7 @@ private Q_SLOTS:
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
         QVERIFY(QJsonDocument::fromJson(run.out.toUtf8()).object()["train_step_ms"].toDouble() > 0);
         expectError({"bench", "--arch", path("bench.pconv"), "--size", "30"}, 2, "multiple of 8");
+        expectError({"bench", "--mode", "train", "--train-size", "64"}, 2, "--train-size 64 must be a multiple of 2^depth = 128 (--train-depth 7)");
     }
 
     void folderMode() {

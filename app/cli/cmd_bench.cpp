@@ -64,6 +64,9 @@ int runBench(const Args& args) {
         config.depth = parser.getInt("train-depth", 1, 9);
         config.width = parser.getInt("train-width", 1, 1024);
         const int size = parser.getInt("train-size", 16, 8192), batch = parser.getInt("train-batch", 1, 1024);
+        if (size % config.sizeMultiple() != 0)
+            throw parser.usageError("--train-size " + std::to_string(size) + " must be a multiple of 2^depth = " + std::to_string(config.sizeMultiple()) +
+                                    " (--train-depth " + std::to_string(config.depth) + ")");
         const double ms = benchTrainStep(config, size, batch, parser.getInt("reps", 1, 100000));
         if (parser.flagSet("json"))
             std::printf("{\"train_step_ms\": %.1f, \"size\": %d, \"batch\": %d, \"depth\": %d, \"width\": %d, \"peak_rss_mb\": %.1f}\n", ms, size,

@@ -4,6 +4,7 @@
 #include "terminal_progress.h"
 
 #include "pconv/errors.h"
+#include "pconv/image_io.h"
 #include "pconv/pending_temp_files.h"
 #include "pconv/train/trainer.h"
 #include "local_workers.h"
@@ -202,6 +203,11 @@ int runTrain(const Args& args) {
     if (parser.has("data") == parser.has("samples")) throw parser.usageError("give --data DIR (photos) or --samples DIR (masked samples)");
     o.data.maskFolder = parser.get("masks");
     o.data.extraFolder = parser.get("extra-data");
+    // Folders that are not there are said before the model and the loss terms are.
+    checkFolderExists(parser.has("data") ? o.data.photoFolder : o.data.sampleFolder,
+                      parser.has("data") ? "training photo folder" : "masked-sample folder");
+    if (!o.data.extraFolder.empty()) checkFolderExists(o.data.extraFolder, "extra training folder");
+    if (!o.data.maskFolder.empty()) checkFolderExists(o.data.maskFolder, "mask folder");
     o.data.colourJitter = parser.getDouble("colour-jitter", 0, 0.9);
     o.data.geometricJitter = parser.getDouble("geometric-jitter", 0, 1);
     if (o.data.geometricJitter > 0 && parser.has("samples"))
