@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 
 #include <cstdio>
 #include <cstdlib>
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
     }
     QApplication app(argc, argv);
     nameApplication();
+    QApplication::setWindowIcon(QIcon(":/icons/pconv-studio.png"));
     QCommandLineParser parser;
     describeCommandLine(parser, maskOption);
     parser.process(app);
