@@ -161,6 +161,20 @@ private Q_SLOTS:
         QCOMPARE(cv::norm(right, cv::NORM_INF, mask), 0.0);
         QCOMPARE(cv::countNonZero(mask) < 64 * 64, true);
         QVERIFY(cv::mean(sample(cv::Rect(0, 0, 64, 64)))[1] > 190);
+
+        // A photo with alpha: its holes are opaque black, not transparent, at 8 and 16 bits.
+        for (const int type : {CV_8UC4, CV_16UC4}) {
+            const double full = type == CV_8UC4 ? 255 : 65535;
+            const cv::Mat rgba(64, 64, type, cv::Scalar(full / 2, full / 3, full / 4, full / 2));
+            const cv::Mat masked = maskedSample(rgba, mask)(cv::Rect(64, 0, 64, 64));
+            std::vector<cv::Mat> channels;
+            cv::split(masked, channels);
+            for (int c = 0; c < 3; ++c) QCOMPARE(cv::norm(channels[c], cv::NORM_INF, mask), 0.0);
+            cv::Mat alphaInHoles;
+            channels[3].copyTo(alphaInHoles, mask);
+            QCOMPARE(cv::countNonZero(alphaInHoles == full), cv::countNonZero(mask));
+            QCOMPARE(cv::norm(masked, rgba, cv::NORM_INF, ~mask > 0), 0.0);  // and the rest as it was
+        }
     }
 
     // A batch refused for its image folder (missing, empty, or the same as an output)

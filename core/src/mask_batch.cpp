@@ -67,7 +67,9 @@ cv::Mat coverAndCrop(const cv::Mat& image, int width, int height) {
 cv::Mat maskedSample(const cv::Mat& photo, const cv::Mat& holes) {
     CV_Assert(photo.size() == holes.size());
     cv::Mat masked = photo.clone();
-    masked.setTo(cv::Scalar::all(0), holes);
+    // Holes are black, and opaque where the photo has alpha: a transparent hole shows as the viewer's background.
+    const double opaque = photo.depth() == CV_16U ? 65535.0 : photo.depth() == CV_32F ? 1.0 : 255.0;
+    masked.setTo(photo.channels() == 4 ? cv::Scalar(0, 0, 0, opaque) : cv::Scalar::all(0), holes);
     cv::Mat sample;
     cv::hconcat(photo, masked, sample);
     return sample;
