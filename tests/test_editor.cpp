@@ -485,6 +485,17 @@ private Q_SLOTS:
             validations.write("step,l1_percent,psnr,ssim\n1,3.5,21.5,0.7\n2,3.4,21.9,0.71\n99999999,3,22,0.72\n");
         }
         panel.resumeCheck()->setChecked(true);
+        // Before Start too: the charts show the run that Start would continue, also in a panel opened afresh.
+        QVERIFY(panel.plottedPoints() >= int(logged.size()));
+        QCOMPARE(panel.plottedValidationPoints(), 2);
+        {
+            TrainingPanel reopened;
+            QCOMPARE(reopened.outFolderEdit()->text(), dir.filePath("train_out"));
+            QVERIFY(reopened.plottedPoints() >= int(logged.size()));
+            QCOMPARE(reopened.plottedValidationPoints(), 2);
+            reopened.resumeCheck()->setChecked(false);  // a new run would start blank
+            QCOMPARE(reopened.plottedPoints(), 0);
+        }
         QSignalSpy resumedFinish(panel.runner(), &TrainingRunner::finished);
         QTest::mouseClick(panel.startButton(), Qt::LeftButton);
         QVERIFY(panel.runner()->isRunning());

@@ -264,10 +264,12 @@ void TrainingPanel::showResumedRun() {
     const QString folder = outFolder_->text().trimmed();
     const QString checkpoint = QDir(folder).filePath("checkpoint.pt");
     std::optional<ModelConfig> resumed;
+    std::optional<qint64> resumedStep;
     if (resume_->isChecked() && !folder.isEmpty() && QFile::exists(checkpoint)) {
         try {
             const CheckpointSummary summary = readCheckpointSummary(checkpoint.toStdString());
             resumed = summary.config;
+            resumedStep = summary.step;
             showRunSettings(parseRunSettings(summary.runSettings));
         } catch (const std::exception&) {
             // An unreadable checkpoint is reported when Start tries it.
@@ -278,6 +280,8 @@ void TrainingPanel::showResumedRun() {
         width_->setValue(resumed->width);
         stemChannels_->setValue(resumed->fullResChannels);
     }
+    // Between runs the charts show the run that Start would continue (none: empty).
+    if (!runner_->isRunning()) showRunCurves(QDir(folder), resumedStep, std::max<qint64>(resumedStep.value_or(0), steps_->value()));
     const QString lockedTip = tr("From the run in the output folder, which Resume continues (untick Resume to start a new run)");
     for (QSpinBox* box : {depth_, width_, stemChannels_}) {
         if (!box->property("ownTip").isValid()) box->setProperty("ownTip", box->toolTip());
@@ -551,24 +555,10 @@ void TrainingPanel::startTraining() {
     problemShown_ = false;
     saveSettings();
     showLossTerms(o.lossWeights, !o.vggFile.empty());
-    for (auto* series : lossSeries_) series->clear();
-    psnrSeries_->clear();
-    lossMax_ = 0;
-    psnrMin_ = 1e9;
-    psnrMax_ = 0;
     log_->clear();
-    validation_->clear();  // the last run's would pass for this one's
     preview_->clear();
-    spanSteps(0, o.steps);
-    // A resumed run's curves carry on from its log instead of starting blank.
-    if (resumed) {
-        for (const StepReport& row : readTrainingLog(out.filePath("log.csv").toStdString(), resumed->step))
-            plotLosses(row.step, QVector<double>(row.losses.begin(), row.losses.end()));
-        for (const ValidationReport& row : readValidationLog(out.filePath("validation.csv").toStdString(), resumed->step))
-            plotValidation(row.step, row.psnr);
-        lossY_->setRange(0, std::max(lossMax_, 1e-9) * 1.05);
-        spanSteps(resumed->step, o.steps);
-    }
+    // A resumed run's curves carry on from its logs instead of starting blank.
+    showRunCurves(out, resumed ? std::optional<qint64>(resumed->step) : std::nullopt, o.steps);
     setRunning(true);
     eta_->setText(tr("Reading photos…"));
     runner_->start(o);
@@ -624,6 +614,30 @@ void TrainingPanel::plotLosses(qint64 step, const QVector<double>& losses) {
     }
 }
 
+// The curves of the run in folder up to its checkpoint's step, from its log.csv and
+// validation.csv; cleared alone when there is no such run (no step).
+void TrainingPanel::showRunCurves(const QDir& folder, std::optional<qint64> upToStep, qint64 totalSteps) {
+    for (auto* series : lossSeries_) series->clear();
+    psnrSeries_->clear();
+    lossMax_ = 0;
+    psnrMin_ = 1e9;
+    psnrMax_ = 0;
+    validation_->clear();  // another run's would pass for this one's
+    spanSteps(0, totalSteps);
+    if (!upToStep) return;
+    for (const StepReport& row : readTrainingLog(folder.filePath("log.csv").toStdString(), *upToStep))
+        plotLosses(row.step, QVector<double>(row.losses.begin(), row.losses.end()));
+    const auto validations = readValidationLog(folder.filePath("validation.csv").toStdString(), *upToStep);
+    for (const ValidationReport& row : validations) plotValidation(row.step, row.psnr);
+    if (!validations.empty()) {
+        ValidationReport last = validations.back();
+        last.best = std::all_of(validations.begin(), validations.end() - 1, [&](const ValidationReport& r) { return r.psnr < last.psnr; });
+        describeValidation(last);
+    }
+    lossY_->setRange(0, std::max(lossMax_, 1e-9) * 1.05);
+    spanSteps(*upToStep, totalSteps);
+}
+
 void TrainingPanel::plotValidation(qint64 step, double psnr) {
     psnrSeries_->append(static_cast<double>(step), psnr);
     psnrMin_ = std::min(psnrMin_, psnr);
@@ -633,12 +647,16 @@ void TrainingPanel::plotValidation(qint64 step, double psnr) {
 
 void TrainingPanel::onValidation(qint64 step, double l1, double psnr, double ssim, bool best) {
     plotValidation(step, psnr);
+    describeValidation({step, l1, psnr, ssim, best});
+}
+
+void TrainingPanel::describeValidation(const ValidationReport& report) {
     validation_->setText(tr("Validation at step %1: L1 %2%, PSNR %3 dB, SSIM %4%5")
-                             .arg(step)
-                             .arg(l1, 0, 'f', 2)
-                             .arg(psnr, 0, 'f', 2)
-                             .arg(ssim, 0, 'f', 3)
-                             .arg(best ? tr(" (best)") : QString()));
+                             .arg(report.step)
+                             .arg(report.l1Percent, 0, 'f', 2)
+                             .arg(report.psnr, 0, 'f', 2)
+                             .arg(report.ssim, 0, 'f', 3)
+                             .arg(report.best ? tr(" (best)") : QString()));
 }
 
 void TrainingPanel::onFinished(bool stopped, qint64 step, const QString& modelPath) {

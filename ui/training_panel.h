@@ -10,6 +10,8 @@
 
 #include <QWidget>
 
+#include <optional>
+
 class QCheckBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -24,6 +26,8 @@ class QToolButton;
 class QChart;
 class QLineSeries;
 class QValueAxis;
+
+class QDir;
 
 namespace pconv::ui {
 
@@ -78,7 +82,9 @@ Q_SIGNALS:
 private:
     void onStep(qint64 step, qint64 total, const QVector<double>& losses, double secondsPerStep, double eta);
     void onValidation(qint64 step, double l1, double psnr, double ssim, bool best);
+    void showRunCurves(const QDir& folder, std::optional<qint64> upToStep, qint64 totalSteps);
     void plotValidation(qint64 step, double psnr);
+    void describeValidation(const ValidationReport& report);
     void plotLosses(qint64 step, const QVector<double>& losses);
     void spanSteps(qint64 reached, qint64 total);
     void onFinished(bool stopped, qint64 step, const QString& modelPath);

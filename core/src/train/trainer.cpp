@@ -486,6 +486,7 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     if (leader && !result.stopped && o.previewEvery > 0 && state.step % o.previewEvery != 0 && callbacks.onPreview)
         callbacks.onPreview(state.step, preview());
     if (o.checkpointEvery <= 0 || state.step % o.checkpointEvery != 0) saveAll();
+    if (validationLog) validationLog->flush();  // the last validation may come after the last checkpoint
     result.step = state.step;
     return result;
 }
