@@ -95,6 +95,22 @@ private Q_SLOTS:
                      !noPhotos.out.contains("Model:"),
                  qPrintable(noPhotos.out + noPhotos.err));
         QVERIFY(!QFileInfo::exists(path("no-run")));
+        // --log never writes over a file that is not a training log, and a new run not over one that is.
+        writeImageAtomic(path("precious.png").toStdString(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(1, 2, 3)));
+        const std::string precious = readBytes(path("precious.png"));
+        QDir().mkpath(path("log_photos"));
+        for (int i = 0; i < 2; ++i) writeImageAtomic(path(QString("log_photos/p%1.png").arg(i)).toStdString(), photo(64, 64));
+        const QStringList tiny = {"train", "--data", path("log_photos"), "--size", "16", "--depth", "2", "--width", "2", "--batch", "2",
+                                  "--steps", "1", "--validate-every", "0"};
+        expectError(tiny + QStringList{"--out", path("log_run"), "--log", path("precious.png"), "--force"}, 1, "is not a training log");
+        QCOMPARE(readBytes(path("precious.png")), precious);
+        QCOMPARE(runPconv(tiny + QStringList{"--out", path("log_run"), "--log", path("run_log.csv")}).exitCode, 0);
+        expectError(tiny + QStringList{"--out", path("log_run2"), "--log", path("run_log.csv")}, 1, "already holds a training log");
+        // --init fixes depth and norm, and with them the sizes that fit.
+        expectError({"train", "--data", path("log_photos"), "--out", path("init_run"), "--init", path("log_run/model.pconv"), "--depth", "3"}, 2,
+                    "--depth cannot change the depth of the --init model");
+        expectError({"train", "--data", path("log_photos"), "--out", path("init_run"), "--init", path("log_run/model.pconv"), "--size", "18"}, 2,
+                    "--size 18 must be a multiple of 2^depth = 4 (the --init model's depth)");
         // A wrong PCONV_DEFAULT_MODEL is the variable's mistake, not a missing shipped model.
         const Run noModel = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.png")},
                                      path("no-such-default.pconv"));

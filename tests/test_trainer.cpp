@@ -370,6 +370,17 @@ private Q_SLOTS:
         QVERIFY(result.step < 100000);
         // Stop saved a checkpoint at the step it stopped.
         QCOMPARE(checkpointStep(result.checkpointPath), result.step);
+
+        // Stopped before its first step, a run still leaves a checkpoint to resume from.
+        TrainOptions early = tinyOptions(photos, dir.filePath("stop-early"));
+        early.steps = 100;
+        early.checkpointEvery = 50;
+        Trainer stoppedAtOnce(early);
+        stoppedAtOnce.requestStop();
+        const TrainResult none = stoppedAtOnce.run({});
+        QVERIFY(none.stopped);
+        QCOMPARE(none.step, std::int64_t{0});
+        QCOMPARE(checkpointStep(none.checkpointPath), std::int64_t{0});
     }
 
     void finetuneFreezesEncoderBatchNorm() {
@@ -563,6 +574,17 @@ private Q_SLOTS:
         }
         const QStringList temps = QDir(out).entryList(QStringList() << "*.tmp*", QDir::Files | QDir::Hidden);
         Q_UNUSED(temps);  // a kill can leave a temporary file; the checkpoint itself is never torn
+
+        // SIGTERM (like Ctrl+C) stops cleanly, saving where it stopped, and the exit code says it was stopped.
+        QProcess stopped;
+        stopped.start(PCONV_CLI_PATH, QStringList(args) << "--resume" << out + "/checkpoint.pt");
+        QVERIFY(stopped.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(checkpointStep((out + "/checkpoint.pt").toStdString()) > lastStep, 60000);
+        stopped.terminate();
+        QVERIFY(stopped.waitForFinished(60000));
+        QCOMPARE(stopped.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(stopped.exitCode(), 130);
+        QVERIFY(QString(stopped.readAllStandardOutput()).contains("Stopped at step"));
     }
 };
 

@@ -5,6 +5,7 @@
 
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
+#include "pconv/model.h"
 #include "pconv/pending_temp_files.h"
 #include "pconv/train/trainer.h"
 #include "local_workers.h"
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <csignal>
 #include <cstdio>
 #include <iomanip>
@@ -26,10 +28,19 @@ namespace pconv::cli {
 namespace {
 
 Trainer* activeTrainer = nullptr;
+volatile std::sig_atomic_t interrupted = 0;
 
 // Ctrl+C stops cleanly: the trainer saves a checkpoint and exports the model.
 void onInterrupt(int) {
+    interrupted = 1;
     if (activeTrainer) activeTrainer->requestStop();
+}
+
+// A log with rows in it: a header alone is what a run that failed at its start leaves.
+bool hasLogRows(const std::filesystem::path& csv) {
+    std::ifstream in(csv);
+    std::string header, row;
+    return std::getline(in, header) && std::getline(in, row) && !row.empty();
 }
 
 std::string lossSummary(const StepReport& r, const TrainOptions& o) {
@@ -54,6 +65,7 @@ void refuseToReplaceEarlierRun(const std::string& outFolder, const std::string& 
     if (!resumeCheckpoint.empty() && fs::equivalent(resumeCheckpoint, checkpoint, ec)) return;
     for (const char* name : {"checkpoint.pt", "model.pconv", "best.pconv", "log.csv"}) {
         if (!fs::exists(fs::path(outFolder) / name, ec)) continue;
+        if (std::string(name) == "log.csv" && !hasLogRows(fs::path(outFolder) / name)) continue;
         std::string step;
         if (fs::exists(checkpoint, ec)) try {
                 step = " at step " + std::to_string(readCheckpointSummary(checkpoint.string()).step);
@@ -61,6 +73,31 @@ void refuseToReplaceEarlierRun(const std::string& outFolder, const std::string& 
             }
         throw FileError(outFolder, std::string("already holds a training run (") + name + step + "): continue it with --resume " +
                                        checkpoint.string() + ", or pass --force to start a new run there (its files are replaced)");
+    }
+}
+
+// --log FILE is written over: a file that is not a training log is never taken, and a
+// new run takes an existing log only with --force (a resume continues its rows).
+void refuseToOverwriteWithLog(const std::string& logCsv, bool resuming, bool force) {
+    std::error_code ec;
+    if (!std::filesystem::exists(logCsv, ec)) return;
+    std::ifstream in(logCsv);
+    std::string header;
+    std::getline(in, header);
+    if (header.rfind("step,", 0) != 0)
+        throw FileError(logCsv, "exists and is not a training log (its first line is not 'step,...'); --log would overwrite it: give a new file name");
+    if (!resuming && !force)
+        throw FileError(logCsv, "already holds a training log; continue its run with --resume, or pass --force to start it anew");
+}
+
+void removeSnapshots(const std::string& outFolder) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path folder = fs::path(outFolder) / "snapshots";
+    if (!fs::is_directory(folder, ec)) return;
+    for (const auto& entry : fs::directory_iterator(folder, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind("model-", 0) == 0 && entry.path().extension() == ".pconv") fs::remove(entry.path(), ec);
     }
 }
 
@@ -275,9 +312,23 @@ int runTrain(const Args& args) {
         o.model.scaleSkipsSeparately = value == "yes";
         if (!o.initModel.empty()) o.initScaleSkipsSeparately = o.model.scaleSkipsSeparately;
     }
-    if (o.data.size % o.model.sizeMultiple() != 0 && o.resumeCheckpoint.empty() && o.initModel.empty())
-        throw parser.usageError("--size " + std::to_string(o.data.size) + " must be a multiple of 2^depth = " +
-                                std::to_string(o.model.sizeMultiple()));
+    // The network that will train: the resumed one, the --init model's, or a new one.
+    std::optional<ModelConfig> startNetwork;
+    if (resumed) startNetwork = resumed->config;
+    if (!o.initModel.empty()) {
+        startNetwork = PConvModel::load(o.initModel).config();
+        // Widening (--width, --full-res-channels) is what --init can change; depth and norm it cannot.
+        if (parser.given("depth") && startNetwork->depth != o.model.depth)
+            throw parser.usageError("--depth cannot change the depth of the --init model (" + o.initModel + " has depth " +
+                                    std::to_string(startNetwork->depth) + ")");
+        if (parser.given("norm") && toString(startNetwork->norm) != parser.get("norm"))
+            throw parser.usageError("--norm cannot change the --init model's normalisation (" + o.initModel + " has " +
+                                    toString(startNetwork->norm) + " norm)");
+    }
+    const int sizeMultiple = startNetwork ? startNetwork->sizeMultiple() : o.model.sizeMultiple();
+    if (o.data.size % sizeMultiple != 0)
+        throw parser.usageError("--size " + std::to_string(o.data.size) + " must be a multiple of 2^depth = " + std::to_string(sizeMultiple) +
+                                (resumed ? " (the resumed network's depth)" : startNetwork ? " (the --init model's depth)" : ""));
     o.lossWeights.valid = parser.getDouble("valid-weight", 0, 1e6);
     o.lossWeights.hole = parser.getDouble("hole-weight", 0, 1e6);
     o.lossWeights.perceptual = parser.getDouble("perceptual-weight", 0, 1e6);
@@ -319,6 +370,9 @@ int runTrain(const Args& args) {
     // the natural "run it again to continue" must not wipe hours of training. (Rank 0 alone
     // checks, before anything is written; it is the one that writes.)
     if (o.parallel.rank == 0 && !parser.flagSet("force")) refuseToReplaceEarlierRun(o.outFolder, o.resumeCheckpoint);
+    if (o.parallel.rank == 0 && !o.logCsv.empty()) refuseToOverwriteWithLog(o.logCsv, !o.resumeCheckpoint.empty(), parser.flagSet("force"));
+    // A replaced run's snapshots would pass for this run's (and be averaged with them).
+    if (o.parallel.rank == 0 && parser.flagSet("force") && o.resumeCheckpoint.empty()) removeSnapshots(o.outFolder);
     if (o.parallel.rank == 0 && !takenFromRun.empty()) std::cerr << "From the resumed run:" << takenFromRun << "\n";
     if (parser.has("nproc")) {
         if (o.parallel.worldSize > 1) throw parser.usageError("--nproc starts its own processes: leave out --rank/--world-size and RANK/WORLD_SIZE");
@@ -366,7 +420,7 @@ int runTrain(const Args& args) {
     if (result.stopped)
         std::cout << "Continue with: pconv train --out " << o.outFolder << " --resume " << result.checkpointPath
                   << " (the run's settings come with it; give again only those to change)\n";
-    return 0;
+    return result.stopped && interrupted ? 130 : 0;  // as a shell reports a Ctrl+C: scripts can tell a stop from the end
 }
 
 } // namespace pconv::cli

@@ -389,7 +389,9 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
             if (callbacks.onValidation) callbacks.onValidation(*report);
         }
     };
+    bool savedThisRun = false;
     auto saveAll = [&]() {
+        savedThisRun = true;
         checkRanksAgree();
         if (!leader) return;
         onCpu([&] { train::writeCheckpoint(result.checkpointPath, model, adam, state); });
@@ -485,7 +487,9 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     if (leader && !result.stopped && o.validateEvery > 0 && state.step % o.validateEvery != 0) validateAndKeepBest();
     if (leader && !result.stopped && o.previewEvery > 0 && state.step % o.previewEvery != 0 && callbacks.onPreview)
         callbacks.onPreview(state.step, preview());
-    if (o.checkpointEvery <= 0 || state.step % o.checkpointEvery != 0) saveAll();
+    // Also when stopped before this run's first checkpoint (even at step 0): a stopped run
+    // can always be resumed from its folder. (The same on every rank: saveAll is collective.)
+    if (o.checkpointEvery <= 0 || state.step % o.checkpointEvery != 0 || !savedThisRun) saveAll();
     if (validationLog) validationLog->flush();  // the last validation may come after the last checkpoint
     result.step = state.step;
     return result;
