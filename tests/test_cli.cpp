@@ -558,6 +558,21 @@ private Q_SLOTS:
         QVERIFY(QJsonDocument::fromJson(run.out.toUtf8()).object()["train_step_ms"].toDouble() > 0);
         expectError({"bench", "--arch", path("bench.pconv"), "--size", "30"}, 2, "multiple of 8");
         expectError({"bench", "--mode", "train", "--train-size", "64"}, 2, "--train-size 64 must be a multiple of 2^depth = 128 (--train-depth 7)");
+        // --write-case never writes over its own --photo, nor over an earlier case without --force.
+        QDir().mkpath(path("case"));
+        writeImageAtomic(path("case/photo12mp.jpg").toStdString(), photo(60, 80));
+        const std::string casePhoto = readBytes(path("case/photo12mp.jpg"));
+        expectError({"bench", "--mode", "hd", "--photo", path("case/photo12mp.jpg"), "--write-case", path("case"), "--reps", "1", "--force"}, 1,
+                    "is also the input");
+        QCOMPARE(readBytes(path("case/photo12mp.jpg")), casePhoto);
+        expectError({"bench", "--mode", "hd", "--photo", path("photo.png"), "--write-case", path("case"), "--reps", "1"}, 1,
+                    "already exists; pass --force");
+        QCOMPARE(readBytes(path("case/photo12mp.jpg")), casePhoto);
+        // An empty output name is said before any work.
+        QDir().mkpath(path("eval_in"));
+        writeImageAtomic(path("eval_in/p.png").toStdString(), photo(60, 80));
+        expectError({"eval", "--images", path("eval_in"), "--generate", "1", "--size", "16", "--method", "telea", "--report="}, 1,
+                    "the file name is empty");
     }
 
     void folderMode() {

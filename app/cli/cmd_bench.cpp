@@ -2,6 +2,7 @@
 #include "arg_parser.h"
 #include "commands.h"
 #include "model_argument.h"
+#include "output_file.h"
 
 #include "pconv/bench.h"
 #include "pconv/default_model.h"
@@ -52,6 +53,7 @@ int runBench(const Args& args) {
     parser.option("photo", "FILE", "--mode hd: photo scaled to 4000x3000 (12 MP) with one 60 px stroke (default: the source tree's docs/images/demo-photo.jpg)");
     parser.option("model", "FILE", "--mode hd: model (default: the shipped one)");
     parser.option("write-case", "DIR", "--mode hd: also write the 12 MP image and mask there (for timing pconv inpaint)");
+    parser.flag("force", "--write-case: overwrite photo12mp.jpg and stroke60.png there");
     addPConvRunOptions(parser);
     parser.flag("json", "print one JSON line instead of a table");
     if (!parser.parse(args)) {
@@ -83,9 +85,16 @@ int runBench(const Args& args) {
         cv::line(holes, {1800, 1400}, {2100, 1500}, 255, 60);
         const std::string modelPath = modelPathOrDefault(parser, "--mode hd needs --model FILE (no default model was found)");
         if (parser.has("write-case")) {
-            std::filesystem::create_directories(parser.get("write-case"));
-            writeImageAtomic(parser.get("write-case") + "/photo12mp.jpg", photo, 92);
-            writeImageAtomic(parser.get("write-case") + "/stroke60.png", holes);
+            const std::string folder = parser.get("write-case");
+            const std::string photoOut = folder + "/photo12mp.jpg", maskOut = folder + "/stroke60.png";
+            std::error_code ec;
+            if (std::filesystem::exists(folder, ec) && !std::filesystem::is_directory(folder, ec))
+                throw FileError(folder, "--write-case needs a folder, and this is a file");
+            if (std::filesystem::is_directory(folder, ec))
+                for (const std::string& out : {photoOut, maskOut}) checkOutputFile(out, parser.flagSet("force"), {benchPhoto(parser)});
+            std::filesystem::create_directories(folder);
+            writeImageAtomic(photoOut, photo, 92);
+            writeImageAtomic(maskOut, holes);
         }
         const auto inpainter = makePConvInpainter(PConvModel::load(modelPath), pconvOptionsFromArgs(parser));
         const int reps = parser.getInt("reps", 1, 100000);

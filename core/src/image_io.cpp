@@ -198,10 +198,14 @@ void checkFolderExists(const std::string& path, const std::string& what) {
 }
 
 void checkWritablePath(const std::string& path) {
+    if (path.empty()) throw FileError("''", "cannot write: the file name is empty");
     const fs::path target(path), dir = folderOf(target);
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) throw FileError(path, "cannot write: folder '" + dir.string() + "' does not exist");
     if (fs::is_directory(target, ec)) throw FileError(path, "cannot write: a folder has that name");
+    // Said before a long job, not after it: the file is written beside itself, then renamed.
+    if (::access(dir.c_str(), W_OK | X_OK) != 0)
+        throw FileError(path, "cannot write: folder '" + dir.string() + "' is not writable (" + std::strerror(errno) + ")");
 }
 
 void writeFileAtomic(const std::string& path, const std::vector<unsigned char>& bytes) {
