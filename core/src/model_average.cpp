@@ -3,6 +3,7 @@
 #include "pconv/errors.h"
 #include "pconv/nn/pconv_unet.h"
 
+#include <algorithm>
 #include <torch/utils.h>
 
 namespace pconv {
@@ -39,7 +40,16 @@ PConvModel averageModels(const std::vector<PConvModel>& models) {
         for (const auto& s : sources) sum += s[item.key()].to(torch::kFloat64);
         out.copy_(sum / static_cast<double>(sources.size()));
     }
-    for (const auto& [key, value] : models.back().metadata()) average.setMetadata(key, value);
+    // What every input says alike (the training data, crop size ...) holds for the mean too;
+    // the rest (steps, dates) differs between them, and a validation score is the one model's.
+    for (const auto& [key, value] : models.front().metadata()) {
+        if (key == "validation_psnr" || key == "best_validation_psnr") continue;
+        const bool shared = std::all_of(models.begin(), models.end(), [&, &key = key, &value = value](const PConvModel& m) {
+            const auto it = m.metadata().find(key);
+            return it != m.metadata().end() && it->second == value;
+        });
+        if (shared) average.setMetadata(key, value);
+    }
     average.setMetadata("averaged_models", std::to_string(models.size()));
     return average;
 }
