@@ -423,10 +423,17 @@ private Q_SLOTS:
                     1, "is the image folder");
         expectError({"masks", "--count", "2", "--min-units", "0", "--max-units", "0", "--out-masks", path("empty")}, 2, "every mask would be empty");
 
-        QCOMPARE(runPconv({"masks", "--count", "2", "--min-units", "1", "--max-units", "1", "--size", "200x100", "--out-masks", path("ratio"),
-                        "--hole-ratio", "0.3:0.4"})
-                     .exitCode,
-                 0);
+        // Shape counts come from the units or from a hole-ratio target, not both (the units were ignored silently).
+        expectError({"masks", "--count", "2", "--min-units", "50", "--max-units", "60", "--size", "64", "--out-masks", path("both"),
+                     "--hole-ratio", "0.01:0.05"},
+                    2, "do not go together");
+        expectError({"masks", "--count", "2", "--size", "64", "--out-masks", path("neither")}, 2, "give --min-units and --max-units");
+        QVERIFY(!QFileInfo::exists(path("both")) && !QFileInfo::exists(path("neither")));
+        // Samples into the mask folder: a photo named mask.* would write over the masks.
+        expectError({"masks", "--count", "1", "--min-units", "1", "--max-units", "2", "--size", "64", "--out-masks", path("gen4"), "--images",
+                     path("photos"), "--out-images", path("gen4")},
+                    1, "is also the mask folder");
+        QCOMPARE(runPconv({"masks", "--count", "2", "--size", "200x100", "--out-masks", path("ratio"), "--hole-ratio", "0.3:0.4"}).exitCode, 0);
         const double ratio = holeRatio(readMask(path("ratio/mask_001.png").toStdString()));
         QVERIFY(ratio >= 0.3 && ratio <= 0.4);
     }

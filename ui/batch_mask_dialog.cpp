@@ -99,6 +99,14 @@ BatchMaskDialog::BatchMaskDialog(QWidget* parent) : QDialog(parent) {
     layout->addLayout(thumbnails_);
     layout->addLayout(buttons);
 
+    // A hole-ratio target decides the shape counts: the unit boxes have no say then, and show it.
+    auto showWhatCounts = [this] {
+        const bool byRatio = useRatio_->isChecked();
+        for (QSpinBox* box : {minUnits_, maxUnits_}) box->setEnabled(!byRatio);
+        for (QDoubleSpinBox* box : {ratioLow_, ratioHigh_}) box->setEnabled(byRatio);
+    };
+    connect(useRatio_, &QCheckBox::toggled, this, showWhatCounts);
+    showWhatCounts();
     connect(generate_, &QPushButton::clicked, this, &BatchMaskDialog::startGeneration);
     connect(cancel_, &QPushButton::clicked, this, &BatchMaskDialog::cancelGeneration);
     connect(close_, &QPushButton::clicked, this, &BatchMaskDialog::reject);

@@ -45,14 +45,16 @@ int runMasks(const Args& args) {
                      "Generate random irregular hole masks (lines, rectangles, ellipses, circles) as mask_<n>.png, 255 = hole.\n"
                      "With --images, also write every photo x mask as <stem>_<n>.png: [photo | masked photo].");
     parser.option("count", "N", "number of masks", std::nullopt, true);
-    parser.option("min-units", "A", "fewest shapes of each kind per mask", std::nullopt, true);
-    parser.option("max-units", "B", "most shapes of each kind per mask", std::nullopt, true);
+    parser.option("min-units", "A", "fewest shapes of each kind per mask (needed unless --hole-ratio is given)");
+    parser.option("max-units", "B", "most shapes of each kind per mask (needed unless --hole-ratio is given)");
+    parser.synopsis("--count N (--min-units A --max-units B | --hole-ratio LO:HI) --out-masks DIR");
     parser.option("out-masks", "DIR", "folder for the masks (created if missing)", std::nullopt, true);
     parser.option("size", "S|WxH", "mask size in pixels", "512");
     parser.option("images", "DIR", "photos to turn into masked samples (scaled and centre-cropped to the mask size)");
     parser.option("out-images", "DIR", "folder for the masked samples (needed with --images)");
     parser.option("seed", "S", "random seed (the same seed gives the same masks)", "0");
-    parser.option("hole-ratio", "LO:HI", "keep adding shapes until the hole fraction lies in LO..HI, e.g. 0.1:0.2");
+    parser.option("hole-ratio", "LO:HI",
+                  "instead of unit counts: keep adding shapes until the hole fraction lies in LO..HI, e.g. 0.1:0.2");
     parser.flag("force", "write into folders that already hold masks or samples (same names are overwritten)");
     if (!parser.parse(args)) {
         std::cout << parser.help();
@@ -62,11 +64,20 @@ int runMasks(const Args& args) {
 
     MaskBatchOptions options;
     options.count = parser.getInt("count", 1, 10'000'000);
-    options.generator.minUnits = parser.getInt("min-units", 0, 1000);
-    options.generator.maxUnits = parser.getInt("max-units", 0, 1000);
-    if (options.generator.maxUnits < options.generator.minUnits) throw parser.usageError("--max-units must be >= --min-units");
-    if (options.generator.maxUnits == 0 && !parser.has("hole-ratio"))
-        throw parser.usageError("--max-units 0 draws no shapes, so every mask would be empty: raise it, or give --hole-ratio");
+    // The shape counts come from the units, or follow from a hole-ratio target: not both.
+    if (parser.has("hole-ratio")) {
+        if (parser.has("min-units") || parser.has("max-units"))
+            throw parser.usageError("--min-units/--max-units and --hole-ratio do not go together: with --hole-ratio the shape counts "
+                                    "follow from the target");
+    } else {
+        if (!parser.has("min-units") || !parser.has("max-units"))
+            throw parser.usageError("give --min-units and --max-units (shapes of each kind per mask), or --hole-ratio LO:HI");
+        options.generator.minUnits = parser.getInt("min-units", 0, 1000);
+        options.generator.maxUnits = parser.getInt("max-units", 0, 1000);
+        if (options.generator.maxUnits < options.generator.minUnits) throw parser.usageError("--max-units must be >= --min-units");
+        if (options.generator.maxUnits == 0)
+            throw parser.usageError("--max-units 0 draws no shapes, so every mask would be empty: raise it, or give --hole-ratio");
+    }
     std::tie(options.generator.width, options.generator.height) = parseSize(parser);
     if (parser.has("hole-ratio")) {
         try {

@@ -187,7 +187,13 @@ fs::path folderOf(const fs::path& target) { return target.has_parent_path() ? ta
 
 bool sameFile(const std::string& a, const std::string& b) {
     std::error_code ec;
-    return fs::exists(a, ec) && fs::exists(b, ec) && fs::equivalent(a, b, ec);
+    if (fs::exists(a, ec) && fs::exists(b, ec)) return fs::equivalent(a, b, ec);
+    // Not both there yet (an output folder to be created): the same place by name.
+    auto place = [&ec](const std::string& path) {
+        fs::path p = fs::weakly_canonical(fs::absolute(path, ec), ec);
+        return p.has_filename() ? p : p.parent_path();  // "out/" and "out" alike
+    };
+    return !a.empty() && !b.empty() && place(a) == place(b) && !ec;
 }
 
 void checkFolderExists(const std::string& path, const std::string& what) {

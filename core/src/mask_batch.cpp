@@ -108,6 +108,9 @@ MaskBatchResult generateMaskBatch(const MaskBatchOptions& options, const std::fu
             throw FileError(options.sampleFolder, "is the image folder: choose another folder for the masked samples");
         if (sameFile(options.maskFolder, options.imageFolder))
             throw FileError(options.maskFolder, "is the image folder: choose another folder for the masks");
+        // A photo named mask.* would write its samples over the masks of its name.
+        if (sameFile(options.sampleFolder, options.maskFolder))
+            throw FileError(options.sampleFolder, "is also the mask folder: choose another folder for the masked samples");
         photos = photosIn(options.imageFolder);
         checkOutputFolder(options.sampleFolder, "sample output");
     }

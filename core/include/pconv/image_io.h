@@ -50,7 +50,8 @@ Photo readPhoto(const std::string& path, std::int64_t maxPixels = maxImagePixels
 // A JPEG gets `metadata` (the source photo's EXIF and colour profile); other formats drop it.
 void writeImageAtomic(const std::string& path, const cv::Mat& image, int jpegQuality = 95, const PhotoMetadata& metadata = {});
 
-// True when both paths exist and name the same file or folder (other spellings and links included).
+// True when both paths name the same file or folder: other spellings and links included
+// where both exist, the same absolute path where one does not exist yet.
 bool sameFile(const std::string& a, const std::string& b);
 
 // Throws FileError unless path is an existing folder, saying whether it is missing or
