@@ -25,6 +25,28 @@ ModelConfig smallConfig() {
     return config;
 }
 
+// Inverts a few bytes in the middle of the largest tensor entry ("<archive>/data/<n>") of a
+// LibTorch zip archive, leaving the zip structure intact: the damage only its checksum shows.
+std::string damageLargestTensor(std::string bytes) {
+    auto le = [&](std::size_t at, int n) {
+        std::uint32_t v = 0;
+        for (int i = n - 1; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(bytes[at + static_cast<std::size_t>(i)]);
+        return v;
+    };
+    // Sizes from the central directory: LibTorch's local headers leave them 0 (data descriptors).
+    std::size_t bestStart = 0, bestSize = 0;
+    for (std::size_t at = bytes.find("PK\x01\x02"); at != std::string::npos; at = bytes.find("PK\x01\x02", at + 4)) {
+        const std::uint32_t size = le(at + 20, 4), nameLength = le(at + 28, 2), local = le(at + 42, 4);
+        const std::string name = bytes.substr(at + 46, nameLength);
+        if (name.find("/data/") != std::string::npos && size > bestSize) {
+            bestSize = size;
+            bestStart = local + 30 + le(local + 26, 2) + le(local + 28, 2);
+        }
+    }
+    for (std::size_t k = 0; k < 16 && k < bestSize; ++k) bytes[bestStart + bestSize / 2 + k] = static_cast<char>(~bytes[bestStart + bestSize / 2 + k]);
+    return bytes;
+}
+
 
 
 } // namespace
@@ -47,6 +69,18 @@ class TestModelFile : public QObject {
     }
 
 private Q_SLOTS:
+    // Flipped bytes inside a tensor used to load as wrong weights: the zip checksum says so.
+    void damagedWeightsAreRefused() {
+        const auto model = PConvModel::create(smallConfig(), 3);
+        model.save(path("intact.pconv").toStdString());
+        const std::string intact = readBytes(path("intact.pconv"));
+        const std::string damaged = damageLargestTensor(intact);
+        QVERIFY(damaged != intact);
+        writeBytes(path("damaged.pconv"), damaged);
+        expectLoadError(path("damaged.pconv"), "do not match their checksum");
+        PConvModel::load(path("intact.pconv").toStdString());  // and the intact file still loads
+    }
+
     void roundTripKeepsWeightsConfigAndMetadata() {
         ModelConfig config = smallConfig();
         config.norm = pconv::NormKind::Instance;

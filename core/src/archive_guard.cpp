@@ -61,10 +61,10 @@ std::vector<unsigned char> inflateCapped(const unsigned char* data, std::size_t 
 
 } // namespace
 
-bool checkTorchArchiveIsSafe(const std::string& path) {
+bool checkTorchArchiveIsSafe(const std::string& path, const std::string& kind) {
     std::ifstream in(path, std::ios::binary);
     const std::vector<unsigned char> b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto bad = [&](const std::string& why) { return FileError(path, "not a readable model file (" + why + ")"); };
+    auto bad = [&](const std::string& why) { return FileError(path, "not a readable " + kind + " (" + why + ")"); };
     if (b.size() < 22) throw bad("too short to be an archive");
     // End-of-central-directory record: within the last 64 KiB + 22 bytes.
     std::size_t end = std::string::npos;
@@ -77,9 +77,11 @@ bool checkTorchArchiveIsSafe(const std::string& path) {
     const std::size_t entries = le(b, end + 10, 2);
     std::size_t at = le(b, end + 16, 4);
     bool torchScript = false;
+    std::string damaged;
     for (std::size_t e = 0; e < entries; ++e) {
         if (at + 46 > b.size() || le(b, at, 4) != 0x02014b50) throw bad("damaged zip directory");
-        const std::uint32_t method = le(b, at + 10, 2), compressed = le(b, at + 20, 4), nameLength = le(b, at + 28, 2);
+        const std::uint32_t method = le(b, at + 10, 2), checksum = le(b, at + 16, 4), compressed = le(b, at + 20, 4),
+                            nameLength = le(b, at + 28, 2);
         const std::uint32_t extraLength = le(b, at + 30, 2), commentLength = le(b, at + 32, 2), localOffset = le(b, at + 42, 4);
         if (at + 46 + nameLength > b.size()) throw bad("damaged zip directory");
         const std::string name(b.begin() + static_cast<std::ptrdiff_t>(at + 46), b.begin() + static_cast<std::ptrdiff_t>(at + 46 + nameLength));
@@ -90,13 +92,16 @@ bool checkTorchArchiveIsSafe(const std::string& path) {
         // data.pkl, constants.pkl and the code's .debug_pkl source maps are all pickles.
         if (endsWith("/constants.pkl")) torchScript = true;
         const bool code = endsWith(".py"), pickle = endsWith("pkl");
-        if (!code && !pickle) continue;
-        const std::uint64_t cap = code ? kMaxCodeBytes : kMaxPickleBytes;
         if (method != 0 && method != 8) throw bad("entry '" + name + "' uses an unknown compression");
-        if (compressed > cap) throw bad("oversized entry '" + name + "'");
         if (localOffset + 30ULL > b.size() || le(b, localOffset, 4) != 0x04034b50) throw bad("damaged entry '" + name + "'");
         const std::size_t data = localOffset + 30 + le(b, localOffset + 26, 2) + le(b, localOffset + 28, 2);
         if (data + compressed > b.size()) throw bad("truncated entry '" + name + "'");
+        // Entries are stored uncompressed: the checksum is over the bytes as they lie. A
+        // mismatch is reported after the loop: the code and pickle checks say more.
+        if (damaged.empty() && method == 0 && crc32(0L, b.data() + data, compressed) != checksum) damaged = name;
+        if (!code && !pickle) continue;
+        const std::uint64_t cap = code ? kMaxCodeBytes : kMaxPickleBytes;
+        if (compressed > cap) throw bad("oversized entry '" + name + "'");
         std::vector<unsigned char> text(b.begin() + static_cast<std::ptrdiff_t>(data), b.begin() + static_cast<std::ptrdiff_t>(data + compressed));
         if (method == 8) {
             text = inflateCapped(b.data() + data, compressed, cap);
@@ -104,13 +109,14 @@ bool checkTorchArchiveIsSafe(const std::string& path) {
         }
         if (pickle) {
             if (const auto problem = findPickleLengthProblem(text.data(), text.size())) throw bad("entry '" + name + "': " + *problem);
-            continue;
+        } else {
+            std::istringstream lines(std::string(text.begin(), text.end()));
+            std::string line;
+            while (std::getline(lines, line))
+                if (!isExpectedCodeLine(line)) throw bad("unexpected code in entry '" + name + "'");
         }
-        std::istringstream lines(std::string(text.begin(), text.end()));
-        std::string line;
-        while (std::getline(lines, line))
-            if (!isExpectedCodeLine(line)) throw bad("unexpected code in entry '" + name + "'");
     }
+    if (!damaged.empty()) throw bad("entry '" + damaged + "' is damaged: its bytes do not match their checksum");
     return torchScript;
 }
 

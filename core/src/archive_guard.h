@@ -11,9 +11,11 @@
 
 namespace pconv {
 
-// Throws FileError naming the file when it is not a zip archive whose code entries
-// look like ours. Returns whether it is a TorchScript archive (what LibTorch's
-// OutputArchive writes: it has constants.pkl) rather than Python's torch.save() file.
-bool checkTorchArchiveIsSafe(const std::string& path);
+// Throws FileError naming the file (a `kind`: "model file", "checkpoint") when it is not
+// a zip archive whose code entries look like ours, or when an entry's bytes do not match
+// their zip checksum (a damaged file would otherwise load with wrong weights). Returns
+// whether it is a TorchScript archive (what LibTorch's OutputArchive writes: it has
+// constants.pkl) rather than Python's torch.save() file.
+bool checkTorchArchiveIsSafe(const std::string& path, const std::string& kind = "model file");
 
 } // namespace pconv

@@ -69,7 +69,7 @@ CheckpointReader::CheckpointReader(const std::string& path) : path_(path) {
     if (!std::filesystem::is_regular_file(path, ec)) throw FileError(path, "no such checkpoint file");
     if (std::filesystem::file_size(path, ec) == 0) throw FileError(path, "checkpoint file is empty");
     wrapErrors(path, [&] {
-        checkTorchArchiveIsSafe(path);
+        checkTorchArchiveIsSafe(path, "checkpoint");
         try {
             archive_.load_from(path);
         } catch (const std::exception& e) {
