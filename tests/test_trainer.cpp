@@ -444,6 +444,21 @@ private Q_SLOTS:
             QVERIFY(std::abs(logged[i].psnr - reports[i].psnr) < 1e-4 && std::abs(logged[i].ssim - reports[i].ssim) < 1e-6);
         }
         QCOMPARE(int(readValidationLog(dir.filePath("val/validation.csv").toStdString(), 3).size()), 1);
+        // Resumed into another folder, the run's history and best model come along.
+        TrainOptions forked = tinyOptions(photos, dir.filePath("val-fork"));
+        forked.resumeCheckpoint = result.checkpointPath;
+        forked.steps = 6;
+        forked.validateEvery = 2;
+        forked.checkpointEvery = 6;
+        const TrainResult fork = Trainer(forked).run({});
+        QVERIFY(QFile::exists(QString::fromStdString(fork.bestModelPath)));
+        const auto forkedValidations = readValidationLog(dir.filePath("val-fork/validation.csv").toStdString(), 100);
+        QCOMPARE(int(forkedValidations.size()), 3);
+        QCOMPARE(forkedValidations[0].step, std::int64_t{2});
+        const auto forkedLog = readTrainingLog(dir.filePath("val-fork/log.csv").toStdString(), 100);
+        QVERIFY(!forkedLog.empty());
+        QCOMPARE(forkedLog.front().step, readTrainingLog(dir.filePath("val/log.csv").toStdString(), 100).front().step);
+        QCOMPARE(forkedLog.back().step, std::int64_t{6});
 
         // A run that ends between validations (and previews) is validated (and previewed) where it ends.
         TrainOptions shorter = tinyOptions(photos, dir.filePath("val-short"));

@@ -46,15 +46,17 @@ std::string reorderColumns(const std::string& row, const std::vector<int>& oldIn
 
 } // namespace
 
-CsvLog::CsvLog(std::string path, const std::vector<std::string>& columns, std::int64_t resumeStep) : path_(std::move(path)) {
+CsvLog::CsvLog(std::string path, const std::vector<std::string>& columns, std::int64_t resumeStep, const std::string& earlierRun)
+    : path_(std::move(path)) {
     std::string header = "step";
     for (const auto& column : columns) header += "," + column;
 
     // Keep the rows up to the resumed step, drop the rest.
     std::string kept = header + "\n";
     std::error_code ec;
-    if (resumeStep > 0 && std::filesystem::exists(path_, ec)) {
-        std::ifstream in(path_);
+    const std::string source = std::filesystem::exists(path_, ec) || earlierRun.empty() ? path_ : earlierRun;
+    if (resumeStep > 0 && std::filesystem::exists(source, ec)) {
+        std::ifstream in(source);
         std::string oldHeader, line;
         std::getline(in, oldHeader);
         const auto oldIndices = oldColumnIndices(oldHeader, header);

@@ -14,7 +14,9 @@ namespace pconv::train {
 
 class CsvLog {
 public:
-    CsvLog(std::string path, const std::vector<std::string>& columns, std::int64_t resumeStep);
+    // earlierRun: where the rows up to resumeStep come from when `path` has none yet (a run
+    // resumed into another folder carries its history along); empty: `path` only.
+    CsvLog(std::string path, const std::vector<std::string>& columns, std::int64_t resumeStep, const std::string& earlierRun = {});
     // Keeps the row (values in the columns' order); writes the file when the last write is a
     // few seconds old. A failed write here is retried later rather than ending a training run.
     void append(std::int64_t step, const std::vector<double>& values);

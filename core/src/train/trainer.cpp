@@ -7,6 +7,7 @@
 #include "training_device.h"
 
 #include "pconv/errors.h"
+#include "pconv/image_io.h"
 #include "pconv/metrics.h"
 #include "pconv/model.h"
 #include "pconv/nn/inpainting_loss.h"
@@ -28,6 +29,8 @@
 #include <deque>
 #include <exception>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -269,8 +272,18 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     if (leader) {
         std::vector<std::string> columns = lossTermNames();
         columns.insert(columns.end(), {"lr", "seconds"});
-        log.emplace(logPath, columns, state.step);
-        validationLog.emplace((fs::path(o.outFolder) / "validation.csv").string(), validationLogColumns(), state.step);
+        // Resumed into another folder, the run's history and best model come along: the new
+        // folder is the whole run, not its second half.
+        const fs::path earlier = o.resumeCheckpoint.empty() ? fs::path() : fs::absolute(o.resumeCheckpoint).parent_path();
+        const bool forked = !earlier.empty() && !fs::equivalent(earlier, fs::absolute(o.outFolder), ec);
+        log.emplace(logPath, columns, state.step, forked && o.logCsv.empty() ? (earlier / "log.csv").string() : std::string());
+        validationLog.emplace((fs::path(o.outFolder) / "validation.csv").string(), validationLogColumns(), state.step,
+                              forked ? (earlier / "validation.csv").string() : std::string());
+        if (forked && state.bestPsnr >= 0 && fs::exists(earlier / "best.pconv", ec) && !fs::exists(result.bestModelPath, ec))
+        {
+            std::ifstream in(earlier / "best.pconv", std::ios::binary);  // the best so far, not beaten yet
+            writeFileAtomic(result.bestModelPath, std::vector<unsigned char>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
+        }
     }
 
     if (sync) {
