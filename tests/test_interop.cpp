@@ -122,15 +122,22 @@ private Q_SLOTS:
     }
 
     void badImports() {
+        // Each wrong file is named for what it is, in plain words (not the unpickler's).
+        auto expectProblem = [&](const QString& name, const QString& problem) {
+            try {
+                importPytorchPortCheckpoint(dir.filePath(name).toStdString());
+                QFAIL("no error");
+            } catch (const FileError& e) {
+                QVERIFY2(QString(e.what()).contains(name) && QString(e.what()).contains(problem), e.what());
+                QVERIFY2(!QString(e.what()).contains("PytorchStreamReader"), e.what());
+            }
+        };
         std::ofstream(dir.filePath("garbage.pth").toStdString()) << "not a pickle at all";
-        QVERIFY_THROWS_EXCEPTION(FileError, importPytorchPortCheckpoint(dir.filePath("garbage.pth").toStdString()));
+        expectProblem("garbage.pth", "not a readable PyTorch file");
         PConvModel::create(ModelConfig{}, 1).save(dir.filePath("ours.pconv").toStdString());
-        try {
-            importPytorchPortCheckpoint(dir.filePath("ours.pconv").toStdString());
-            QFAIL("no error");
-        } catch (const FileError& e) {
-            QVERIFY(QString(e.what()).contains("ours.pconv"));
-        }
+        expectProblem("ours.pconv", "is a PConv Studio model file");
+        std::ofstream(dir.filePath("photo.pth").toStdString()) << "\x89PNG\r\n\x1a\n";
+        expectProblem("photo.pth", "is an image");
         QVERIFY(isPconvModelFile(dir.filePath("ours.pconv").toStdString()));
         QVERIFY(!isPconvModelFile(dir.filePath("port.pth").toStdString()));
     }

@@ -30,6 +30,7 @@ std::vector<char> readBytes(const std::string& path) {
 
 // The port's state_dict as name -> tensor ('model' entry of a checkpoint, or the dict itself).
 std::map<std::string, torch::Tensor> loadPortStateDict(const std::string& path) {
+    checkIsTorchSaveFile(path, "a PyTorch checkpoint (torch.save() file)");
     c10::IValue value;
     try {
         value = torch::pickle_load(readBytes(path));
@@ -138,6 +139,20 @@ void exportPytorchStateDict(const PConvModel& model, const std::string& path) {
         throw FileError(path, "cannot serialise: " + firstLine(e.what()));
     }
     writeFileAtomic(path, std::vector<unsigned char>(bytes.begin(), bytes.end()));
+}
+
+void checkIsTorchSaveFile(const std::string& path, const std::string& wanted) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) throw FileError(path, "no such file");
+    if (isPconvModelFile(path)) throw FileError(path, "is a PConv Studio model file, not " + wanted);
+    std::ifstream in(path, std::ios::binary);
+    char magic[4] = {};
+    in.read(magic, 4);
+    const std::string start(magic, static_cast<std::size_t>(in.gcount()));
+    if (start.rfind("\xFF\xD8\xFF", 0) == 0 || start == "\x89PNG") throw FileError(path, "is an image, not " + wanted);
+    // Not an archive, truncated, or damaged: said by the archive check, in its words.
+    if (checkTorchArchiveIsSafe(path, "PyTorch file"))
+        throw FileError(path, "is a LibTorch archive (a PConv Studio training checkpoint?), not " + wanted);
 }
 
 bool isPconvModelFile(const std::string& path) {

@@ -27,4 +27,10 @@ void exportPytorchStateDict(const PConvModel& model, const std::string& path);
 // (.pconv files are LibTorch archives with a 'pconv_format' entry).
 bool isPconvModelFile(const std::string& path);
 
+// Before reading a torch.save() file (a port's checkpoint, VGG16 weights): throws FileError
+// saying plainly what the file is instead (a PConv Studio model or checkpoint, an image,
+// not an archive, truncated or damaged), rather than the unpickler's own words. `wanted`
+// names what was asked for, e.g. "VGG16 weights".
+void checkIsTorchSaveFile(const std::string& path, const std::string& wanted);
+
 } // namespace pconv

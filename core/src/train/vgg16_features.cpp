@@ -1,6 +1,7 @@
 #include "pconv/nn/vgg16_features.h"
 
 #include "pconv/errors.h"
+#include "pconv/interop.h"
 
 #include <torch/nn/functional/pooling.h>
 #include <torch/serialize.h>
@@ -55,6 +56,7 @@ void Vgg16FeaturesImpl::loadWeights(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (bytes.empty()) throw FileError(path, "VGG16 weights file is empty");
+    checkIsTorchSaveFile(path, "VGG16 weights (a torch.save() state_dict)");
     c10::IValue value;
     try {
         value = torch::pickle_load(bytes);
