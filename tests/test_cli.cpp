@@ -89,6 +89,7 @@ private Q_SLOTS:
                     2, "--hole-ratio");
         expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.png"), "--mirror-views", "3"}, 2,
                     "--mirror-views must be 1, 2, 4 or 8");
+        expectError({"compact", "--model", path("m.pconv"), "--out", path("m.jpg")}, 2, "is an image file name");
         // A photo folder that is not there is said first, before the model is described.
         const Run noPhotos = runPconv({"train", "--data", path("no-such-photos"), "--out", path("no-run"), "--steps", "1"});
         QVERIFY2(noPhotos.exitCode == 1 && noPhotos.err.contains("no-such-photos: training photo folder does not exist") &&
@@ -510,6 +511,9 @@ private Q_SLOTS:
         QVERIFY2(run.out.contains("| hole ratio | n | L1 (%) telea | L1 (%) ns |"), qPrintable(run.out));
         QVERIFY(run.out.contains("| 0.01-0.10 | 1 |") && run.out.contains("| 0.10-0.20 | 1 |") && run.out.contains("| 0.40-0.50 | 1 |"));
         QVERIFY(QFile::exists(path("report.md")));
+        // --size and --seed shape generated cases only: with --masks they are said to do nothing.
+        const Run ignored = runPconv({"eval", "--images", path("eval_images"), "--masks", path("eval_masks"), "--method", "telea", "--seed", "3"});
+        QVERIFY2(ignored.exitCode == 0 && ignored.err.contains("--seed is ignored"), qPrintable(ignored.err));
         expectError({"eval", "--images", path("eval_images")}, 2, "--masks DIR or --generate N");
         // A report path that cannot be written is refused before the evaluation runs, not after it.
         const Run bad = runPconv({"eval", "--images", path("eval_images"), "--masks", path("eval_masks"), "--method", "telea", "--report",

@@ -157,6 +157,8 @@ int runCompact(const Args& args) {
     }
     if (parser.has("model") == parser.has("checkpoint")) throw parser.usageError("give either --model or --checkpoint");
     const std::string in = parser.has("model") ? parser.get("model") : parser.get("checkpoint"), out = parser.get("out");
+    if (hasImageExtension(out))
+        throw parser.usageError("--out " + out + " is an image file name; name a model .pconv and a checkpoint .pt");
     // In place would trade the full-precision original for its rounding.
     checkOutputFile(out, parser.flagSet("force"), {in});
     std::error_code ec;
