@@ -144,17 +144,23 @@ private Q_SLOTS:
         const auto after = PConvModel::load(path("recipe/model.pconv").toStdString()).metadata();
         QCOMPARE(QString::fromStdString(after.at("train_batch")), QString("3"));
         QCOMPARE(QString::fromStdString(after.at("train_size")), QString("32"));
+        // A flag of the run's is switched off with --no-<flag>.
+        const Run unflagged = runPconv({"train", "--out", path("recipe"), "--resume", path("recipe/checkpoint.pt"), "--steps", "5", "--no-finetune",
+                                        "--threads", "1"});
+        QVERIFY2(unflagged.exitCode == 0 && !unflagged.err.contains("--finetune"), qPrintable(unflagged.err));
+        QCOMPARE(QString::fromStdString(PConvModel::load(path("recipe/model.pconv").toStdString()).metadata().at("train_finetune")), QString("no"));
+        expectError({"train", "--out", path("recipe"), "--resume", path("recipe/checkpoint.pt"), "--finetune", "--no-finetune"}, 2, "contradict");
         // A resume with nothing left to train leaves the run's model as it was.
         const std::string model = readBytes(path("recipe/model.pconv"));
-        const Run idle = runPconv({"train", "--out", path("recipe"), "--resume", path("recipe/checkpoint.pt"), "--steps", "4", "--size", "64"});
+        const Run idle = runPconv({"train", "--out", path("recipe"), "--resume", path("recipe/checkpoint.pt"), "--steps", "5", "--size", "64"});
         QVERIFY2(idle.exitCode == 0 && idle.err.contains("nothing to train"), qPrintable(idle.err));
         QCOMPARE(readBytes(path("recipe/model.pconv")), model);
         // Into another folder with nothing to train, that folder gets the checkpoint, so a
         // later resume there works.
-        const Run elsewhere = runPconv({"train", "--out", path("recipe-copy"), "--resume", path("recipe/checkpoint.pt"), "--steps", "4"});
+        const Run elsewhere = runPconv({"train", "--out", path("recipe-copy"), "--resume", path("recipe/checkpoint.pt"), "--steps", "5"});
         QVERIFY2(elsewhere.exitCode == 0, qPrintable(elsewhere.err));
         QVERIFY(QFile::exists(path("recipe-copy/checkpoint.pt")) && QFile::exists(path("recipe-copy/model.pconv")));
-        const Run onwards = runPconv({"train", "--out", path("recipe-copy"), "--resume", path("recipe-copy/checkpoint.pt"), "--steps", "5"});
+        const Run onwards = runPconv({"train", "--out", path("recipe-copy"), "--resume", path("recipe-copy/checkpoint.pt"), "--steps", "6"});
         QVERIFY2(onwards.exitCode == 0, qPrintable(onwards.err));
     }
 

@@ -134,6 +134,7 @@ std::set<std::string> adoptResumedRecipe(ArgParser& parser, const RunSettings& r
         if ((name == "steps" && parser.given("epochs")) || (name == "epochs" && parser.given("steps"))) continue;
         if ((name == "data" && parser.given("samples")) || (name == "samples" && parser.given("data"))) continue;
         if (parser.isFlag(name) != value.empty()) continue;
+        if (parser.isFlag(name) && parser.given("no-" + name)) continue;  // the run's flag switched off
         parser.adopt(name, value);
         adopted.insert(name);
     }
@@ -157,6 +158,7 @@ int runTrain(const Args& args) {
     parser.option("epochs", "E", "instead of --steps: passes over the training photos");
     parser.option("lr", "X", "learning rate (default 2e-4, or 5e-5 with --finetune)");
     parser.flag("finetune", "the paper's second stage: encoder BatchNorm statistics frozen");
+    parser.flag("no-finetune", "with --resume: switch off the resumed run's --finetune");
     parser.option("resume", "CKPT",
                   "continue a run from its checkpoint: weights, optimiser, step and random state, and every setting of the run's "
                   "that this command line does not give again (shown when it starts)");
@@ -201,6 +203,7 @@ int runTrain(const Args& args) {
     parser.option("log-every", "N", "steps between log rows", "10");
     parser.flag("force", "start a new run in an --out folder that holds another run (its checkpoint, models and log are replaced)");
     parser.flag("keep-snapshots", "also keep the model of every checkpoint as <out>/snapshots/model-<step>.pconv (average them with pconv average)");
+    parser.flag("no-keep-snapshots", "with --resume: switch off the resumed run's --keep-snapshots");
     parser.option("log", "FILE.csv", "CSV log (default: <out>/log.csv)");
     parser.option("cache-side", "PX", "photos are kept in memory downscaled to this long side", "2048");
     parser.option("loader-threads", "N", "threads preparing batches ahead of the optimiser", "1");
@@ -264,6 +267,9 @@ int runTrain(const Args& args) {
         if (!data.empty() && isWithinFolder(o.outFolder, data))
             throw FileError(o.outFolder, "lies in the training folder " + data + "; choose an --out folder outside it");
     o.batch = parser.getInt("batch", 1, 1024);
+    for (const char* flag : {"finetune", "keep-snapshots"})
+        if (parser.given(flag) && parser.given(std::string("no-") + flag))
+            throw parser.usageError(std::string("--") + flag + " and --no-" + flag + " contradict each other");
     o.finetune = parser.flagSet("finetune");
     o.learningRate = parser.has("lr") ? parser.getDouble("lr", 1e-12, 10.0) : (o.finetune ? 5e-5 : 2e-4);
     o.resumeCheckpoint = parser.get("resume");
