@@ -281,7 +281,12 @@ void TrainingPanel::showResumedRun() {
         stemChannels_->setValue(resumed->fullResChannels);
     }
     // Between runs the charts show the run that Start would continue (none: empty).
-    if (!runner_->isRunning()) showRunCurves(QDir(folder), resumedStep, std::max<qint64>(resumedStep.value_or(0), steps_->value()));
+    if (!runner_->isRunning()) {
+        showRunCurves(QDir(folder), resumedStep, std::max<qint64>(resumedStep.value_or(0), steps_->value()));
+        if (!problemShown_ && progress_->value() <= 0)  // after a run, its own last word stays
+            eta_->setText(resumedStep ? tr("Not running. The run in this output folder is at step %1: Start continues it up to Steps.").arg(*resumedStep)
+                                      : tr("Not running."));
+    }
     const QString lockedTip = tr("From the run in the output folder, which Resume continues (untick Resume to start a new run)");
     for (QSpinBox* box : {depth_, width_, stemChannels_}) {
         if (!box->property("ownTip").isValid()) box->setProperty("ownTip", box->toolTip());
