@@ -1,6 +1,7 @@
 // Each term of the paper's loss against values worked out by hand on tiny tensors.
 #include "pconv/errors.h"
 #include "pconv/metrics.h"
+#include "pconv/model.h"
 #include "pconv/nn/inpainting_loss.h"
 #include "pconv/nn/tensor_image.h"
 
@@ -237,7 +238,10 @@ private Q_SLOTS:
         writeRandomVgg(dir.filePath("shape.pth"), false, true);
         expectError(dir.filePath("shape.pth"), "wrong shape");
         std::ofstream(dir.filePath("garbage.pth").toStdString()) << "not a pickle";
-        expectError(dir.filePath("garbage.pth"), "not a torch.save() file");
+        expectError(dir.filePath("garbage.pth"), "not a readable PyTorch file");
+        // A model file is not VGG16 weights, and the error says what it is instead.
+        PConvModel::create(ModelConfig{}, 1).save(dir.filePath("model.pconv").toStdString());
+        expectError(dir.filePath("model.pconv"), "is a PConv Studio model file, not VGG16 weights");
     }
 };
 
