@@ -520,6 +520,16 @@ private Q_SLOTS:
         // --size and --seed shape generated cases only: with --masks they are said to do nothing.
         const Run ignored = runPconv({"eval", "--images", path("eval_images"), "--masks", path("eval_masks"), "--method", "telea", "--seed", "3"});
         QVERIFY2(ignored.exitCode == 0 && ignored.err.contains("--seed is ignored"), qPrintable(ignored.err));
+        // Two models side by side: a pconv column each, named after the file.
+        for (const char* name : {"first", "second"})
+            QCOMPARE(runPconv({"init-model", "--out", path(QString("eval_%1.pconv").arg(name)), "--depth", "2", "--width", "2", "--force"}).exitCode, 0);
+        const Run both = runPconv({"eval", "--images", path("eval_images"), "--masks", path("eval_masks"), "--method", "pconv,telea", "--model",
+                                   path("eval_first.pconv"), "--model", path("eval_second.pconv")});
+        QVERIFY2(both.exitCode == 0, qPrintable(both.err));
+        QVERIFY2(both.out.contains("| PSNR (dB) pconv-eval_first | PSNR (dB) pconv-eval_second | PSNR (dB) telea |"), qPrintable(both.out));
+        expectError({"eval", "--images", path("eval_images"), "--masks", path("eval_masks"), "--method", "pconv", "--model", path("eval_first.pconv"),
+                     "--model", path("eval_first.pconv")},
+                    2, "is given twice");
         expectError({"eval", "--images", path("eval_images")}, 2, "--masks DIR or --generate N");
         // A report path that cannot be written is refused before the evaluation runs, not after it.
         const Run bad = runPconv({"eval", "--images", path("eval_images"), "--masks", path("eval_masks"), "--method", "telea", "--report",

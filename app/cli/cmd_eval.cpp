@@ -31,7 +31,9 @@ int runEval(const Args& args) {
     parser.option("size", "S", "crop size for --generate", "512");
     parser.option("seed", "S", "seed for --generate", "0");
     parser.repeatableOption("method", "NAME", "pconv, telea or ns; repeat or separate with commas", "pconv,telea,ns");
-    parser.option("model", "FILE", "PConv model (default: the shipped models/default.pconv)");
+    parser.repeatableOption("model", "FILE",
+                            "PConv model (default: the shipped models/default.pconv); repeat it to compare models, one pconv column "
+                            "each, named pconv-<file stem> (file names must not contain commas)");
     addPConvRunOptions(parser);
     parser.option("radius", "R", "radius for telea and ns", "3");
     parser.option("out", "DIR", "write every result as <case>_<method>.png, with <case>_truth.png and <case>_mask.png");
@@ -75,9 +77,22 @@ int runEval(const Args& args) {
     for (size_t i = 0; i < names.size(); ++i) {
         const std::string& name = names[i];
         if (chosen[i] == Method::PConv) {
-            const std::string modelPath = modelPathOrDefault(parser, "--method pconv needs --model FILE (no default model was found)");
-            methods.push_back({name, std::shared_ptr<const Inpainter>(makePConvInpainter(PConvModel::load(modelPath), pconvOptionsFromArgs(parser)))});
-            modelNote = modelPath + ", " + parser.get("mirror-views") + " mirror view(s), deep holes: " + parser.get("deep-holes");
+            std::vector<std::string> modelPaths = parser.getList("model");
+            if (modelPaths.empty()) modelPaths.push_back(modelPathOrDefault(parser, "--method pconv needs --model FILE (no default model was found)"));
+            for (size_t m = 0; m < modelPaths.size(); ++m) {
+                for (size_t k = 0; k < m; ++k)
+                    if (sameFile(modelPaths[m], modelPaths[k])) throw parser.usageError(modelPaths[m] + " is given twice; each model is one column");
+                // Several models: a column each, named after the file (numbered where two share a stem).
+                std::string column = name;
+                if (modelPaths.size() > 1) {
+                    column = "pconv-" + std::filesystem::path(modelPaths[m]).stem().string();
+                    for (size_t k = 0; k < m; ++k)
+                        if (std::filesystem::path(modelPaths[k]).stem() == std::filesystem::path(modelPaths[m]).stem()) column += "-" + std::to_string(m + 1);
+                }
+                methods.push_back({column, std::shared_ptr<const Inpainter>(makePConvInpainter(PConvModel::load(modelPaths[m]), pconvOptionsFromArgs(parser)))});
+                modelNote += (modelNote.empty() ? "" : ", ") + (modelPaths.size() > 1 ? column + " = " : std::string()) + modelPaths[m];
+            }
+            modelNote += "; " + parser.get("mirror-views") + " mirror view(s), deep holes: " + parser.get("deep-holes");
         } else {
             methods.push_back({name, std::shared_ptr<const Inpainter>(makeClassicalInpainter(chosen[i], parser.getDouble("radius", 0.1, 1000)))});
         }
@@ -107,7 +122,7 @@ int runEval(const Args& args) {
 
     std::ostringstream table;
     table << "Evaluated " << cases.size() << (cases.size() == 1 ? " case" : " cases");
-    if (!modelNote.empty()) table << "; pconv model: " << modelNote;
+    if (!modelNote.empty()) table << "; pconv model" << (parser.getList("model").size() > 1 ? "s: " : ": ") << modelNote;
     table << "\n\n" << report.markdown();
     std::cout << table.str();
     if (parser.has("report")) {
