@@ -107,6 +107,10 @@ private Q_SLOTS:
         QCOMPARE(readBytes(path("precious.png")), precious);
         QCOMPARE(runPconv(tiny + QStringList{"--out", path("log_run"), "--log", path("run_log.csv")}).exitCode, 0);
         expectError(tiny + QStringList{"--out", path("log_run2"), "--log", path("run_log.csv")}, 1, "already holds a training log");
+        // Resumed in its folder, the run goes on writing its own --log.
+        QCOMPARE(runPconv({"train", "--out", path("log_run"), "--resume", path("log_run/checkpoint.pt"), "--steps", "2"}).exitCode, 0);
+        QVERIFY(readBytes(path("run_log.csv")).find("\n2,") != std::string::npos);
+        QVERIFY(!QFileInfo::exists(path("log_run/log.csv")));
         // --init fixes depth and norm, and with them the sizes that fit.
         expectError({"train", "--data", path("log_photos"), "--out", path("init_run"), "--init", path("log_run/model.pconv"), "--depth", "3"}, 2,
                     "--depth cannot change the depth of the --init model");

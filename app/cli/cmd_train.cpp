@@ -108,12 +108,12 @@ const char* const kRecipeOptions[] = {"data", "samples", "size", "batch", "steps
                                       "hole-ratio", "colour-jitter", "geometric-jitter", "valid-weight", "hole-weight",
                                       "perceptual-weight", "style-weight", "tv-weight", "ssim-weight", "hole-l2-weight", "psnr-weight",
                                       "val-fraction", "validate-every", "checkpoint-every", "log-every", "keep-snapshots", "cache-side",
-                                      "seed"};
+                                      "seed", "log"};
 
 // The recipe options set on the command line or adopted from a resumed run. Folders and
 // files are kept absolute, so a resume from another folder finds them.
 RunSettings recipe(const ArgParser& parser, const std::set<std::string>& adopted) {
-    const std::set<std::string> paths{"data", "samples", "vgg", "extra-data", "masks"};
+    const std::set<std::string> paths{"data", "samples", "vgg", "extra-data", "masks", "log"};
     RunSettings settings;
     for (const char* name : kRecipeOptions) {
         if (!parser.given(name) && !adopted.count(name)) continue;
@@ -133,6 +133,8 @@ std::set<std::string> adoptResumedRecipe(ArgParser& parser, const RunSettings& r
         // --steps and --epochs are one choice, --data and --samples another: the command line's wins.
         if ((name == "steps" && parser.given("epochs")) || (name == "epochs" && parser.given("steps"))) continue;
         if ((name == "data" && parser.given("samples")) || (name == "samples" && parser.given("data"))) continue;
+        // The run's own --log goes on in its own folder; resumed elsewhere, the new folder keeps its own log.
+        if (name == "log" && !sameFile(std::filesystem::absolute(parser.get("resume")).parent_path().string(), parser.get("out"))) continue;
         if (parser.isFlag(name) != value.empty()) continue;
         if (parser.isFlag(name) && parser.given("no-" + name)) continue;  // the run's flag switched off
         parser.adopt(name, value);
