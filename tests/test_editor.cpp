@@ -66,12 +66,18 @@ private Q_SLOTS:
         QVERIFY(!window.openImage(dir.filePath("missing.png")));  // an error, nothing lost
         QVERIFY(window.openImage(dir.filePath("photo.png")));
         QCOMPARE(window.photo().cols, 200);
+        QVERIFY(!window.isWindowModified());
+        QAction* compare = nullptr;
+        for (QAction* a : window.findChildren<QAction*>())
+            if (a->text() == "&Compare Before/After") compare = a;
+        QVERIFY(compare && !compare->isEnabled());  // nothing to compare before a result
 
         MaskCanvas* canvas = window.canvas();
         canvas->setBrushSize(9);
         canvas->beginStroke({50, 60}, false);
         canvas->extendStroke({150, 60});
         canvas->endStroke();
+        QVERIFY(window.isWindowModified());  // the title's "*": a painted mask is unsaved work
         QCOMPARE(window.undoStack()->count(), 1);
         QCOMPARE(window.maskPane()->image().pixelColor(100, 60).red(), 255);
 
@@ -100,6 +106,8 @@ private Q_SLOTS:
 
         // Mask export and import round trip; a mask of the wrong size is refused.
         QVERIFY(window.exportMask(dir.filePath("mask.png")));
+        QVERIFY(compare->isEnabled());
+        QVERIFY(!window.isWindowModified());  // result saved, mask exported
         QCOMPARE(window.resultPane()->title(), QString("Result"));
         window.undoStack()->undo();
         // The result on show was made from the mask before: the pane says so.

@@ -571,7 +571,7 @@ void MainWindow::setPhoto(const cv::Mat& image, const QString& path, const QStri
     view_->setImageSize(display.size());
     fitView();
     maskDirty_ = false;
-    setWindowTitle(tr("%1 — PConv Studio").arg(title));
+    setWindowTitle(tr("%1[*] — PConv Studio").arg(title));  // [*]: "*" while there is unsaved work
     updateStatus();
     updateActions();
 }
@@ -619,6 +619,7 @@ bool MainWindow::exportMask(const QString& path) {
     try {
         writeImageAtomic(path.toStdString(), qImageToMask(canvas_->mask()));
         maskDirty_ = false;
+        setWindowModified(hasUnsavedWork());
         QSettings().setValue("folders/mask", QFileInfo(path).absolutePath());
         statusBar()->showMessage(tr("Mask saved to %1").arg(path), 4000);
         return true;
@@ -880,6 +881,7 @@ void MainWindow::updateStatus() {
     const QImage& mask = canvas_->mask();
     const double ratio = mask.isNull() ? 0.0 : holeRatio(qImageToMask(mask));
     ratioLabel_->setText(tr("holes %1%").arg(100.0 * ratio, 0, 'f', 1));
+    setWindowModified(hasUnsavedWork());
 }
 
 void MainWindow::updateActions() {
@@ -891,6 +893,10 @@ void MainWindow::updateActions() {
     reuseMaskAction_->setEnabled(hasPhoto && !previousMask_.empty());
     inpaintButton_->setEnabled(hasPhoto && !busy);
     cancelButton_->setEnabled(busy);
+    // Compare needs a result to show the original beside.
+    compareAction_->setEnabled(!result_.empty());
+    if (result_.empty()) compareAction_->setChecked(false);
+    setWindowModified(hasUnsavedWork());
 }
 
 void MainWindow::addRecentFile(const QString& path) {
