@@ -144,15 +144,16 @@ void exportPytorchStateDict(const PConvModel& model, const std::string& path) {
 void checkIsTorchSaveFile(const std::string& path, const std::string& wanted) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) throw FileError(path, "no such file");
-    if (isPconvModelFile(path)) throw FileError(path, "is a PConv Studio model file, not " + wanted);
     std::ifstream in(path, std::ios::binary);
     char magic[4] = {};
     in.read(magic, 4);
     const std::string start(magic, static_cast<std::size_t>(in.gcount()));
     if (start.rfind("\xFF\xD8\xFF", 0) == 0 || start == "\x89PNG") throw FileError(path, "is an image, not " + wanted);
-    // Not an archive, truncated, or damaged: said by the archive check, in its words.
+    // Not an archive, truncated, or damaged: said by the archive check, in its words. A
+    // LibTorch archive (not torch.save()) is only then opened, to say which of ours it is.
     if (checkTorchArchiveIsSafe(path, "PyTorch file"))
-        throw FileError(path, "is a LibTorch archive (a PConv Studio training checkpoint?), not " + wanted);
+        throw FileError(path, isPconvModelFile(path) ? "is a PConv Studio model file, not " + wanted
+                                                     : "is a LibTorch archive (a PConv Studio training checkpoint?), not " + wanted);
 }
 
 bool isPconvModelFile(const std::string& path) {

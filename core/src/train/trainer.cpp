@@ -275,12 +275,11 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
         // Resumed into another folder, the run's history and best model come along: the new
         // folder is the whole run, not its second half.
         const fs::path earlier = o.resumeCheckpoint.empty() ? fs::path() : fs::absolute(o.resumeCheckpoint).parent_path();
-        const bool forked = !earlier.empty() && !fs::equivalent(earlier, fs::absolute(o.outFolder), ec);
+        const bool forked = !earlier.empty() && !sameFile(earlier.string(), o.outFolder);
         log.emplace(logPath, columns, state.step, forked && o.logCsv.empty() ? (earlier / "log.csv").string() : std::string());
         validationLog.emplace((fs::path(o.outFolder) / "validation.csv").string(), validationLogColumns(), state.step,
                               forked ? (earlier / "validation.csv").string() : std::string());
-        if (forked && state.bestPsnr >= 0 && fs::exists(earlier / "best.pconv", ec) && !fs::exists(result.bestModelPath, ec))
-        {
+        if (forked && state.bestPsnr >= 0 && fs::exists(earlier / "best.pconv", ec) && !fs::exists(result.bestModelPath, ec)) {
             std::ifstream in(earlier / "best.pconv", std::ios::binary);  // the best so far, not beaten yet
             writeFileAtomic(result.bestModelPath, std::vector<unsigned char>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
         }
