@@ -188,6 +188,15 @@ private Q_SLOTS:
         const Run second = runPconv(run + QStringList{"--steps", "2", "--resume", path("resumed/checkpoint.pt")});
         QVERIFY2(second.exitCode == 0, qPrintable(second.err));
         QVERIFY(runPconv({"info", path("resumed/checkpoint.pt")}).out.contains(QRegularExpression("Step:\\s+2\\n")));
+        {
+            // A damaged checkpoint is reported as a checkpoint, not as a "model file".
+            const std::string bytes = readBytes(path("resumed/checkpoint.pt"));
+            QFile cut(path("cut/checkpoint.pt"));
+            QVERIFY(QDir().mkpath(path("cut")) && cut.open(QIODevice::WriteOnly));
+            cut.write(bytes.data(), static_cast<qint64>(bytes.size() / 2));
+            cut.close();
+            expectError({"info", path("cut/checkpoint.pt")}, 1, "not a readable checkpoint (no zip directory");
+        }
         expectError({"compact", "--model", path("resumed/checkpoint.pt"), "--out", path("resumed/half.pconv")}, 1,
                     "is a training checkpoint, not a model file");
         QStringList widened = run;

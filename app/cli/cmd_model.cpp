@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 
 namespace pconv::cli {
 
@@ -65,6 +66,7 @@ int runInfo(const Args& args) {
         return 0;
     }
     const std::string path = parser.get("model");
+    std::optional<FileError> checkpointError;
     if (!isPconvModelFile(path)) {
         try {
             const CheckpointSummary c = readCheckpointSummary(path);
@@ -74,11 +76,21 @@ int runInfo(const Args& args) {
                       << "Training time:  " << std::fixed << std::setprecision(0) << c.trainSeconds << " s\n";
             if (c.bestPsnr >= 0) std::cout << "Best val. PSNR: " << std::setprecision(2) << c.bestPsnr << " dB\n";
             return 0;
-        } catch (const FileError&) {
-            // Not a checkpoint either: let the model loader say what is wrong with it.
+        } catch (const FileError& e) {
+            checkpointError = e;  // not a checkpoint either: the model loader says what the file is
         }
     }
-    const PConvModel model = PConvModel::load(path);
+    const PConvModel model = [&] {
+        try {
+            return PConvModel::load(path);
+        } catch (const FileError& e) {
+            // A damaged checkpoint.pt is no "model file": a file named like a checkpoint gets the
+            // checkpoint reader's words, unless the model loader knew better what it is.
+            const bool generic = std::string(e.what()).find("not a readable model file") != std::string::npos;
+            if (checkpointError && generic && std::filesystem::path(path).extension() == ".pt") throw *checkpointError;
+            throw;
+        }
+    }();
     const ModelConfig& c = model.config();
     std::cout << "Model file:     " << path << "\n"
               << "Architecture:   PConv U-Net, " << describe(c) << "\n"
