@@ -89,6 +89,8 @@ private Q_SLOTS:
                     2, "--hole-ratio");
         expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.png"), "--mirror-views", "3"}, 2,
                     "--mirror-views must be 1, 2, 4 or 8");
+        expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.png"), "--hd-margin", "0"}, 2,
+                    "--hd-margin must be a whole number from 16");
         expectError({"compact", "--model", path("m.pconv"), "--out", path("m.jpg")}, 2, "is an image file name");
         // A photo folder that is not there is said first, before the model is described.
         const Run noPhotos = runPconv({"train", "--data", path("no-such-photos"), "--out", path("no-run"), "--steps", "1"});

@@ -1,5 +1,6 @@
 // Big-photo strategies: which regions Crop inpaints, and that Crop and Resize
 // change only hole pixels, report progress and can be cancelled.
+#include "pconv/errors.h"
 #include "pconv/hd_strategy.h"
 
 #include <opencv2/imgproc.hpp>
@@ -99,6 +100,20 @@ private Q_SLOTS:
         HdOptions options;
         const auto cropped = inpaintLarge(*inpainter, image, holes, options);
         QCOMPARE(cv::norm(*cropped, inpainter->inpaint(image, holes), cv::NORM_INF), 0.0);
+    }
+
+    // A crop with no context around a rectangular hole would give the network nothing
+    // to fill from: too small a margin is refused, not filled with a guess.
+    void tooSmallCropMarginIsRefused() {
+        const cv::Mat image = texturedPhoto(1000, 1200);
+        cv::Mat holes = cv::Mat::zeros(image.size(), CV_8UC1);
+        holes(cv::Rect(500, 400, 200, 100)).setTo(255);
+        const auto inpainter = makeClassicalInpainter(Method::Telea);
+        HdOptions options;
+        options.cropMargin = kMinCropMargin - 1;
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, inpaintLarge(*inpainter, image, holes, options));
+        options.cropMargin = kMinCropMargin;
+        QVERIFY(inpaintLarge(*inpainter, image, holes, options).has_value());
     }
 
     void smallImagesIgnoreTheStrategy() {

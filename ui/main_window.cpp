@@ -737,7 +737,7 @@ HdOptions MainWindow::hdOptions() const {
     hd.strategy = static_cast<HdStrategy>(hdCombo_->currentData().toInt());
     QSettings settings;
     hd.triggerSize = settings.value("inpaint/hdTrigger", 800).toInt();
-    hd.cropMargin = settings.value("inpaint/hdMargin", 128).toInt();
+    hd.cropMargin = std::max(kMinCropMargin, settings.value("inpaint/hdMargin", 128).toInt());
     hd.resizeLimit = settings.value("inpaint/hdResizeLimit", 1024).toInt();
     return hd;
 }
@@ -788,7 +788,7 @@ void MainWindow::editHdSettings() {
     trigger->setSuffix(tr(" px"));
     trigger->setValue(settings.value("inpaint/hdTrigger", 800).toInt());
     auto* margin = new QSpinBox(&dialog);
-    margin->setRange(0, 10000);
+    margin->setRange(kMinCropMargin, 10000);
     margin->setSuffix(tr(" px"));
     margin->setValue(settings.value("inpaint/hdMargin", 128).toInt());
     auto* limit = new QSpinBox(&dialog);

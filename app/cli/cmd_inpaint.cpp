@@ -64,7 +64,7 @@ HdOptions hdOptionsFromArgs(const ArgParser& parser) {
     if (!strategy) throw parser.usageError("--hd-strategy must be crop, resize or original, got '" + parser.get("hd-strategy") + "'");
     hd.strategy = *strategy;
     hd.triggerSize = parser.getInt("hd-trigger", 0, 1'000'000);
-    hd.cropMargin = parser.getInt("hd-margin", 0, 100'000);
+    hd.cropMargin = parser.getInt("hd-margin", kMinCropMargin, 100'000);
     hd.resizeLimit = parser.getInt("hd-resize-limit", 16, 100'000);
     return hd;
 }

@@ -67,7 +67,8 @@ std::vector<cv::Rect> cropRegions(const cv::Mat& holes, int margin) {
 std::optional<cv::Mat> inpaintLarge(const Inpainter& inpainter, const cv::Mat& image, const cv::Mat& holes, const HdOptions& options,
                                     const std::function<void(int, int)>& progress, const std::atomic<bool>* cancel) {
     checkInpaintInputs(image, holes);
-    if (options.cropMargin < 0) throw InvalidArgument("crop margin must not be negative");
+    if (options.cropMargin < kMinCropMargin)
+        throw InvalidArgument("crop margin must be at least " + std::to_string(kMinCropMargin) + " px: the holes are filled from the pixels around them");
     if (options.resizeLimit < 16) throw InvalidArgument("resize limit must be at least 16 px");
     auto cancelled = [&] { return cancel && cancel->load(); };
     const bool large = std::max(image.cols, image.rows) > options.triggerSize;

@@ -23,10 +23,14 @@ enum class HdStrategy {
 std::string toString(HdStrategy strategy);  // "original", "crop", "resize"
 std::optional<HdStrategy> parseHdStrategy(const std::string& text);
 
+// Crop fills each region from the pixels around its holes: with less context than this
+// the network has next to nothing to fill from (at 0 a rectangular hole has none at all).
+constexpr int kMinCropMargin = 16;
+
 struct HdOptions {
     HdStrategy strategy = HdStrategy::Crop;
     int triggerSize = 800;   // Crop and Resize apply only when the long side exceeds this
-    int cropMargin = 128;    // context around each hole region, in px
+    int cropMargin = 128;    // context around each hole region, in px (at least kMinCropMargin)
     int resizeLimit = 1024;  // long side for Resize
 };
 
