@@ -89,9 +89,16 @@ private Q_SLOTS:
                     2, "--hole-ratio");
         expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.png"), "--mirror-views", "3"}, 2,
                     "--mirror-views must be 1, 2, 4 or 8");
+        expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.jp2"), "--method", "ns"}, 1,
+                    "o.jp2: cannot write results as .jp2: use .png");
+        QVERIFY(!QFile::exists(path("o.jp2")));
         expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("o.png"), "--hd-margin", "0"}, 2,
                     "--hd-margin must be a whole number from 16");
         expectError({"compact", "--model", path("m.pconv"), "--out", path("m.jpg")}, 2, "is an image file name");
+        // With --force, a model written under a photo's name would replace the photo.
+        expectError({"init-model", "--out", path("photo.png"), "--depth", "3", "--width", "8", "--force"}, 2, "is an image file name");
+        expectError({"average", "--out", path("photo.png"), "--force", path("a.pconv"), path("b.pconv")}, 2, "is an image file name");
+        expectError({"convert", "--from", path("a.pconv"), "--to", path("photo.png"), "--force"}, 2, "is an image file name");
         // A photo folder that is not there is said first, before the model is described.
         const Run noPhotos = runPconv({"train", "--data", path("no-such-photos"), "--out", path("no-run"), "--steps", "1"});
         QVERIFY2(noPhotos.exitCode == 1 && noPhotos.err.contains("no-such-photos: training photo folder does not exist") &&
@@ -638,9 +645,17 @@ private Q_SLOTS:
                     "holds no mask images");
         QVERIFY(!QFileInfo::exists(path("out_none")));
 
-        // One mask for all images.
+        // One mask for all images. A photo in a format it cannot read is named, not left out silently.
+        QFile gif(path("in/four.gif"));
+        QVERIFY(gif.open(QIODevice::WriteOnly));
+        gif.write("GIF89a\x01\x00\x01\x00");
+        gif.close();
         run = runPconv({"inpaint", "--input", path("in"), "--mask", path("masks/one.png"), "--output", path("out_all"), "--method", "telea"});
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(run.err.contains("skipping 1 file(s) in formats this program cannot read: four.gif"), qPrintable(run.err));
+        expectError({"inpaint", "--input", path("in/four.gif"), "--mask", path("masks/one.png"), "--output", path("four.png"), "--method", "ns"},
+                    1, "four.gif: is a GIF image, which this program cannot read");
+        QVERIFY(gif.remove());
         QCOMPARE(QDir(path("out_all")).entryList(QDir::Files).size(), 3);
 
         // A second run into the same folder asks for --force before touching the first run's results.

@@ -292,6 +292,17 @@ private Q_SLOTS:
         QCOMPARE(readBytes(file), before);
     }
 
+    // OpenCV writes JPEG 2000 lossy, OpenEXR from floats only and .pgm grey only: a result
+    // in such a format would lose or fail, so none is written.
+    void lossyOrPartialFormatsAreNotWritten() {
+        for (const char* name : {"r.jp2", "r.exr", "r.hdr", "r.pgm"}) {
+            QVERIFY(hasImageExtension(name) && !isWritableImageFormat(name));
+            QVERIFY_THROWS_EXCEPTION(FileError, writeImageAtomic(path(name).toStdString(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(1, 2, 3))));
+            QVERIFY(!QFile::exists(path(name)));
+        }
+        for (const char* name : {"r.png", "r.JPG", "r.jpeg", "r.webp", "r.bmp", "r.tif", "r.tiff"}) QVERIFY(isWritableImageFormat(name));
+    }
+
     void unwritableFolder() {
         if (geteuid() == 0) QSKIP("root ignores folder permissions");
         QDir().mkpath(path("ro"));

@@ -41,6 +41,7 @@ int runConvert(const Args& args) {
         return 0;
     }
     const std::string from = parser.get("from"), to = parser.get("to");
+    checkModelFileName(parser, "to");
     std::error_code ec;
     if (!std::filesystem::exists(from, ec)) throw FileError(from, "no such file");
     checkOutputFile(to, parser.flagSet("force"), {from});

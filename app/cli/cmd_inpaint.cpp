@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <set>
 
 namespace fs = std::filesystem;
 
@@ -28,6 +29,18 @@ std::vector<fs::path> imagesIn(const fs::path& dir) {
         if (entry.is_regular_file() && hasImageExtension(entry.path().string())) files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     return files;
+}
+
+// Photos in formats this program cannot read (an iPhone's HEIC, camera raw files): named
+// in a warning, so that they are not left out without a word.
+std::vector<std::string> unreadablePhotosIn(const fs::path& dir) {
+    static const std::set<std::string> formats = {".heic", ".heif", ".avif", ".gif", ".jxl", ".psd", ".svg", ".dng",
+                                                  ".cr2", ".cr3", ".nef", ".arw", ".orf", ".rw2", ".raf", ".raw"};
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir))
+        if (entry.is_regular_file() && formats.count(lowercaseExtension(entry.path().string()))) names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
 }
 
 // A mask folder's masks by file stem; two masks of one stem would leave the choice to chance.
@@ -118,6 +131,12 @@ int inpaintFolder(const Inpainter& inpainter, const HdOptions& hd, const ArgPars
     if (!oneMask && masks.empty()) throw FileError(maskArg.string(), "holds no mask images (png, jpg, webp, bmp, tiff ...)");
 
     const auto images = imagesIn(inputDir);
+    const auto unreadable = unreadablePhotosIn(inputDir);
+    if (!unreadable.empty()) {
+        std::cerr << "pconv inpaint: warning: skipping " << unreadable.size() << " file(s) in formats this program cannot read:";
+        for (size_t i = 0; i < unreadable.size() && i < 5; ++i) std::cerr << (i ? ", " : " ") << unreadable[i];
+        std::cerr << (unreadable.size() > 5 ? " ..." : "") << " (convert them to PNG or JPEG)\n";
+    }
     if (images.empty()) throw FileError(inputDir.string(), "no images found (png, jpg, webp, bmp, tiff ...)");
     // Two inputs of one stem would overwrite each other's result.
     std::map<std::string, fs::path> imagesByStem;
@@ -230,6 +249,8 @@ int runInpaint(const Args& args) {
     if (fs::is_directory(output, ec)) throw FileError(output, "is a folder; give a file name such as result.png");
     // A wrong name, a missing folder or an existing file is refused before the fill, not after it.
     if (!hasImageExtension(output)) throw FileError(output, "not an image file name: give one such as result.png or result.jpg");
+    if (!isWritableImageFormat(output))
+        throw FileError(output, "cannot write results as " + lowercaseExtension(output) + ": use .png, .jpg, .webp, .bmp or .tif");
     if (parser.given("quality") && !takesQuality(output))
         throw parser.usageError("--quality is for .jpg and .webp results; " + fs::path(output).filename().string() + " is stored lossless");
     checkOutputFile(output, parser.flagSet("force"));

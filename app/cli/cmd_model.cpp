@@ -42,6 +42,7 @@ int runInitModel(const Args& args) {
     const std::string scaleSkips = parser.get("scale-skips-separately");
     if (scaleSkips != "yes" && scaleSkips != "no") throw parser.usageError("--scale-skips-separately must be yes or no, got '" + scaleSkips + "'");
     config.scaleSkipsSeparately = scaleSkips == "yes";
+    checkModelFileName(parser, "out");
     const std::string out = parser.get("out");
     checkOutputFile(out, parser.flagSet("force"));
 
@@ -138,6 +139,7 @@ int runAverage(const Args& args) {
         for (size_t j = 0; j < i; ++j)
             if (sameFile(paths[i], paths[j])) throw parser.usageError(paths[i] + " is given twice; each model counts once in the mean");
     if (paths.size() < 2) throw parser.usageError("give at least two models to average (--model A --model B ...)");
+    checkModelFileName(parser, "out");
     const std::string out = parser.get("out");
     checkOutputFile(out, parser.flagSet("force"), paths);
     std::vector<PConvModel> models;
@@ -169,8 +171,7 @@ int runCompact(const Args& args) {
     }
     if (parser.has("model") == parser.has("checkpoint")) throw parser.usageError("give either --model or --checkpoint");
     const std::string in = parser.has("model") ? parser.get("model") : parser.get("checkpoint"), out = parser.get("out");
-    if (hasImageExtension(out))
-        throw parser.usageError("--out " + out + " is an image file name; name a model .pconv and a checkpoint .pt");
+    checkModelFileName(parser, "out");
     // In place would trade the full-precision original for its rounding.
     checkOutputFile(out, parser.flagSet("force"), {in});
     std::error_code ec;

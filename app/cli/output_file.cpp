@@ -18,6 +18,12 @@ void checkOutputFile(const std::string& path, bool overwriteAllowed, const std::
     if (!overwriteAllowed && fs::exists(path, ec)) throw FileError(path, "already exists; pass --force to overwrite it");
 }
 
+void checkModelFileName(const ArgParser& parser, const std::string& option) {
+    const std::string path = parser.get(option);
+    if (hasImageExtension(path))
+        throw parser.usageError("--" + option + " " + path + " is an image file name; name a model .pconv (or a checkpoint .pt)");
+}
+
 bool isWithinFolder(const std::string& inner, const std::string& outer) {
     std::error_code ec;
     const fs::path in = fs::weakly_canonical(fs::absolute(inner, ec), ec), out = fs::weakly_canonical(fs::absolute(outer, ec), ec);

@@ -2,6 +2,8 @@
 // The one check every subcommand makes of a file it is about to write, before any work:
 // its folder exists, it is not a folder, it is not one of the command's own inputs, and it
 // is new unless --force was given.
+#include "arg_parser.h"
+
 #include <string>
 #include <vector>
 
@@ -10,6 +12,10 @@ namespace pconv::cli {
 // Throws FileError naming the path and the problem. An input is never overwritten, --force
 // or not: the command would read it and replace it with what it made from it.
 void checkOutputFile(const std::string& path, bool overwriteAllowed, const std::vector<std::string>& inputs = {});
+
+// A model or checkpoint named like an image (--out photo.png) is refused as a usage error:
+// with --force it would replace a photo with an archive.
+void checkModelFileName(const ArgParser& parser, const std::string& option);
 
 // True when `inner` is `outer` or lies anywhere below it (after resolving both).
 bool isWithinFolder(const std::string& inner, const std::string& outer);

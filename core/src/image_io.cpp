@@ -96,7 +96,26 @@ void checkComplete(const std::string& path, const std::vector<unsigned char>& b)
     if (isJpeg(b) && !contains({0xFF, 0xD9})) throw FileError(path, "truncated JPEG (no end-of-image marker): the file is incomplete");
 }
 
+// Formats people have photos in that this OpenCV has no decoder for, told by their magic
+// bytes, so that a good file is not called corrupt. Empty when the format is not one of them.
+std::string unreadableFormat(const std::vector<unsigned char>& b) {
+    auto startsWith = [&](std::size_t at, const std::string& text) {
+        return b.size() >= at + text.size() && std::equal(text.begin(), text.end(), b.begin() + static_cast<std::ptrdiff_t>(at));
+    };
+    if (startsWith(0, "GIF87a") || startsWith(0, "GIF89a")) return "GIF";
+    // ISO base media files: a 'ftyp' box first, whose brand says HEIF (iPhone photos) or AVIF.
+    if (startsWith(4, "ftyp")) {
+        for (const char* brand : {"avif", "avis"})
+            if (startsWith(8, brand)) return "AVIF";
+        for (const char* brand : {"heic", "heix", "hevc", "heim", "heis", "mif1", "msf1"})
+            if (startsWith(8, brand)) return "HEIF/HEIC";
+    }
+    return {};
+}
+
 cv::Mat decode(const std::string& path, const std::vector<unsigned char>& bytes, std::int64_t maxPixels) {
+    if (const std::string format = unreadableFormat(bytes); !format.empty())
+        throw FileError(path, "is a " + format + " image, which this program cannot read: convert it to PNG or JPEG first");
     checkComplete(path, bytes);
     const auto [width, height] = headerSize(bytes);
     if (width > 0 && height > 0 && width * height > maxPixels)
@@ -250,7 +269,7 @@ void writeImageAtomic(const std::string& path, const cv::Mat& image, int jpegQua
     if (image.empty()) throw FileError(path, "refusing to write an empty image");
     const std::string ext = lowercaseExtension(path);
     if (ext.empty()) throw FileError(path, "no file extension: cannot tell which image format to write (use .png or .jpg)");
-    if (!hasImageExtension(path)) throw FileError(path, "cannot write images as " + ext + ": use .png, .jpg, .webp, .bmp or .tif");
+    if (!isWritableImageFormat(path)) throw FileError(path, "cannot write images as " + ext + ": use .png, .jpg, .webp, .bmp or .tif");
     std::vector<int> params;
     if (ext == ".jpg" || ext == ".jpeg") params = {cv::IMWRITE_JPEG_QUALITY, std::clamp(jpegQuality, 1, 100)};
     if (ext == ".webp") params = {cv::IMWRITE_WEBP_QUALITY, std::clamp(jpegQuality, 1, 100)};
@@ -306,6 +325,12 @@ std::vector<std::string> formatLosses(const cv::Mat& image, const std::string& p
 bool takesQuality(const std::string& path) {
     const std::string ext = lowercaseExtension(path);
     return ext == ".jpg" || ext == ".jpeg" || ext == ".webp";
+}
+
+bool isWritableImageFormat(const std::string& path) {
+    const std::string ext = lowercaseExtension(path);
+    static const char* writable[] = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"};
+    return std::any_of(std::begin(writable), std::end(writable), [&](const char* w) { return ext == w; });
 }
 
 bool hasImageExtension(const std::string& path) {

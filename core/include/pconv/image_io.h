@@ -72,6 +72,11 @@ cv::Mat attachAlpha(const cv::Mat& colour, const cv::Mat& alphaSource);
 // True when the file extension names an image format OpenCV can read.
 bool hasImageExtension(const std::string& path);
 
+// True when writeImageAtomic writes this format: .png, .jpg/.jpeg, .webp, .bmp, .tif/.tiff.
+// OpenCV reads more (.jp2, .exr, .hdr, .pgm ...) but writes those lossy (JPEG 2000),
+// as floats only (OpenEXR, Radiance) or grey only (.pgm, .pbm): not results to keep.
+bool isWritableImageFormat(const std::string& path);
+
 // Formats whose encoders take 8 bits only (JPEG, WebP, BMP): writeImageAtomic scales
 // a 16-bit image down for them.
 bool storesOnlyEightBits(const std::string& path);
