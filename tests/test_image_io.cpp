@@ -45,11 +45,15 @@ std::string segment(char marker, const std::string& payload) {
 }
 
 const std::string kThumbnail(16, '\xAB');
-const std::string kIccSegment = segment('\xE2', std::string("ICC_PROFILE\0\x01\x01", 14) + "fake profile bytes");
+// An ICC profile in one chunk: a made-up header whose colour space (bytes 16-19) is `space`.
+std::string iccSegment(const std::string& space) {
+    return segment('\xE2', std::string("ICC_PROFILE\0\x01\x01", 14) + "fake profile hdr" + space + "mntrfake profile bytes");
+}
+const std::string kIccSegment = iccSegment("RGB ");
 
 // A camera JPEG: little-endian EXIF with Orientation `orientation`, Make "TestCam" and a
 // thumbnail in IFD1, then an ICC profile segment. ifd0Offset moves IFD0 (out of bounds = broken EXIF).
-std::string cameraJpeg(const cv::Mat& image, int orientation, unsigned ifd0Offset = 8) {
+std::string cameraJpeg(const cv::Mat& image, int orientation, unsigned ifd0Offset = 8, const std::string& icc = kIccSegment) {
     std::string tiff = std::string("II\x2A\0", 4) + le32(ifd0Offset);
     tiff += le16(2) + le16(0x0112) + le16(3) + le32(1) + le16(static_cast<unsigned>(orientation)) + le16(0);  // IFD0 at 8
     tiff += le16(0x010F) + le16(2) + le32(8) + le32(38);                                                      // Make -> 38
@@ -58,7 +62,7 @@ std::string cameraJpeg(const cv::Mat& image, int orientation, unsigned ifd0Offse
     tiff += le16(2) + le16(0x0201) + le16(4) + le32(1) + le32(76) + le16(0x0202) + le16(4) + le32(1) + le32(16) + le32(0);
     tiff += kThumbnail;
     const std::string jpeg = encode(image, ".jpg");
-    return jpeg.substr(0, 2) + segment('\xE1', std::string("Exif\0\0", 6) + tiff) + kIccSegment + jpeg.substr(2);
+    return jpeg.substr(0, 2) + segment('\xE1', std::string("Exif\0\0", 6) + tiff) + icc + jpeg.substr(2);
 }
 
 bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
@@ -155,6 +159,15 @@ private Q_SLOTS:
         QVERIFY(contains(readBytes(path("result2.jpg")), kIccSegment));
         QVERIFY(!contains(readBytes(path("result2.jpg")), "TestCam"));
         QVERIFY_THROWS_EXCEPTION(FileError, readPhotoMetadata(path("missing.jpg").toStdString()));
+
+        // A CMYK profile no longer describes the pixels, decoded to RGB: it is left out (viewers
+        // would show a colour negative), the EXIF still comes along.
+        writeBytes(path("cmyk-profile.jpg"), cameraJpeg(image, 1, 8, iccSegment("CMYK")));
+        const PhotoMetadata cmyk = readPhotoMetadata(path("cmyk-profile.jpg").toStdString());
+        QCOMPARE(cmyk.jpegSegments.size(), size_t(1));
+        writeImageAtomic(path("result3.jpg").toStdString(), image, 95, cmyk);
+        QVERIFY(contains(readBytes(path("result3.jpg")), "TestCam"));
+        QVERIFY(!contains(readBytes(path("result3.jpg")), "ICC_PROFILE"));
     }
 
     void errors() {

@@ -99,14 +99,31 @@ bool sanitizeExif(std::vector<unsigned char>& segment) {
     return tiff.set32(nextPointer, 0);
 }
 
+// The ICC profile's colour space (header bytes 16-19, in the chunk numbered 1). The pixels
+// are decoded to RGB (or stay grey), so a CMYK or Lab profile no longer describes them:
+// carried over, it would make colour-managed viewers show a colour negative.
+bool iccProfileFitsDecodedPixels(const std::vector<unsigned char>& bytes, const std::vector<JpegSegment>& segments) {
+    constexpr std::size_t kChunkHeader = 12 + 2;  // "ICC_PROFILE\0", chunk number, chunk count
+    for (const auto& s : segments) {
+        const std::size_t data = s.offset + kSegmentHeader;
+        if (s.marker != kApp2 || !startsWith(bytes, data, "ICC_PROFILE\0", 12) || s.size < kSegmentHeader + kChunkHeader + 20) continue;
+        if (bytes[data + 12] != 1) continue;
+        const std::size_t colourSpace = data + kChunkHeader + 16;
+        return startsWith(bytes, colourSpace, "RGB ", 4) || startsWith(bytes, colourSpace, "GRAY", 4);
+    }
+    return false;
+}
+
 } // namespace
 
 PhotoMetadata jpegMetadata(const std::vector<unsigned char>& fileBytes) {
     PhotoMetadata metadata;
-    for (const auto& s : jpegHeaderSegments(fileBytes)) {
+    const auto segments = jpegHeaderSegments(fileBytes);
+    const bool keepProfile = iccProfileFitsDecodedPixels(fileBytes, segments);
+    for (const auto& s : segments) {
         const bool exif = s.marker == kApp1 && startsWith(fileBytes, s.offset + kSegmentHeader, "Exif\0\0", 6);
         const bool icc = s.marker == kApp2 && startsWith(fileBytes, s.offset + kSegmentHeader, "ICC_PROFILE\0", 12);
-        if (!exif && !icc) continue;
+        if (!exif && !(icc && keepProfile)) continue;
         std::vector<unsigned char> segment(fileBytes.begin() + static_cast<std::ptrdiff_t>(s.offset),
                                            fileBytes.begin() + static_cast<std::ptrdiff_t>(s.offset + s.size));
         if (exif && !sanitizeExif(segment)) continue;
