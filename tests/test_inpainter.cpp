@@ -95,6 +95,31 @@ private Q_SLOTS:
         }
     }
 
+    // The colour under fully transparent pixels (here black, as files often hold) is no
+    // context: a hole at the edge of the visible part is filled with its colour.
+    void transparentColourDoesNotBleedIntoTheFill_data() {
+        QTest::addColumn<int>("method");
+        QTest::addColumn<int>("depth");
+        QTest::newRow("telea_8") << int(Method::Telea) << CV_8U;
+        QTest::newRow("ns_16") << int(Method::NavierStokes) << CV_16U;
+    }
+    void transparentColourDoesNotBleedIntoTheFill() {
+        QFETCH(int, method);
+        QFETCH(int, depth);
+        const double scale = depth == CV_16U ? 257.0 : 1.0;
+        cv::Mat image(80, 120, CV_MAKETYPE(depth, 4), cv::Scalar(90, 140, 120, 255) * scale);
+        image.colRange(0, 60).setTo(cv::Scalar(0, 0, 0, 0));  // transparent, black underneath
+        cv::Mat holes = cv::Mat::zeros(80, 120, CV_8UC1);
+        cv::rectangle(holes, {50, 30}, {75, 50}, 255, -1);
+        const cv::Mat result = makeClassicalInpainter(static_cast<Method>(method))->inpaint(image, holes);
+        cv::Mat visibleHoles = holes.clone();
+        visibleHoles.colRange(0, 60).setTo(0);
+        const cv::Scalar fill = cv::mean(result, visibleHoles) / scale;
+        for (int c = 0; c < 3; ++c) QVERIFY2(std::abs(fill[c] - cv::Scalar(90, 140, 120)[c]) < 3, qPrintable(QString::number(fill[c])));
+        // Outside the holes, the transparent pixels keep the colour they had.
+        QVERIFY(identical(result.colRange(0, 50), image.colRange(0, 50)));
+    }
+
     void classicalEqualsCvInpaint_data() {
         QTest::addColumn<int>("method");
         QTest::addColumn<int>("type");
