@@ -18,6 +18,7 @@
 
 #include <QtTest>
 #include <QCheckBox>
+#include <QLabel>
 #include <QClipboard>
 #include <QLineEdit>
 #include <QPushButton>
@@ -511,6 +512,31 @@ private Q_SLOTS:
         QCOMPARE(panel.plottedValidationPoints(), 2);
         QTest::mouseClick(panel.stopButton(), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(resumedFinish.count(), 1, 60000);
+
+        // Choosing a model to start from asks for a new run: Resume, which would ignore it, is unticked.
+        const QString trainedModel = use.at(0).at(0).toString();
+        QTRY_VERIFY(panel.startButton()->isEnabled());
+        panel.resumeCheck()->setChecked(true);
+        panel.initModelEdit()->setText(trainedModel);
+        QVERIFY(!panel.resumeCheck()->isChecked());
+        // Its network's size multiple is checked before anything runs (depth 3: multiples of 8).
+        panel.outFolderEdit()->setText(dir.filePath("train_out_from_model"));
+        panel.sizeBox()->setValue(36);
+        QTest::mouseClick(panel.startButton(), Qt::LeftButton);
+        QVERIFY(!panel.runner()->isRunning());
+        QVERIFY2(panel.statusLabel()->text().contains("multiple of 8"), qPrintable(panel.statusLabel()->text()));
+
+        // A run that fails in the worker (no photos) leaves the network boxes usable again.
+        panel.initModelEdit()->clear();
+        const QString noPhotos = dir.filePath("no_photos");
+        QDir().mkpath(noPhotos);
+        panel.dataFolderEdit()->setText(noPhotos);
+        panel.sizeBox()->setValue(32);
+        QSignalSpy failed(panel.runner(), &TrainingRunner::failed);
+        QTest::mouseClick(panel.startButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+        QTRY_VERIFY(panel.startButton()->isEnabled());
+        QVERIFY(panel.depthBox()->isEnabled() && panel.widthBox()->isEnabled() && panel.stemChannelsBox()->isEnabled());
     }
 };
 

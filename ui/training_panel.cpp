@@ -2,6 +2,8 @@
 
 #include "path_picker_row.h"
 #include "pconv/default_model.h"
+#include "pconv/errors.h"
+#include "pconv/model.h"
 #include "ranged_spin_box.h"
 #include "training_runner.h"
 
@@ -181,7 +183,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     psnrSeries_->attachAxis(psnrY_);
     spanSteps(0, steps_->value());
     connect(steps_, qOverload<int>(&QSpinBox::valueChanged), this, [this](int steps) {
-        if (!runner_->isRunning()) spanSteps(0, steps);
+        if (!running_) spanSteps(0, steps);
     });
     // Folders typed in are remembered at once, not only when a run starts.
     for (QLineEdit* edit : {dataFolder_, outFolder_, extraFolder_, maskFolder_}) connect(edit, &QLineEdit::editingFinished, this, &TrainingPanel::saveSettings);
@@ -248,6 +250,11 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     });
     // A resumed run keeps its network: the boxes show the checkpoint's and are locked.
     connect(resume_, &QCheckBox::toggled, this, &TrainingPanel::showResumedRun);
+    // Choosing a model to start from (typed, browsed or Default) asks for a new run; Start
+    // then asks before replacing a run in the output folder.
+    connect(initModel_, &QLineEdit::textChanged, this, [this](const QString& text) {
+        if (!text.trimmed().isEmpty()) resume_->setChecked(false);
+    });
     connect(outFolder_, &QLineEdit::textChanged, this, &TrainingPanel::showResumedRun);  // typed or browsed
     // A problem shown after Start goes once the folders it was about are edited.
     for (QLineEdit* edit : {dataFolder_, outFolder_})
@@ -281,7 +288,7 @@ void TrainingPanel::showResumedRun() {
         stemChannels_->setValue(resumed->fullResChannels);
     }
     // Between runs the charts show the run that Start would continue (none: empty).
-    if (!runner_->isRunning()) {
+    if (!running_) {
         showRunCurves(QDir(folder), resumedStep, std::max<qint64>(resumedStep.value_or(0), steps_->value()));
         if (!problemShown_ && progress_->value() <= 0)  // after a run, its own last word stays
             eta_->setText(resumedStep ? tr("Not running. The run in this output folder is at step %1: Start continues it up to Steps.").arg(*resumedStep)
@@ -291,7 +298,7 @@ void TrainingPanel::showResumedRun() {
     for (QSpinBox* box : {depth_, width_, stemChannels_}) {
         if (!box->property("ownTip").isValid()) box->setProperty("ownTip", box->toolTip());
         box->setToolTip(resumed ? lockedTip : box->property("ownTip").toString());
-        box->setEnabled(!resumed && !runner_->isRunning());
+        box->setEnabled(!resumed && !running_);
     }
 }
 
@@ -428,6 +435,7 @@ int TrainingPanel::plottedPoints() const { return lossSeries_.back()->count(); }
 int TrainingPanel::plottedValidationPoints() const { return psnrSeries_->count(); }
 
 void TrainingPanel::setRunning(bool running) {
+    running_ = running;
     // The buttons that become usable first: disabling a focused button (Start, Stop) hands
     // the focus on to the next enabled widget, and one far down would scroll the panel.
     if (running) {
@@ -525,14 +533,26 @@ void TrainingPanel::startTraining() {
             problem = QString::fromStdString(e.what());
         }
     }
+    std::optional<ModelConfig> startFrom;
+    if (problem.isEmpty() && !resumed && !o.initModel.empty()) {
+        try {
+            startFrom = PConvModel::load(o.initModel).config();
+        } catch (const std::exception& e) {
+            problem = QString::fromStdString(firstLine(e.what()));
+        }
+    }
     if (!problem.isEmpty()) {
-        // the checkpoint cannot be read: said as it is
+        // said as it is
     } else if (o.data.photoFolder.empty()) problem = tr("Choose a folder of training photos.");
     else if (o.outFolder.empty()) problem = tr("Choose an output folder.");
     else if (o.data.holeRatio.low > o.data.holeRatio.high)
         problem = tr("The hole ratio's lower end (%1) is above its upper end (%2).").arg(o.data.holeRatio.low).arg(o.data.holeRatio.high);
     else if (o.resumeCheckpoint.empty() && o.initModel.empty() && o.data.size % (1 << o.model.depth) != 0)
         problem = tr("The size must be a multiple of 2^depth = %1.").arg(1 << o.model.depth);
+    else if (startFrom && o.data.size % startFrom->sizeMultiple() != 0)
+        problem = tr("The size must be a multiple of %1 for the model in \"Start from\" (a depth-%2 network).")
+                      .arg(startFrom->sizeMultiple())
+                      .arg(startFrom->depth);
     else if (resumed) {
         const ModelConfig& network = resumed->config;
         if (network.depth != o.model.depth || network.width != o.model.width || network.fullResChannels != o.model.fullResChannels)
@@ -562,6 +582,10 @@ void TrainingPanel::startTraining() {
     showLossTerms(o.lossWeights, !o.vggFile.empty());
     log_->clear();
     preview_->clear();
+    if (resumed && !initModel_->text().trimmed().isEmpty())  // a resume keeps its own weights: said, not silently dropped
+        log_->appendPlainText(tr("Resume continues the run in %1; the model in \"Start from\" is not used (untick Resume to start a new "
+                                 "run from it).")
+                                  .arg(outFolder_->text()));
     // A resumed run's curves carry on from its logs instead of starting blank.
     showRunCurves(out, resumed ? std::optional<qint64>(resumed->step) : std::nullopt, o.steps);
     setRunning(true);

@@ -65,6 +65,7 @@ public:
     QSpinBox* seedBox() const { return seed_; }
     // The run Start would begin with the current settings (before the resume check).
     TrainOptions options() const;
+    QLabel* statusLabel() const { return eta_; }  // progress, ETA, or why Start did not start
     QPushButton* startButton() const { return start_; }
     QPushButton* pauseButton() const { return pause_; }
     QPushButton* stopButton() const { return stop_; }
@@ -117,6 +118,9 @@ private:
     QString lastModelPath_;
     double lossMax_ = 0, psnrMin_ = 1e9, psnrMax_ = 0;
     bool problemShown_ = false;  // eta_ shows why Start did not start
+    // The panel's own state: the runner reports a failure or the end from its thread before
+    // that thread is gone, so runner_->isRunning() is still true while the panel winds down.
+    bool running_ = false;
 };
 
 } // namespace pconv::ui

@@ -228,6 +228,11 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     // BatchNorm in training mode needs more than one value per channel; batch 1 with a
     // 1x1 bottleneck has one (LibTorch would stop at the first step with a bare error).
     const ModelConfig& shape = model.config();
+    if (o.data.size % shape.sizeMultiple() != 0)
+        throw InvalidArgument("the crop size " + std::to_string(o.data.size) + " px is not a multiple of " + std::to_string(shape.sizeMultiple()) +
+                              " px, which the depth-" + std::to_string(shape.depth) + " network " +
+                              (!o.resumeCheckpoint.empty() ? "of the resumed run " : !o.initModel.empty() ? "of " + o.initModel + " " : "") +
+                              "needs (it halves its input " + std::to_string(shape.depth) + " times)");
     const int bottleneck = (o.data.size + shape.sizeMultiple() - 1) / shape.sizeMultiple();
     if (shape.norm == NormKind::Batch && !o.finetune && o.batch * bottleneck * bottleneck < 2)
         throw InvalidArgument("batch " + std::to_string(o.batch) + " of " + std::to_string(o.data.size) + " px crops leaves the depth-" +
