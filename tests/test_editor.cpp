@@ -19,6 +19,8 @@
 #include <QtTest>
 #include <QCheckBox>
 #include <QLabel>
+#include <QMessageBox>
+#include <QTimer>
 #include <QClipboard>
 #include <QLineEdit>
 #include <QPushButton>
@@ -104,6 +106,29 @@ private Q_SLOTS:
         QVERIFY(window.saveResult(dir.filePath("out.png")));
         QCOMPARE(cv::norm(readImage(dir.filePath("out.png").toStdString()), result, cv::NORM_INF), 0.0);
         QVERIFY(!window.saveResult(dir.filePath("no/such/folder/out.png")));  // error, no crash
+
+        // A stroke after the fill makes the result out of date: Save asks first (answered Cancel here).
+        canvas->beginStroke({50, 20}, false);
+        canvas->extendStroke({150, 20});
+        canvas->endStroke();
+        QAction* save = nullptr;
+        for (QAction* a : window.findChildren<QAction*>())
+            if (a->text() == "&Save Result") save = a;
+        QVERIFY(save && save->isEnabled());
+        const std::string saved = readBytes(dir.filePath("out.png"));
+        QString asked;
+        QTimer::singleShot(0, this, [&] {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+                asked = box->text();
+                box->button(QMessageBox::Cancel)->click();
+            }
+        });
+        qunsetenv("PCONV_NO_DIALOGS");
+        save->trigger();
+        qputenv("PCONV_NO_DIALOGS", "1");
+        QVERIFY2(asked.contains("mask has changed since this result was made"), qPrintable(asked));
+        QCOMPARE(readBytes(dir.filePath("out.png")), saved);
+        window.undoStack()->undo();  // the stroke: the result is current again
 
         // Mask export and import round trip; a mask of the wrong size is refused.
         QVERIFY(window.exportMask(dir.filePath("mask.png")));
@@ -293,6 +318,11 @@ private Q_SLOTS:
         for (int y = 0; y < mask.height(); ++y)
             for (int x = 0; x < mask.width(); ++x) holes += mask.pixelColor(x, y).red() > 0;
         QVERIFY(holes > 0);
+        // It takes the Generate Masks dialog's settings, and says so.
+        const QString said = window.statusBar()->currentMessage();
+        QVERIFY2(said.contains(QString("Random mask: %1% holes").arg(100.0 * holes / (mask.width() * mask.height()), 0, 'f', 1)) &&
+                     said.contains("Tools > Generate Masks"),
+                 qPrintable(said));
         window.undoStack()->undo();
         QCOMPARE(window.canvas()->mask().pixelColor(mask.width() / 2, mask.height() / 2).red(), 0);
     }

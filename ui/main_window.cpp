@@ -153,8 +153,8 @@ void MainWindow::createActions() {
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     file->addSeparator();
     saveAction_ = file->addAction(QIcon::fromTheme("document-save"), tr("&Save Result"), this, [this] {
-        if (!lastSavedResultPath_.isEmpty()) saveResult(lastSavedResultPath_, jpegQuality_);
-        else saveResultAs();
+        if (lastSavedResultPath_.isEmpty()) saveResultAs();
+        else if (confirmSavingOutOfDateResult()) saveResult(lastSavedResultPath_, jpegQuality_);
     });
     saveAction_->setShortcut(QKeySequence::Save);
     saveAsAction_ = file->addAction(tr("Save Result &As…"), this, &MainWindow::saveResultAs);
@@ -236,7 +236,8 @@ void MainWindow::createActions() {
     randomAction_->setShortcut(QKeySequence("R"));
     reuseMaskAction_ = edit->addAction(tr("Reuse &Previous Mask"), this, &MainWindow::reusePreviousMask);
     reuseMaskAction_->setShortcut(QKeySequence("Ctrl+Shift+M"));
-    randomAction_->setToolTip(tr("Fill the mask with random strokes (the training mask generator)"));
+    randomAction_->setToolTip(tr("Fill the mask with random strokes (the training mask generator, with the units and hole ratio "
+                                 "set in Tools > Generate Masks)"));
 
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
     fitAction_ = viewMenu->addAction(tr("&Fit"), this, &MainWindow::fitView);
@@ -645,8 +646,18 @@ bool MainWindow::saveResult(const QString& path, int jpegQuality) {
     return true;
 }
 
+// A result made before the latest mask edits lacks their fills: saved unasked, the file
+// would still show what the user has brushed since.
+bool MainWindow::confirmSavingOutOfDateResult() {
+    if (result_.empty() || canvas_->mask() == resultMask_ || qEnvironmentVariableIsSet("PCONV_NO_DIALOGS")) return true;
+    return QMessageBox::question(this, tr("Save an out-of-date result?"),
+                                 tr("The mask has changed since this result was made, so the result does not fill the latest "
+                                    "strokes. Save it anyway? (Cancel, then Inpaint, to save a result of the current mask.)"),
+                                 QMessageBox::Save | QMessageBox::Cancel, QMessageBox::Cancel) == QMessageBox::Save;
+}
+
 void MainWindow::saveResultAs() {
-    if (output().empty()) return;
+    if (output().empty() || !confirmSavingOutOfDateResult()) return;
     QSettings settings;
     const QFileInfo original(photoPath_);
     const QString defaultFolder =
@@ -727,6 +738,13 @@ void MainWindow::randomMask() {
     try {
         const auto generated = generateMask(options, QRandomGenerator::global()->generate64());
         canvas_->replaceMask(maskToQImage(generated.holes), tr("Random mask"));
+        // Its settings are the Generate Masks dialog's: said, so that a 97% mask is no mystery.
+        const QString how = options.holeRatio ? tr("hole ratio %1-%2").arg(options.holeRatio->low).arg(options.holeRatio->high)
+                                              : tr("%1-%2 units").arg(options.minUnits).arg(options.maxUnits);
+        statusBar()->showMessage(tr("Random mask: %1% holes (%2, as set in Tools > Generate Masks)")
+                                     .arg(100.0 * holeRatio(generated.holes), 0, 'f', 1)
+                                     .arg(how),
+                                 6000);
     } catch (const std::exception& e) {
         showError(tr("Cannot make a random mask"), QString::fromStdString(firstLine(e.what())));
     }
@@ -929,8 +947,7 @@ bool MainWindow::hasUnexportedMask() const {
 bool MainWindow::hasUnsavedWork() const { return hasUnsavedResult() || hasUnexportedMask(); }
 
 // A result and a mask that are both unsaved are named in one question, so Discard never
-// drops one unmentioned. Saving the result ends it (the mask was named and not chosen);
-// exporting the mask asks again for a result still unsaved.
+// drops one unmentioned. Saving one of them asks again about the other.
 bool MainWindow::confirmDiscard(const QString& what) {
     if (qEnvironmentVariableIsSet("PCONV_NO_DIALOGS")) return true;  // headless automation: nobody to ask
     while (hasUnsavedWork()) {
@@ -948,7 +965,7 @@ bool MainWindow::confirmDiscard(const QString& what) {
         if (box.clickedButton() == box.button(QMessageBox::Discard)) return true;
         if (box.clickedButton() == saveResultButton) {
             saveResultAs();
-            return resultSaved_;  // a cancelled save dialog cancels what was asked
+            if (!resultSaved_) return false;  // a cancelled save dialog cancels what was asked
         } else if (box.clickedButton() == exportMaskButton) {
             exportMaskAs();
             if (maskDirty_) return false;

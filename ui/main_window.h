@@ -104,6 +104,7 @@ private:
     void addRecentFile(const QString& path);
     void rebuildRecentMenu();
     bool confirmDiscard(const QString& what);
+    bool confirmSavingOutOfDateResult();
     bool hasUnsavedResult() const;
     bool hasUnexportedMask() const;  // painted holes not in a file
     void showError(const QString& title, const QString& message);
