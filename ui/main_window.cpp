@@ -244,7 +244,9 @@ void MainWindow::createActions() {
     fitAction_->setShortcut(QKeySequence("Ctrl+0"));
     actualAction_ = viewMenu->addAction(tr("&100%"), this, [this] { view_->actualSize(); });
     actualAction_->setShortcut(QKeySequence("Ctrl+1"));
-    viewMenu->addAction(tr("Zoom &In"), this, [this] { view_->setZoom(view_->zoom() * 1.25); })->setShortcut(QKeySequence::ZoomIn);
+    // Ctrl+= too: on most keyboards "+" needs Shift, and Ctrl+= is what people press.
+    viewMenu->addAction(tr("Zoom &In"), this, [this] { view_->setZoom(view_->zoom() * 1.25); })
+        ->setShortcuts({QKeySequence(QKeySequence::ZoomIn), QKeySequence("Ctrl+=")});
     viewMenu->addAction(tr("Zoom &Out"), this, [this] { view_->setZoom(view_->zoom() / 1.25); })->setShortcut(QKeySequence::ZoomOut);
     compareAction_ = viewMenu->addAction(tr("&Compare Before/After"));
     compareAction_->setCheckable(true);
@@ -255,7 +257,8 @@ void MainWindow::createActions() {
     QMenu* toolsMenu = menuBar()->addMenu(tr("&Tools"));
     toolsMenu->setToolTipsVisible(true);
     toolsMenu->addAction(tr("&Inpaint"), this, &MainWindow::inpaint)->setShortcut(QKeySequence("Ctrl+Return"));
-    toolsMenu->addAction(tr("&Cancel Inpainting"), this, &MainWindow::cancelInpaint)->setShortcut(QKeySequence("Esc"));
+    cancelAction_ = toolsMenu->addAction(tr("&Cancel Inpainting"), this, &MainWindow::cancelInpaint);
+    cancelAction_->setShortcut(QKeySequence("Esc"));
     toolsMenu->addAction(tr("&Big-Photo Settings…"), this, &MainWindow::editHdSettings);
     addMirrorViewsMenu(toolsMenu);
     addDeepHoleTextureAction(toolsMenu);
@@ -269,11 +272,16 @@ void MainWindow::createActions() {
     help->addAction(tr("&Keyboard Shortcuts"), this, [this] {
         QMessageBox::information(this, tr("Keyboard Shortcuts"),
                                  tr("Left button: paint holes (eraser tool: erase)\nRight button: erase\nB / E: brush / eraser\n"
-                                    "[ / ]: smaller / bigger brush\nCtrl+wheel: zoom · wheel: scroll · Space+drag or middle button: pan\n"
+                                    "[ / ]: smaller / bigger brush\nCtrl+wheel or Ctrl+= / Ctrl+-: zoom · wheel: scroll · "
+                                    "Space+drag or middle button: pan\n"
                                     "Ctrl+0: fit · Ctrl+1: 100%\nCtrl+Z / Ctrl+Shift+Z: undo / redo\nR: random mask\n"
+                                    "Ctrl+G / Ctrl+Shift+G: grow / shrink the mask · Ctrl+Shift+I: invert · Ctrl+Shift+X: clear\n"
+                                    "Ctrl+Shift+M: reuse the previous photo's mask\n"
                                     "Ctrl+Return: inpaint · Esc: cancel\nC: compare before/after (drag the split line)\n"
-                                    "Ctrl+S: save result · Ctrl+U: use result as new image\n"
-                                    "Ctrl+V: paste an image · Ctrl+C: copy the result"));
+                                    "Ctrl+O: open · Ctrl+S: save result · Ctrl+Shift+S: save as · Ctrl+U: use result as new image\n"
+                                    "Ctrl+I / Ctrl+E: import / export mask\n"
+                                    "Ctrl+V: paste an image · Ctrl+C: copy the result\n"
+                                    "Ctrl+T: training panel · Ctrl+Shift+T: start training"));
     });
     help->addAction(tr("&About"), this, [this] {
         QMessageBox::about(this, tr("About PConv Studio"),
@@ -911,6 +919,7 @@ void MainWindow::updateActions() {
     reuseMaskAction_->setEnabled(hasPhoto && !previousMask_.empty());
     inpaintButton_->setEnabled(hasPhoto && !busy);
     cancelButton_->setEnabled(busy);
+    cancelAction_->setEnabled(busy);
     // Compare needs a result to show the original beside.
     compareAction_->setEnabled(!result_.empty());
     if (result_.empty()) compareAction_->setChecked(false);

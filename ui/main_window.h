@@ -147,7 +147,7 @@ private:
     QMenu* recentMenu_ = nullptr;
     QAction *openAction_, *saveAction_, *saveAsAction_, *importMaskAction_, *exportMaskAction_, *useResultAction_;
     QAction *undoAction_, *redoAction_, *clearAction_, *invertAction_, *growAction_, *shrinkAction_, *randomAction_;
-    QAction *brushAction_, *eraserAction_, *compareAction_, *fitAction_, *actualAction_;
+    QAction *brushAction_, *eraserAction_, *compareAction_, *fitAction_, *actualAction_, *cancelAction_;
     QAction *copyResultAction_, *reuseMaskAction_;
 
     cv::Mat photo_, result_;
