@@ -236,6 +236,23 @@ private Q_SLOTS:
         QVERIFY2(coarse < fullSize, qPrintable(QString("coarse %1, full size %2").arg(coarse).arg(fullSize)));
     }
 
+    // A 90 px square on white or black (45 px deep: within what training saw, beyond the
+    // coarse depth) comes out near flat. Filled at full resolution only, its centre was a
+    // coloured blob up to 117 levels off; the coarse fill mixed in deep inside fixes that.
+    void deepCentreOfAFlatHoleStaysFlat() {
+        const PConvModel model = PConvModel::load(PCONV_SOURCE_DIR "/models/default.pconv");
+        cv::Mat holes = cv::Mat::zeros(256, 256, CV_8UC1);
+        holes(cv::Rect(83, 83, 90, 90)).setTo(255);
+        PConvInpaintOptions fullOnly;
+        fullOnly.coarseBlendFrom = 0;
+        for (int level : {255, 0}) {
+            const cv::Mat flat(256, 256, CV_8UC3, cv::Scalar::all(level));
+            auto worst = [&](const PConvInpaintOptions& options) { return cv::norm(makePConvInpainter(model, options)->inpaint(flat, holes), flat, cv::NORM_INF); };
+            const double mixed = worst({}), full = worst(fullOnly);
+            QVERIFY2(mixed < 40 && mixed < full / 2, qPrintable(QString("level %1: worst pixel %2 off (full resolution only: %3)").arg(level).arg(mixed).arg(full)));
+        }
+    }
+
     // Known pixels too thin to survive the coarse scale (a 3 px strip, a 1 px frame) still
     // give the fill their colour, not the network's flat grey for an all-hole input.
     void thinKnownAreasStillColourTheFill() {

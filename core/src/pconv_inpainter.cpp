@@ -87,7 +87,37 @@ protected:
         // With no known pixel at all there are no surroundings to take colours from.
         const bool allHole = cv::countNonZero(holes) == static_cast<int>(holes.total());
         const double depth = allHole ? 0 : deepestHoleDepth(holes);
-        if (options_.maxHoleDepth <= 0 || depth <= options_.maxHoleDepth) return fillOnce(image, holes);
+        if (options_.maxHoleDepth <= 0 || depth <= options_.coarseHoleDepth) return fillOnce(image, holes);
+        if (depth <= options_.maxHoleDepth) {
+            const cv::Mat full = fillOnce(image, holes);
+            if (options_.coarseBlendFrom <= 0 || options_.coarseBlendFrom >= options_.coarseHoleDepth) return full;
+            return mixInDeep(full, coarseFill(image, holes, depth), holes);
+        }
+        const cv::Mat filled = coarseFill(image, holes, depth);
+        if (!options_.deepHoleTexture) return filled;
+        PatchSynthesisOptions synthesis;
+        synthesis.coarseDepth = options_.coarseHoleDepth;
+        return synthesizeHoleTexture(image, holes, filled, synthesis);
+    }
+
+private:
+    // The coarse fill's share rises with the depth of the hole pixel (models/README.md).
+    cv::Mat mixInDeep(const cv::Mat& full, const cv::Mat& coarse, const cv::Mat& holes) const {
+        const double from = options_.coarseBlendFrom, to = options_.coarseHoleDepth;
+        cv::Mat distance, share, fullF, coarseF;
+        cv::distanceTransform(holes != 0, distance, cv::DIST_L2, cv::DIST_MASK_5);
+        distance.convertTo(share, CV_32F, 1.0 / (to - from), -from / (to - from));
+        share = cv::min(cv::max(share, 0.0), 1.0);
+        cv::Mat shares;
+        cv::merge(std::vector<cv::Mat>(static_cast<size_t>(full.channels()), share), shares);
+        full.convertTo(fullF, CV_32F);
+        coarse.convertTo(coarseF, CV_32F);
+        cv::Mat mixed;
+        cv::Mat(fullF + shares.mul(coarseF - fullF)).convertTo(mixed, full.type());  // rounds and saturates
+        return mixed;
+    }
+
+    cv::Mat coarseFill(const cv::Mat& image, const cv::Mat& holes, double depth) const {
         const double scale = options_.coarseHoleDepth / depth;
         const cv::Size smallSize(std::max(1, cvRound(image.cols * scale)), std::max(1, cvRound(image.rows * scale)));
         cv::Mat smallImage, filled;
@@ -98,13 +128,9 @@ protected:
         // where any of its pixels is, in the mean colour of those alone.
         if (cv::countNonZero(smallHoles == 0) == 0) std::tie(smallImage, smallHoles) = knownOnlyDownscale(image, holes, smallSize);
         cv::resize(fillOnce(smallImage, smallHoles != 0), filled, image.size(), 0, 0, cv::INTER_CUBIC);
-        if (!options_.deepHoleTexture) return filled;
-        PatchSynthesisOptions synthesis;
-        synthesis.coarseDepth = options_.coarseHoleDepth;
-        return synthesizeHoleTexture(image, holes, filled, synthesis);
+        return filled;
     }
 
-private:
     static std::pair<cv::Mat, cv::Mat> knownOnlyDownscale(const cv::Mat& image, const cv::Mat& holes, const cv::Size& size) {
         cv::Mat known, knownSmall, imageF;
         cv::Mat(holes == 0).convertTo(known, CV_32F, 1.0 / 255);

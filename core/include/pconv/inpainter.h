@@ -50,6 +50,12 @@ struct PConvInpaintOptions {
     // maxHoleDepth 0: always at full resolution.
     double maxHoleDepth = 48;
     double coarseHoleDepth = 24;
+    // Holes deeper than coarseHoleDepth but within maxHoleDepth are filled at full
+    // resolution, except deep inside, where that fill can drift into off-colour blobs (a
+    // pink one in a night sky, a green dot on white): there the coarse fill is mixed in,
+    // its share rising from 0 at coarseBlendFrom px deep to all of it at coarseHoleDepth.
+    // 0: no mixing.
+    double coarseBlendFrom = 8;
     // With such deep holes, the scaled-up coarse fill only starts a multi-scale patch
     // synthesis (patch_synthesis.h) that gives the holes the photo's own texture; false
     // leaves the scaled-up fill as it is (smooth, and the better PSNR).
