@@ -247,6 +247,12 @@ private Q_SLOTS:
                     "not an image file name");
         expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("no-folder/o.png"), "--method", "ns"}, 1,
                     "folder");
+        // An existing folder as --output for one image: the result goes in as <stem>.png, never over the input.
+        QVERIFY(QDir().mkpath(path("results")));
+        const Run intoFolder = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("results"), "--method", "ns"});
+        QVERIFY2(intoFolder.exitCode == 0 && QFile::exists(path("results/photo.png")), qPrintable(intoFolder.err));
+        expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", dir.path(), "--method", "ns", "--force"}, 1,
+                    "output is the input image");
         QVERIFY(!QFile::exists(path("o.png")));
     }
 
@@ -542,6 +548,12 @@ private Q_SLOTS:
         // --size and --seed shape generated cases only: with --masks they are said to do nothing.
         const Run ignored = runPconv({"eval", "--images", path("eval_images"), "--masks", path("eval_masks"), "--method", "telea", "--seed", "3"});
         QVERIFY2(ignored.exitCode == 0 && ignored.err.contains("--seed is ignored"), qPrintable(ignored.err));
+        QVERIFY2(!ignored.err.contains("sorted order"), qPrintable(ignored.err));  // paired by name: nothing to warn of
+        // Paired in sorted order with fewer masks than images: said, not silently reused.
+        QDir().mkpath(path("eval_one_mask"));
+        QVERIFY(QFile::copy(path("eval_masks/case2.png"), path("eval_one_mask/hole.png")));
+        const Run reused = runPconv({"eval", "--images", path("eval_images"), "--masks", path("eval_one_mask"), "--method", "telea"});
+        QVERIFY2(reused.exitCode == 0 && reused.err.contains("there are 3 images and 1 masks: masks are reused in turn"), qPrintable(reused.err));
         // Two models side by side: a pconv column each, named after the file.
         for (const char* name : {"first", "second"})
             QCOMPARE(runPconv({"init-model", "--out", path(QString("eval_%1.pconv").arg(name)), "--depth", "2", "--width", "2", "--force"}).exitCode, 0);

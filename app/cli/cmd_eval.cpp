@@ -98,10 +98,11 @@ int runEval(const Args& args) {
         }
     }
 
+    auto warn = [](const std::string& text) { std::cerr << "pconv eval: warning: " << text << "\n"; };
     const auto cases = parser.has("masks")
-                           ? loadEvalCases(parser.get("images"), parser.get("masks"))
+                           ? loadEvalCases(parser.get("images"), parser.get("masks"), warn)
                            : generateEvalCases(parser.get("images"), parser.getInt("size", 16, 8192), parser.getInt("generate", 1, 100000),
-                                               parser.getSeed("seed"));
+                                               parser.getSeed("seed"), 2048, warn);
     // Upscaled crops are smoother than real photos, so every method scores higher on them.
     std::set<std::string> upscaledPhotos;
     for (const auto& c : cases)

@@ -221,13 +221,16 @@ int runInpaint(const Args& args) {
     }
     setThreadCount(parser.getInt("threads", 0, 1024));
     const HdOptions hd = hdOptionsFromArgs(parser);  // bad --hd-* values are rejected before any work
-    const std::string input = parser.get("input"), mask = parser.get("mask"), output = parser.get("output");
+    const std::string input = parser.get("input"), mask = parser.get("mask");
+    std::string output = parser.get("output");
     std::error_code ec;
     if (!fs::exists(input, ec)) throw FileError(input, "no such file or folder");
     if (!fs::exists(mask, ec)) throw FileError(mask, "no such file or folder");
     const auto inpainter = makeInpainterFromArgs(parser);
 
     if (fs::is_directory(input)) return inpaintFolder(*inpainter, hd, parser);
+    // An existing folder for one image's result takes it as <stem>.png, as for a folder of images.
+    if (fs::is_directory(output, ec)) output = (fs::path(output) / resultName(input)).string();
     // A mask folder for one image: its mask is the one of the image's name.
     std::string maskFile = mask;
     if (fs::is_directory(mask)) {

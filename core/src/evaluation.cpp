@@ -41,7 +41,8 @@ std::vector<HoleRatioRange> paperBuckets() {
     return {{0.01, 0.1}, {0.1, 0.2}, {0.2, 0.3}, {0.3, 0.4}, {0.4, 0.5}, {0.5, 0.6}};
 }
 
-std::vector<EvalCase> loadEvalCases(const std::string& imageFolder, const std::string& maskFolder) {
+std::vector<EvalCase> loadEvalCases(const std::string& imageFolder, const std::string& maskFolder,
+                                    const std::function<void(const std::string&)>& warn) {
     checkFolderExists(imageFolder, "image folder");
     checkFolderExists(maskFolder, "mask folder");
     if (sameFile(imageFolder, maskFolder))
@@ -67,6 +68,10 @@ std::vector<EvalCase> loadEvalCases(const std::string& imageFolder, const std::s
     const bool byStem = matched == images.size();
     if (byStem && !ambiguousStems.empty())
         throw FileError(maskFolder, "holds two or more masks named '" + *ambiguousStems.begin() + ".*'; keep one of them");
+    if (!byStem && masks.size() != images.size() && warn)
+        warn("no mask is named like its image, so they are paired in sorted order, but there are " + std::to_string(images.size()) +
+             " images and " + std::to_string(masks.size()) + " masks: " +
+             (masks.size() < images.size() ? "masks are reused in turn" : std::to_string(masks.size() - images.size()) + " masks are left unused"));
     std::map<std::string, int> timesNamed;  // images of one stem in different subfolders get distinct case names
 
     std::vector<EvalCase> cases;
@@ -85,7 +90,8 @@ std::vector<EvalCase> loadEvalCases(const std::string& imageFolder, const std::s
     return cases;
 }
 
-std::vector<EvalCase> generateEvalCases(const std::string& photoFolder, int size, int perBucket, std::uint64_t seed, int cacheLongSide) {
+std::vector<EvalCase> generateEvalCases(const std::string& photoFolder, int size, int perBucket, std::uint64_t seed, int cacheLongSide,
+                                        const std::function<void(const std::string&)>& warn) {
     if (size < 16) throw InvalidArgument("evaluation size must be at least 16 px");
     if (perBucket < 1) throw InvalidArgument("cases per bucket must be at least 1");
     checkFolderExists(photoFolder, "photo folder");  // before the loader calls it a training folder
@@ -95,7 +101,7 @@ std::vector<EvalCase> generateEvalCases(const std::string& photoFolder, int size
     options.validationFraction = 0;
     options.cacheLongSide = cacheLongSide;
     options.seed = seed;
-    const auto photos = TrainingPhotos::load(options);
+    const auto photos = TrainingPhotos::load(options, {}, warn);
     const auto buckets = paperBuckets();
     std::vector<EvalCase> cases;
     for (size_t p = 0; p < photos->train.size(); ++p) {

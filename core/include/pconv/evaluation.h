@@ -31,15 +31,17 @@ struct EvalCase {
 };
 
 // Images and masks from folders: paired by file stem when every image has a
-// same-stem mask, otherwise image i (sorted) with mask i mod count (sorted).
-// Sizes must match. Throws FileError.
-std::vector<EvalCase> loadEvalCases(const std::string& imageFolder, const std::string& maskFolder);
+// same-stem mask, otherwise image i (sorted) with mask i mod count (sorted); warn() is
+// told when those counts differ (masks reused, or left over). Sizes must match. Throws FileError.
+std::vector<EvalCase> loadEvalCases(const std::string& imageFolder, const std::string& maskFolder,
+                                    const std::function<void(const std::string&)>& warn = {});
 
 // Generated cases: for every photo, bucket and index, a seeded random crop of
 // `size` px (at a random scale, like training) with a seed-style mask whose hole
 // ratio lies in the bucket.
+// warn() is told of every photo that is skipped (unreadable, too small).
 std::vector<EvalCase> generateEvalCases(const std::string& photoFolder, int size, int perBucket, std::uint64_t seed,
-                                        int cacheLongSide = 2048);
+                                        int cacheLongSide = 2048, const std::function<void(const std::string&)>& warn = {});
 
 struct Scores {
     int count = 0;
