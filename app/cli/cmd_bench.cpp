@@ -151,8 +151,8 @@ int runBench(const Args& args) {
                     options.config.width);
         return 0;
     }
-    std::printf("PConv U-Net (%s, %lld parameters), %dx%d, batch %d, %d threads, median of %d\n", describe(options.config).c_str(),
-                r.parameters, options.size, options.size, options.batch, r.threads, options.reps);
+    std::printf("PConv U-Net (%s, %lld parameters), %dx%d, batch %d, %d thread%s, median of %d\n", describe(options.config).c_str(),
+                r.parameters, options.size, options.size, options.batch, r.threads, r.threads == 1 ? "" : "s", options.reps);
     std::printf("  plain-conv U-Net forward: %9.1f ms\n", r.plainMs);
     std::printf("  PConv U-Net forward:      %9.1f ms\n", r.pconvMs);
     std::printf("  ratio PConv / plain:      %9.3f\n", r.ratio);

@@ -265,7 +265,7 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     const auto photos = TrainingPhotos::load(o.data, {}, note);
     const auto maker = std::make_shared<const SampleMaker>(photos, o.data);
     const std::size_t trainingPhotos = photos->train.size() - static_cast<std::size_t>(photos->extraCount);  // extra images apart
-    note(std::to_string(trainingPhotos) + " training photos" +
+    note(std::to_string(trainingPhotos) + (trainingPhotos == 1 ? " training photo" : " training photos") +
          (photos->extraCount > 0 ? " and " + std::to_string(photos->extraCount) + " extra images from " + o.data.extraFolder : "") + ", " +
          std::to_string(photos->validation.size()) +
          " held out for validation" + (photos->masks.empty() ? "" : ", " + std::to_string(photos->masks.size()) + " masks"));
