@@ -132,7 +132,10 @@ private Q_SLOTS:
         QFETCH(int, method);
         QFETCH(int, type);
         const cv::Mat image = randomImage(120, 90, type, 3);
-        const cv::Mat holes = someHoles(120, 90);
+        // Away from the image's border, where cv::inpaint would read what lies under the
+        // holes (see ignoresHoleContent).
+        cv::Mat holes = someHoles(120, 90);
+        for (cv::Mat band : {holes.rowRange(0, 2), holes.rowRange(118, 120), holes.colRange(0, 2), holes.colRange(88, 90)}) band.setTo(0);
         cv::Mat expected;
         cv::inpaint(image, holes, expected, 3.0, method == int(Method::Telea) ? cv::INPAINT_TELEA : cv::INPAINT_NS);
         QVERIFY(identical(makeClassicalInpainter(static_cast<Method>(method), 3.0)->inpaint(image, holes), expected));
@@ -144,8 +147,17 @@ private Q_SLOTS:
         QVERIFY(identical(makeFor(Method::PConv)->inpaint(image, holes), image));
     }
 
-    void pconvIgnoresHoleContent() {
-        const auto inpainter = makeFor(Method::PConv);
+    // What lies under the holes (the object being removed) never shapes the fill, also
+    // where holes touch the image border (where cv::inpaint alone would read it).
+    void ignoresHoleContent_data() {
+        QTest::addColumn<int>("method");
+        QTest::newRow("pconv") << int(Method::PConv);
+        QTest::newRow("telea") << int(Method::Telea);
+        QTest::newRow("ns") << int(Method::NavierStokes);
+    }
+    void ignoresHoleContent() {
+        QFETCH(int, method);
+        const auto inpainter = makeFor(static_cast<Method>(method));
         cv::Mat image = randomImage(70, 90, CV_8UC3, 5);
         const cv::Mat holes = someHoles(70, 90);
         cv::Mat other = image.clone();
@@ -236,6 +248,30 @@ private Q_SLOTS:
         QVERIFY2(coarse < fullSize, qPrintable(QString("coarse %1, full size %2").arg(coarse).arg(fullSize)));
     }
 
+    // Right at the hole's edge the fill is the mean of Telea's and Navier-Stokes' fills, deeper
+    // in more and more the network's; with classicalEdge 0 it is the network's alone.
+    void classicalFillsTakeTheHolesEdge() {
+        const PConvModel model = PConvModel::create(ModelConfig{}, 3);
+        const cv::Mat image = randomImage(128, 128, CV_8UC3, 4);
+        cv::Mat holes = cv::Mat::zeros(128, 128, CV_8UC1);
+        holes(cv::Rect(40, 40, 40, 40)).setTo(255);
+        cv::Mat telea, ns, classical;
+        makeClassicalInpainter(Method::Telea)->inpaint(image, holes).convertTo(telea, CV_32FC3);
+        makeClassicalInpainter(Method::NavierStokes)->inpaint(image, holes).convertTo(ns, CV_32FC3);
+        classical = (telea + ns) / 2;
+        PConvInpaintOptions networkOnly;
+        networkOnly.classicalEdge = 0;
+        cv::Mat mixed, network;
+        makePConvInpainter(model)->inpaint(image, holes).convertTo(mixed, CV_32FC3);
+        makePConvInpainter(model, networkOnly)->inpaint(image, holes).convertTo(network, CV_32FC3);
+        cv::Mat edge = cv::Mat::zeros(128, 128, CV_8UC1), centre = edge.clone();
+        cv::rectangle(edge, {40, 40}, {79, 79}, 255, 1);  // the hole's outermost ring: 1 px deep
+        centre(cv::Rect(56, 56, 8, 8)).setTo(255);          // 16-20 px deep: 0.3-1 % classical
+        QVERIFY(cv::norm(mixed, classical, cv::NORM_INF, edge) <= 1.0);
+        QVERIFY(cv::norm(network, classical, cv::NORM_INF, edge) > 10);
+        QVERIFY(cv::norm(mixed, network, cv::NORM_INF, centre) <= 2.0);
+    }
+
     // A 90 px square on white or black (45 px deep: within what training saw, beyond the
     // coarse depth) comes out near flat. Filled at full resolution only, its centre was a
     // coloured blob up to 117 levels off; the coarse fill mixed in deep inside fixes that.
@@ -278,7 +314,14 @@ private Q_SLOTS:
         const PConvModel model = PConvModel::create(config, 5);
         const cv::Mat image = randomImage(40, 72, CV_8UC3, 8);
         const cv::Mat holes = someHoles(40, 72);
-        const auto single = makePConvInpainter(model, {1});
+        // The network's own fills: the classical edge would be mixed in after the views.
+        auto views = [](int count) {
+            PConvInpaintOptions options;
+            options.mirrorViews = count;
+            options.classicalEdge = 0;
+            return options;
+        };
+        const auto single = makePConvInpainter(model, views(1));
         // flipCode 2: no flip (cv::flip's codes are 0, 1 and -1); 40x72 stays a multiple of 8 transposed.
         auto mirroredFill = [&](int flipCode, bool transposed) {
             cv::Mat img = image.clone(), hol = holes.clone(), out;
@@ -302,9 +345,9 @@ private Q_SLOTS:
         const cv::Mat transposed[] = {mirroredFill(2, true), mirroredFill(1, true), mirroredFill(0, true), mirroredFill(-1, true)};
 
         cv::Mat two, four, eight;
-        makePConvInpainter(model, {2})->inpaint(image, holes).convertTo(two, CV_32FC3);
-        makePConvInpainter(model, {4})->inpaint(image, holes).convertTo(four, CV_32FC3);
-        makePConvInpainter(model, {8})->inpaint(image, holes).convertTo(eight, CV_32FC3);
+        makePConvInpainter(model, views(2))->inpaint(image, holes).convertTo(two, CV_32FC3);
+        makePConvInpainter(model, views(4))->inpaint(image, holes).convertTo(four, CV_32FC3);
+        makePConvInpainter(model, views(8))->inpaint(image, holes).convertTo(eight, CV_32FC3);
         // Single fills are clipped to 0..255 before they are averaged, the ensemble's
         // sum only after: compare where no single fill hit either end.
         cv::Mat unclipped = cv::Mat::ones(image.size(), CV_8UC1);

@@ -30,6 +30,10 @@ void addPConvRunOptions(ArgParser& parser) {
                   "scale; texture then copies the photo's own texture into them (patch synthesis), smooth leaves that fill as it "
                   "is (blurred; the better PSNR)",
                   "texture");
+    parser.option("classical-edge", "PX",
+                  "PConv: at the hole's edge, mix in the mean of Telea's and Navier-Stokes' fills (all of it at the edge, "
+                  "exp(-(depth - 1) / PX) deeper in), which hides the network's faint seam; 0 = the network's fill alone",
+                  "3");
 }
 
 PConvInpaintOptions pconvOptionsFromArgs(const ArgParser& parser) {
@@ -44,6 +48,7 @@ PConvInpaintOptions pconvOptionsFromArgs(const ArgParser& parser) {
     const std::string deepHoles = parser.get("deep-holes");
     if (deepHoles != "texture" && deepHoles != "smooth") throw parser.usageError("--deep-holes must be texture or smooth, got '" + deepHoles + "'");
     options.deepHoleTexture = deepHoles == "texture";
+    options.classicalEdge = parser.getDouble("classical-edge", 0, 1000);
     return options;
 }
 
@@ -53,7 +58,7 @@ void warnOfOptionsOfUnusedMethods(const ArgParser& parser, const std::vector<Met
     auto warn = [&](const std::string& option, const std::string& forWhat) {
         std::cerr << parser.command() << ": warning: --" << option << " is ignored: it is for " << forWhat << " only\n";
     };
-    for (const char* option : {"model", "mirror-views", "deep-holes"})
+    for (const char* option : {"model", "mirror-views", "deep-holes", "classical-edge"})
         if (!pconv && parser.given(option)) warn(option, "--method pconv");
     if (!classical && parser.given("radius")) warn("radius", "--method telea and ns");
 }

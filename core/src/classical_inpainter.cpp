@@ -2,6 +2,7 @@
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
 #include "pconv/inpainter.h"
+#include "pconv/mask_ops.h"
 
 #include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>
@@ -19,6 +20,10 @@ protected:
         const int flags = method_ == Method::Telea ? cv::INPAINT_TELEA : cv::INPAINT_NS;
         cv::Mat colour = image;
         if (image.channels() == 4) cv::cvtColor(image, colour, cv::COLOR_BGRA2BGR);
+        // cv::inpaint leaves the hole pixels of the image's first row and column as they were
+        // and reads them as it fills: given the nearest known colours there, whatever was
+        // there (the object being removed) cannot leak into the fill, and no blank colour does.
+        colour = withNearestKnownColours(colour, holes, holes);
         cv::Mat filled;
         // cv::inpaint takes 8-bit 1- or 3-channel and 16-bit 1-channel images:
         // other 16-bit images are filled one channel at a time.

@@ -1,6 +1,7 @@
 #include "pconv/inpainter.h"
 
 #include "pconv/errors.h"
+#include "pconv/mask_ops.h"
 
 #include <opencv2/imgproc.hpp>
 
@@ -51,22 +52,6 @@ cv::Mat compositeHoles(const cv::Mat& original, const cv::Mat& filled, const cv:
 
 namespace {
 
-template <typename Pixel>
-void copyNearestColours(cv::Mat& image, const cv::Mat& hidden, const cv::Mat& targets, const cv::Mat& labels) {
-    // distanceTransform numbers its zero pixels (the visible ones) 1, 2, ... in raster order.
-    std::vector<Pixel> colourOfLabel(1);
-    for (int y = 0; y < image.rows; ++y)
-        for (int x = 0; x < image.cols; ++x)
-            if (!hidden.at<uchar>(y, x)) colourOfLabel.push_back(image.at<Pixel>(y, x));
-    for (int y = 0; y < image.rows; ++y)
-        for (int x = 0; x < image.cols; ++x)
-            if (targets.at<uchar>(y, x)) {
-                Pixel& p = image.at<Pixel>(y, x);
-                const Pixel& nearest = colourOfLabel[static_cast<std::size_t>(labels.at<int>(y, x))];
-                for (int c = 0; c < 3; ++c) p[c] = nearest[c];  // colour only; alpha stays
-            }
-}
-
 // The colour under a fully transparent pixel is whatever the file held (often black): as
 // context it would bleed into the fill. The fill sees the nearest visible colour there
 // instead; the result keeps the original's pixels outside the holes all the same.
@@ -75,14 +60,7 @@ cv::Mat withVisibleColoursUnderTransparency(const cv::Mat& image, const cv::Mat&
     cv::Mat alpha;
     cv::extractChannel(image, alpha, 3);
     const cv::Mat transparent = (alpha == 0) & (holes == 0);
-    const cv::Mat hidden = transparent | (holes != 0);  // no colour to take from these
-    if (cv::countNonZero(transparent) == 0 || cv::countNonZero(hidden) == static_cast<int>(hidden.total())) return image;
-    cv::Mat distance, labels;
-    cv::distanceTransform(hidden, distance, labels, cv::DIST_L2, cv::DIST_MASK_5, cv::DIST_LABEL_PIXEL);
-    cv::Mat prepared = image.clone();
-    if (image.depth() == CV_8U) copyNearestColours<cv::Vec4b>(prepared, hidden, transparent, labels);
-    else copyNearestColours<cv::Vec4w>(prepared, hidden, transparent, labels);
-    return prepared;
+    return withNearestKnownColours(image, transparent | (holes != 0), transparent);  // holes have no colour to lend
 }
 
 } // namespace

@@ -87,11 +87,12 @@ protected:
         // With no known pixel at all there are no surroundings to take colours from.
         const bool allHole = cv::countNonZero(holes) == static_cast<int>(holes.total());
         const double depth = allHole ? 0 : deepestHoleDepth(holes);
-        if (options_.maxHoleDepth <= 0 || depth <= options_.coarseHoleDepth) return fillOnce(image, holes);
+        if (options_.maxHoleDepth <= 0 || depth <= options_.coarseHoleDepth) return withClassicalEdge(fillOnce(image, holes), image, holes);
         if (depth <= options_.maxHoleDepth) {
-            const cv::Mat full = fillOnce(image, holes);
-            if (options_.coarseBlendFrom <= 0 || options_.coarseBlendFrom >= options_.coarseHoleDepth) return full;
-            return mixInDeep(full, coarseFill(image, holes, depth), holes);
+            cv::Mat fill = fillOnce(image, holes);
+            if (options_.coarseBlendFrom > 0 && options_.coarseBlendFrom < options_.coarseHoleDepth)
+                fill = mixInDeep(fill, coarseFill(image, holes, depth), holes);
+            return withClassicalEdge(fill, image, holes);
         }
         const cv::Mat filled = coarseFill(image, holes, depth);
         if (!options_.deepHoleTexture) return filled;
@@ -101,20 +102,41 @@ protected:
     }
 
 private:
+    // The classical fills' share at the hole's edge (PConvInpaintOptions::classicalEdge).
+    cv::Mat withClassicalEdge(const cv::Mat& fill, const cv::Mat& image, const cv::Mat& holes) const {
+        if (options_.classicalEdge <= 0) return fill;
+        const cv::Mat telea = makeClassicalInpainter(Method::Telea)->inpaint(image, holes);
+        const cv::Mat ns = makeClassicalInpainter(Method::NavierStokes)->inpaint(image, holes);
+        cv::Mat teleaF, nsF, share;
+        telea.convertTo(teleaF, CV_32F);
+        ns.convertTo(nsF, CV_32F);
+        cv::exp((1.0 - holeDepths(holes)) / options_.classicalEdge, share);
+        return mixed(fill, (teleaF + nsF) * 0.5, cv::min(share, 1.0));
+    }
+
     // The coarse fill's share rises with the depth of the hole pixel (models/README.md).
     cv::Mat mixInDeep(const cv::Mat& full, const cv::Mat& coarse, const cv::Mat& holes) const {
         const double from = options_.coarseBlendFrom, to = options_.coarseHoleDepth;
-        cv::Mat distance, share, fullF, coarseF;
-        cv::distanceTransform(holes != 0, distance, cv::DIST_L2, cv::DIST_MASK_5);
-        distance.convertTo(share, CV_32F, 1.0 / (to - from), -from / (to - from));
-        share = cv::min(cv::max(share, 0.0), 1.0);
-        cv::Mat shares;
-        cv::merge(std::vector<cv::Mat>(static_cast<size_t>(full.channels()), share), shares);
-        full.convertTo(fullF, CV_32F);
+        cv::Mat share, coarseF;
+        holeDepths(holes).convertTo(share, CV_32F, 1.0 / (to - from), -from / (to - from));
         coarse.convertTo(coarseF, CV_32F);
-        cv::Mat mixed;
-        cv::Mat(fullF + shares.mul(coarseF - fullF)).convertTo(mixed, full.type());  // rounds and saturates
-        return mixed;
+        return mixed(full, coarseF, cv::min(cv::max(share, 0.0), 1.0));
+    }
+
+    // Each hole pixel's distance to the nearest known pixel (1 right at the edge).
+    static cv::Mat holeDepths(const cv::Mat& holes) {
+        cv::Mat distance;
+        cv::distanceTransform(holes != 0, distance, cv::DIST_L2, cv::DIST_MASK_5);
+        return distance;
+    }
+
+    // base + share * (other - base), per pixel; other is CV_32F, share CV_32FC1 in [0, 1].
+    static cv::Mat mixed(const cv::Mat& base, const cv::Mat& other, const cv::Mat& share) {
+        cv::Mat baseF, shares, result;
+        base.convertTo(baseF, CV_32F);
+        cv::merge(std::vector<cv::Mat>(static_cast<size_t>(base.channels()), share), shares);
+        cv::Mat(baseF + shares.mul(other - baseF)).convertTo(result, base.type());  // rounds and saturates
+        return result;
     }
 
     cv::Mat coarseFill(const cv::Mat& image, const cv::Mat& holes, double depth) const {

@@ -56,6 +56,12 @@ struct PConvInpaintOptions {
     // its share rising from 0 at coarseBlendFrom px deep to all of it at coarseHoleDepth.
     // 0: no mixing.
     double coarseBlendFrom = 8;
+    // Right at a hole's edge the network's fill leaves a faint seam, where Telea and
+    // Navier-Stokes continue the surroundings exactly (they beat it within 1 px of the edge).
+    // Their mean is mixed in there: all of it at the edge, exp(-(depth - 1) / classicalEdge)
+    // of it deeper in (3: 37 % at 4 px, 5 % at 10). 0: the network's fill alone. Not for
+    // holes beyond maxHoleDepth, which patch synthesis fills. models/README.md has the gains.
+    double classicalEdge = 3;
     // With such deep holes, the scaled-up coarse fill only starts a multi-scale patch
     // synthesis (patch_synthesis.h) that gives the holes the photo's own texture; false
     // leaves the scaled-up fill as it is (smooth, and the better PSNR).

@@ -23,4 +23,10 @@ double deepestHoleDepth(const cv::Mat& holes);
 // holes never shrink with the scale.
 cv::Mat scaledHoles(const cv::Mat& holes, const cv::Size& size);
 
+// A copy of image (1, 3 or 4 channels, 8- or 16-bit) in which every pixel of `targets`
+// takes the colour of the nearest pixel outside `unknown` (alpha stays): a stand-in that
+// comes from the known pixels alone. `targets` lies within `unknown`; with nothing known,
+// the image comes back unchanged.
+cv::Mat withNearestKnownColours(const cv::Mat& image, const cv::Mat& unknown, const cv::Mat& targets);
+
 } // namespace pconv
