@@ -194,10 +194,11 @@ private Q_SLOTS:
                          "--method", "telea"});
         QCOMPARE(run.code, 1);
         QVERIFY2(run.err.contains("does not exist"), qPrintable(run.err));
-        QDir().mkpath(path("a_folder.png"));
+        // A folder as --output takes the result as <stem>.png; where that name is itself a folder, it is said.
+        QDir().mkpath(path("a_folder.png/good.png"));
         run = runPconv({"inpaint", "--input", path("good.png"), "--mask", path("good_mask.png"), "--output", path("a_folder.png"), "--method", "telea"});
         QCOMPARE(run.code, 1);
-        QVERIFY2(run.err.contains("is a folder"), qPrintable(run.err));
+        QVERIFY2(run.err.contains("good.png: is a folder"), qPrintable(run.err));
         run = runPconv({"inpaint", "--input", path("good.png"), "--mask", path("good_mask.png"), "--output", path("out.unknownext"), "--method", "telea"});
         QCOMPARE(run.code, 1);
         QVERIFY2(run.err.contains("out.unknownext"), qPrintable(run.err));
