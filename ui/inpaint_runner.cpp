@@ -74,7 +74,10 @@ InpaintRunner::InpaintRunner(QObject* parent) : QObject(parent) {
     });
     connect(worker_, &InpaintWorker::cancelled, this, [this](quint64 generation) {
         jobEnded();
-        if (generation == generation_) Q_EMIT cancelled();
+        if (generation != generation_) return;
+        // Stopped because the image or mask changed (invalidate), not by the user's Cancel.
+        if (generation < validFrom_) Q_EMIT staleResultDropped();
+        else Q_EMIT cancelled();
     });
     connect(worker_, &InpaintWorker::progress, this, [this](quint64 generation, int done, int total) {
         if (generation == generation_) Q_EMIT progress(done, total);
