@@ -134,14 +134,21 @@ private Q_SLOTS:
         QVERIFY(window.exportMask(dir.filePath("mask.png")));
         QVERIFY(compare->isEnabled());
         QVERIFY(!window.isWindowModified());  // result saved, mask exported
-        QCOMPARE(window.resultPane()->title(), QString("Result"));
+        const QString current = window.resultPane()->title();  // "Result — <method>"
+        QVERIFY2(current.startsWith("Result — ") && current.contains("Telea") && !current.contains("again"), qPrintable(current));
+        // Another method chosen: the result on show says what it was made with.
+        window.setMethod(Method::NavierStokes);
+        QVERIFY2(window.resultPane()->title().contains("made with") && window.resultPane()->title().contains("Inpaint again"),
+                 qPrintable(window.resultPane()->title()));
+        window.setMethod(Method::Telea);
+        QCOMPARE(window.resultPane()->title(), current);
         window.undoStack()->undo();
         // The result on show was made from the mask before: the pane says so.
         QVERIFY2(window.resultPane()->title().contains("out of date"), qPrintable(window.resultPane()->title()));
         QCOMPARE(canvas->mask().pixelColor(100, 60).red(), 0);
         // Redo brings the result's own mask back, and the result is up to date again.
         window.undoStack()->redo();
-        QCOMPARE(window.resultPane()->title(), QString("Result"));
+        QCOMPARE(window.resultPane()->title(), current);
         window.undoStack()->undo();
         QVERIFY(window.importMask(dir.filePath("mask.png")));
         QCOMPARE(canvas->mask().pixelColor(100, 60).red(), 255);

@@ -343,8 +343,11 @@ void MainWindow::createToolBar() {
     modelCombo_->setMinimumContentsLength(18);
     modelCombo_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     bar->addWidget(modelCombo_);
-    connect(methodCombo_, qOverload<int>(&QComboBox::currentIndexChanged), this,
-            [this] { modelCombo_->setEnabled(methodCombo_->currentData().toInt() == int(Method::PConv)); });
+    connect(methodCombo_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+        modelCombo_->setEnabled(methodCombo_->currentData().toInt() == int(Method::PConv));
+        updateResultTitle();
+    });
+    connect(modelCombo_, qOverload<int>(&QComboBox::currentIndexChanged), this, &MainWindow::updateResultTitle);
     connect(modelCombo_, qOverload<int>(&QComboBox::activated), this, [this](int index) {
         if (modelCombo_->itemData(index).toString().isEmpty()) chooseModelFile();
     });
@@ -865,6 +868,7 @@ void MainWindow::inpaint() {
     }
     runner_->start(job);
     jobMask_ = canvas_->mask();
+    jobMethod_ = currentMethodText();
     statusBar()->showMessage(tr("Inpainting…"));
 }
 
@@ -877,10 +881,11 @@ void MainWindow::cancelInpaint() {
 void MainWindow::onResult(const cv::Mat& result, double seconds) {
     result_ = result;
     resultMask_ = jobMask_;  // a result of an older job never arrives: the runner drops it
+    resultMethod_ = jobMethod_;
     resultPane_->setImage(toDisplayImage(result_));
     resultSaved_ = false;
-    timeLabel_->setText(tr("last inpaint %1 s (%2)").arg(seconds, 0, 'f', 2).arg(methodCombo_->currentText()));
-    resultPane_->setTitle(tr("Result"));
+    timeLabel_->setText(tr("last inpaint %1 s (%2)").arg(seconds, 0, 'f', 2).arg(resultMethod_));
+    updateResultTitle();
     statusBar()->showMessage(tr("Done in %1 s.").arg(seconds, 0, 'f', 2), 4000);
     updateActions();
 }
@@ -888,13 +893,26 @@ void MainWindow::onResult(const cv::Mat& result, double seconds) {
 void MainWindow::onMaskChanged() {
     runner_->invalidate();
     maskDirty_ = true;
-    // The result shown was made from another mask: say so, or it passes for this mask's fill.
-    // (Undo and redo can bring its own mask back.)
-    if (!result_.empty())
-        resultPane_->setTitle(canvas_->mask() == resultMask_ ? tr("Result") : tr("Result — out of date: the mask changed, Inpaint again"));
+    updateResultTitle();
     autosaveTimer_->start();
     maskPane_->setImage(canvas_->mask());
     updateStatus();
+}
+
+// The method (and model) as the toolbar shows it: what a result was made with.
+QString MainWindow::currentMethodText() const {
+    const bool pconv = methodCombo_->currentData().toInt() == int(Method::PConv);
+    return pconv ? methodCombo_->currentText() + " · " + modelCombo_->currentText() : methodCombo_->currentText();
+}
+
+// The result shown was made from another mask, or with another method than the toolbar's
+// now: said, or it passes for what Inpaint would give. (Undo and redo can bring its mask back.)
+void MainWindow::updateResultTitle() {
+    if (result_.empty()) return;
+    if (canvas_->mask() != resultMask_) resultPane_->setTitle(tr("Result — out of date: the mask changed, Inpaint again"));
+    else if (currentMethodText() != resultMethod_)
+        resultPane_->setTitle(tr("Result — made with %1; Inpaint again for %2").arg(resultMethod_, currentMethodText()));
+    else resultPane_->setTitle(tr("Result — %1").arg(resultMethod_));
 }
 
 void MainWindow::updateStatus() {

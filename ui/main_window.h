@@ -105,6 +105,8 @@ private:
     void rebuildRecentMenu();
     bool confirmDiscard(const QString& what);
     bool confirmSavingOutOfDateResult();
+    QString currentMethodText() const;
+    void updateResultTitle();
     bool hasUnsavedResult() const;
     bool hasUnexportedMask() const;  // painted holes not in a file
     void showError(const QString& title, const QString& message);
@@ -152,6 +154,7 @@ private:
 
     cv::Mat photo_, result_;
     QImage jobMask_, resultMask_;  // the canvas mask of the last job started, and of the result shown (shared, not copied)
+    QString jobMethod_, resultMethod_;  // what they were made with (currentMethodText())
     PhotoMetadata photoMetadata_;  // the opened JPEG's EXIF and colour profile, kept in a JPEG result
     cv::Mat previousMask_;  // CV_8UC1, 255 = hole; empty until a photo with holes is left
     QString photoPath_, lastSavedResultPath_;
