@@ -7,8 +7,17 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>
 
+#include <algorithm>
+
 namespace pconv {
 namespace {
+
+// Holes within 2 px of the image's border (measured: at 2 px cv::inpaint no longer reads them).
+bool touchesBorder(const cv::Mat& holes) {
+    const int rows = std::min(2, holes.rows), cols = std::min(2, holes.cols);
+    return cv::countNonZero(holes.rowRange(0, rows)) > 0 || cv::countNonZero(holes.rowRange(holes.rows - rows, holes.rows)) > 0 ||
+           cv::countNonZero(holes.colRange(0, cols)) > 0 || cv::countNonZero(holes.colRange(holes.cols - cols, holes.cols)) > 0;
+}
 
 class ClassicalInpainter : public Inpainter {
 public:
@@ -20,10 +29,11 @@ protected:
         const int flags = method_ == Method::Telea ? cv::INPAINT_TELEA : cv::INPAINT_NS;
         cv::Mat colour = image;
         if (image.channels() == 4) cv::cvtColor(image, colour, cv::COLOR_BGRA2BGR);
-        // cv::inpaint leaves the hole pixels of the image's first row and column as they were
-        // and reads them as it fills: given the nearest known colours there, whatever was
-        // there (the object being removed) cannot leak into the fill, and no blank colour does.
-        colour = withNearestKnownColours(colour, holes, holes);
+        // cv::inpaint leaves hole pixels on the image's border as they were and reads them (and
+        // those 1 px in) as it fills: given the nearest known colours, whatever was there (the object being
+        // removed) cannot leak into the fill, and no blank colour does. Elsewhere it never
+        // reads hole pixels, so only holes that reach the border need it.
+        if (touchesBorder(holes)) colour = withNearestKnownColours(colour, holes, holes);
         cv::Mat filled;
         // cv::inpaint takes 8-bit 1- or 3-channel and 16-bit 1-channel images:
         // other 16-bit images are filled one channel at a time.
