@@ -247,6 +247,13 @@ private Q_SLOTS:
                     "not an image file name");
         expectError({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("no-folder/o.png"), "--method", "ns"}, 1,
                     "folder");
+        // A tiny image with one hole pixel of nine is no sign of an inverted mask.
+        writeImageAtomic(path("tiny.png").toStdString(), cv::Mat(3, 3, CV_8UC3, cv::Scalar(10, 20, 30)));
+        cv::Mat oneHole = cv::Mat::zeros(3, 3, CV_8UC1);
+        oneHole.at<uchar>(1, 1) = 255;
+        writeImageAtomic(path("tiny_mask.png").toStdString(), oneHole);
+        const Run tiny = runPconv({"inpaint", "--input", path("tiny.png"), "--mask", path("tiny_mask.png"), "--output", path("tiny_out.png"), "--method", "telea"});
+        QVERIFY2(tiny.exitCode == 0 && !tiny.err.contains("inverted"), qPrintable(tiny.err));
         // An existing folder as --output for one image: the result goes in as <stem>.png, never over the input.
         QVERIFY(QDir().mkpath(path("results")));
         const Run intoFolder = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("results"), "--method", "ns"});

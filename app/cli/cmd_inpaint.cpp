@@ -100,7 +100,7 @@ void inpaintOne(const Inpainter& inpainter, const HdOptions& hd, const std::stri
     if (holePixels == total)
         throw FileError(maskPath, "covers all of '" + imagePath +
                                       "', so no pixel is left to fill from (non-zero = hole: is the mask inverted, or is it an image?)");
-    if (holePixels > total / 10 * 9)
+    if (10LL * holePixels > 9LL * total)  // over 90 % (total / 10 * 9 would be 0 on a tiny image)
         std::cerr << "pconv inpaint: warning: mask '" << maskPath << "' covers " << (100LL * holePixels / total) << "% of '" << imagePath
                   << "' (non-zero = hole: is the mask inverted?)\n";
     if (const std::string ext = lowercaseExtension(maskPath); ext == ".jpg" || ext == ".jpeg")
