@@ -589,6 +589,7 @@ void TrainingPanel::startTraining() {
     // A resumed run's curves carry on from its logs instead of starting blank.
     showRunCurves(out, resumed ? std::optional<qint64>(resumed->step) : std::nullopt, o.steps);
     setRunning(true);
+    progress_->setValue(0);  // not the last run's
     eta_->setText(tr("Reading photos…"));
     runner_->start(o);
 }
@@ -690,6 +691,9 @@ void TrainingPanel::describeValidation(const ValidationReport& report) {
 
 void TrainingPanel::onFinished(bool stopped, qint64 step, const QString& modelPath) {
     lastModelPath_ = modelPath;
+    // Where the run ended, also when no step was reported (a resume already at its Steps).
+    progress_->setMaximum(static_cast<int>(std::min<qint64>(std::max<qint64>(steps_->value(), std::max<qint64>(step, 1)), INT32_MAX)));
+    progress_->setValue(static_cast<int>(std::min<qint64>(step, INT32_MAX)));
     useModel_->setEnabled(true);
     eta_->setText(stopped ? tr("Stopped at step %1; checkpoint saved. Model: %2").arg(step).arg(modelPath)
                           : tr("Finished at step %1. Model: %2").arg(step).arg(modelPath));
