@@ -84,6 +84,8 @@ private Q_SLOTS:
         expectError({"inpaint", "--input", "a.png"}, 2, "missing --mask");
         expectError({"inpaint", "--bogus", "1"}, 2, "unknown option '--bogus'");
         expectError({"masks", "--count", "x", "--min-units", "1", "--max-units", "2", "--out-masks", path("m")}, 2, "--count");
+        expectError({"masks", "--count", "1", "--min-units", "1", "--max-units", "2", "--size", "2", "--out-masks", path("m")}, 2,
+                    "--size must be S or WxH with sides from 16");
         expectError({"masks", "--count", "2", "--min-units", "3", "--max-units", "2", "--out-masks", path("m")}, 2, "--max-units");
         expectError({"masks", "--count", "2", "--min-units", "1", "--max-units", "2", "--out-masks", path("m"), "--hole-ratio", "0.7:0.1"},
                     2, "--hole-ratio");

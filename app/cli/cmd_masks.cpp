@@ -9,6 +9,7 @@
 #include "pconv/image_io.h"
 #include "pconv/mask_batch.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -19,6 +20,10 @@ namespace pconv::cli {
 namespace {
 
 // "512" or "640x480".
+// 16 px at least, as in the editor's Generate Masks: below that the shapes' strokes cover
+// the whole mask.
+constexpr int kMinMaskSide = 16, kMaxMaskSide = 16384;
+
 std::pair<int, int> parseSize(const ArgParser& parser) {
     const std::string text = parser.get("size");
     try {
@@ -26,16 +31,17 @@ std::pair<int, int> parseSize(const ArgParser& parser) {
         const auto x = text.find('x');
         if (x == std::string::npos) {
             const int side = std::stoi(text, &used);
-            if (used == text.size() && side >= 1 && side <= 16384) return {side, side};
+            if (used == text.size() && side >= kMinMaskSide && side <= kMaxMaskSide) return {side, side};
         } else {
             const int w = std::stoi(text.substr(0, x), &used);
             const bool wOk = used == x;
             const int h = std::stoi(text.substr(x + 1), &used);
-            if (wOk && used == text.size() - x - 1 && w >= 1 && h >= 1 && w <= 16384 && h <= 16384) return {w, h};
+            if (wOk && used == text.size() - x - 1 && std::min(w, h) >= kMinMaskSide && std::max(w, h) <= kMaxMaskSide) return {w, h};
         }
     } catch (const std::exception&) {
     }
-    throw parser.usageError("--size must be S or WxH with sides from 1 to 16384, got '" + text + "'");
+    throw parser.usageError("--size must be S or WxH with sides from " + std::to_string(kMinMaskSide) + " to " + std::to_string(kMaxMaskSide) +
+                            ", got '" + text + "'");
 }
 
 } // namespace
