@@ -32,11 +32,15 @@ cv::Mat invertHoles(const cv::Mat& holes) {
     return holes == 0;
 }
 
-double deepestHoleDepth(const cv::Mat& holes) {
+cv::Mat holeDepths(const cv::Mat& holes) {
     cv::Mat distance;
     cv::distanceTransform(holes != 0, distance, cv::DIST_L2, cv::DIST_MASK_5);
+    return distance;
+}
+
+double deepestHoleDepth(const cv::Mat& holes) {
     double deepest = 0;
-    cv::minMaxLoc(distance, nullptr, &deepest);
+    cv::minMaxLoc(holeDepths(holes), nullptr, &deepest);
     return deepest;
 }
 

@@ -86,13 +86,15 @@ protected:
     cv::Mat fill(const cv::Mat& image, const cv::Mat& holes) const override {
         // With no known pixel at all there are no surroundings to take colours from.
         const bool allHole = cv::countNonZero(holes) == static_cast<int>(holes.total());
-        const double depth = allHole ? 0 : deepestHoleDepth(holes);
-        if (options_.maxHoleDepth <= 0 || depth <= options_.coarseHoleDepth) return withClassicalEdge(fillOnce(image, holes), image, holes);
+        const cv::Mat depths = holeDepths(holes);  // once, for the depth tests and both mixes
+        double depth = 0;
+        if (!allHole) cv::minMaxLoc(depths, nullptr, &depth);
+        if (options_.maxHoleDepth <= 0 || depth <= options_.coarseHoleDepth) return withClassicalEdge(fillOnce(image, holes), image, holes, depths);
         if (depth <= options_.maxHoleDepth) {
             cv::Mat fill = fillOnce(image, holes);
             if (options_.coarseBlendFrom > 0 && options_.coarseBlendFrom < options_.coarseHoleDepth)
-                fill = mixInDeep(fill, coarseFill(image, holes, depth), holes);
-            return withClassicalEdge(fill, image, holes);
+                fill = mixInDeep(fill, coarseFill(image, holes, depth), depths);
+            return withClassicalEdge(fill, image, holes, depths);
         }
         const cv::Mat filled = coarseFill(image, holes, depth);
         if (!options_.deepHoleTexture) return filled;
@@ -103,31 +105,24 @@ protected:
 
 private:
     // The classical fills' share at the hole's edge (PConvInpaintOptions::classicalEdge).
-    cv::Mat withClassicalEdge(const cv::Mat& fill, const cv::Mat& image, const cv::Mat& holes) const {
+    cv::Mat withClassicalEdge(const cv::Mat& fill, const cv::Mat& image, const cv::Mat& holes, const cv::Mat& depths) const {
         if (options_.classicalEdge <= 0) return fill;
         const cv::Mat telea = makeClassicalInpainter(Method::Telea)->inpaint(image, holes);
         const cv::Mat ns = makeClassicalInpainter(Method::NavierStokes)->inpaint(image, holes);
         cv::Mat teleaF, nsF, share;
         telea.convertTo(teleaF, CV_32F);
         ns.convertTo(nsF, CV_32F);
-        cv::exp((1.0 - holeDepths(holes)) / options_.classicalEdge, share);
+        cv::exp((1.0 - depths) / options_.classicalEdge, share);
         return mixed(fill, (teleaF + nsF) * 0.5, cv::min(share, 1.0));
     }
 
     // The coarse fill's share rises with the depth of the hole pixel (models/README.md).
-    cv::Mat mixInDeep(const cv::Mat& full, const cv::Mat& coarse, const cv::Mat& holes) const {
+    cv::Mat mixInDeep(const cv::Mat& full, const cv::Mat& coarse, const cv::Mat& depths) const {
         const double from = options_.coarseBlendFrom, to = options_.coarseHoleDepth;
         cv::Mat share, coarseF;
-        holeDepths(holes).convertTo(share, CV_32F, 1.0 / (to - from), -from / (to - from));
+        depths.convertTo(share, CV_32F, 1.0 / (to - from), -from / (to - from));
         coarse.convertTo(coarseF, CV_32F);
         return mixed(full, coarseF, cv::min(cv::max(share, 0.0), 1.0));
-    }
-
-    // Each hole pixel's distance to the nearest known pixel (1 right at the edge).
-    static cv::Mat holeDepths(const cv::Mat& holes) {
-        cv::Mat distance;
-        cv::distanceTransform(holes != 0, distance, cv::DIST_L2, cv::DIST_MASK_5);
-        return distance;
     }
 
     // base + share * (other - base), per pixel; other is CV_32F, share CV_32FC1 in [0, 1].

@@ -15,6 +15,10 @@ cv::Mat shrinkHoles(const cv::Mat& holes, int pixels);
 // Holes become valid and valid pixels holes.
 cv::Mat invertHoles(const cv::Mat& holes);
 
+// Each hole pixel's distance (px) to the nearest known pixel, 1 right at the edge; 0 on
+// known pixels (CV_32FC1).
+cv::Mat holeDepths(const cv::Mat& holes);
+
 // The distance (px) from the hole pixel farthest inside to its nearest known pixel; 0
 // without holes.
 double deepestHoleDepth(const cv::Mat& holes);
