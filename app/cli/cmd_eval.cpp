@@ -103,14 +103,14 @@ int runEval(const Args& args) {
     const auto cases = parser.has("masks")
                            ? loadEvalCases(parser.get("images"), parser.get("masks"), warn)
                            : generateEvalCases(parser.get("images"), parser.getInt("size", 16, 8192), parser.getInt("generate", 1, 100000),
-                                               parser.getSeed("seed"), 2048, warn);
+                                               parser.getSeed("seed"), kEvalCacheLongSide, warn);
     // Upscaled crops are smoother than real photos, so every method scores higher on them.
     std::set<std::string> upscaledPhotos;
     for (const auto& c : cases)
         if (c.upscaled) upscaledPhotos.insert(c.sourcePhoto);
     for (const auto& photo : upscaledPhotos)
         std::cerr << "pconv eval: warning: crops of '" << photo << "' were upscaled to reach --size " << parser.get("size")
-                  << " px (the photo, read at most 2048 px long, is narrower than that): upscaled crops are smoother and easier to fill "
+                  << " px (the photo, read at most " << kEvalCacheLongSide << " px long, is narrower than that): upscaled crops are smoother and easier to fill "
                      "than real photos; use a smaller --size or larger photos\n";
     if (parser.has("out") && !force) {
         const auto written = evalOutputNames(cases, methods);

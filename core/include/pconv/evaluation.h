@@ -36,12 +36,16 @@ struct EvalCase {
 std::vector<EvalCase> loadEvalCases(const std::string& imageFolder, const std::string& maskFolder,
                                     const std::function<void(const std::string&)>& warn = {});
 
+// Generated cases read the photos at most this long, as training does by default
+// (TrainingDataOptions::cacheLongSide), so that they are crops of the same look.
+constexpr int kEvalCacheLongSide = 2048;
+
 // Generated cases: for every photo, bucket and index, a seeded random crop of
 // `size` px (at a random scale, like training) with a seed-style mask whose hole
 // ratio lies in the bucket.
 // warn() is told of every photo that is skipped (unreadable, too small).
 std::vector<EvalCase> generateEvalCases(const std::string& photoFolder, int size, int perBucket, std::uint64_t seed,
-                                        int cacheLongSide = 2048, const std::function<void(const std::string&)>& warn = {});
+                                        int cacheLongSide = kEvalCacheLongSide, const std::function<void(const std::string&)>& warn = {});
 
 struct Scores {
     int count = 0;
