@@ -316,6 +316,44 @@ private Q_SLOTS:
         const Run mean = runPconv({"average", "--out", path("own_mean.pconv"), path("own_a.pconv"), path("own_b,2.pconv")});
         QVERIFY2(mean.exitCode == 0, qPrintable(mean.err));
         expectError({"average", "--out", path("own_mean2.pconv"), path("own_a.pconv"), path("own_a.pconv")}, 2, "is given twice");
+        // eval's table is never written over a model, the evaluated one least of all.
+        QDir().mkpath(path("own_eval"));
+        writeImageAtomic(path("own_eval/a.png").toStdString(), photo(32, 32));
+        expectError({"eval", "--images", path("own_eval"), "--generate", "1", "--size", "32", "--method", "pconv", "--model", path("own_a.pconv"),
+                     "--report", path("own_a.pconv"), "--force"},
+                    1, "is a model file name");
+        QCOMPARE(readBytes(path("own_a.pconv")), model);
+        // A run writes its model.pconv, best.pconv and checkpoint.pt: never over its --init model.
+        QDir().mkpath(path("own_run"));
+        QVERIFY(QFile::copy(path("own_a.pconv"), path("own_run/model.pconv")));
+        expectError({"train", "--data", path("own_eval"), "--out", path("own_run"), "--init", path("own_run/model.pconv"), "--size", "16",
+                     "--steps", "1", "--force"},
+                    1, "is the --init model");
+        QCOMPARE(readBytes(path("own_run/model.pconv")), model);
+    }
+
+    void photoAndMaskFoldersStayApart() {
+        QDir().mkpath(path("apart/photos/masks"));
+        for (int i = 0; i < 2; ++i) writeImageAtomic(path(QString("apart/photos/p%1.png").arg(i)).toStdString(), photo(64, 64));
+        const QStringList tiny = {"train", "--size", "16", "--depth", "2", "--width", "2", "--batch", "2", "--steps", "1", "--validate-every", "0"};
+        // The photos given as masks would be all hole; masks inside the photo folder would be trained on as photos.
+        expectError(tiny + QStringList{"--data", path("apart/photos"), "--masks", path("apart/photos"), "--out", path("apart/run")}, 1,
+                    "lie one in the other");
+        expectError(tiny + QStringList{"--data", path("apart/photos"), "--masks", path("apart/photos/masks"), "--out", path("apart/run")}, 1,
+                    "lie one in the other");
+        expectError({"masks", "--count", "1", "--hole-ratio", "0.1:0.2", "--size", "32x32", "--images", path("apart/photos"), "--out-images",
+                     path("apart/photos/samples"), "--out-masks", path("apart/masks")},
+                    1, "lies in the image folder");
+        QVERIFY(!QFileInfo::exists(path("apart/photos/samples")) && !QFileInfo::exists(path("apart/masks")));
+        // Photos of one name in two subfolders give distinct generated cases, none written over another.
+        QDir().mkpath(path("apart/eval/x"));
+        QDir().mkpath(path("apart/eval/y"));
+        writeImageAtomic(path("apart/eval/x/im.png").toStdString(), photo(40, 40));
+        writeImageAtomic(path("apart/eval/y/im.png").toStdString(), photo(40, 40));
+        const Run eval = runPconv({"eval", "--images", path("apart/eval"), "--generate", "1", "--size", "32", "--method", "telea", "--out",
+                                   path("apart/eval-out")});
+        QVERIFY2(eval.exitCode == 0, qPrintable(eval.err));
+        QCOMPARE(QDir(path("apart/eval-out")).entryList(QDir::Files).size(), 2 * 6 * 3);  // 2 photos x 6 buckets x truth, mask, telea
     }
 
     void modelMistakesAreNamed() {

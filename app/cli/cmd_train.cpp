@@ -71,9 +71,31 @@ void refuseToReplaceEarlierRun(const std::string& outFolder, const std::string& 
                 step = " at step " + std::to_string(readCheckpointSummary(checkpoint.string()).step);
             } catch (const Error&) {
             }
-        throw FileError(outFolder, std::string("already holds a training run (") + name + step + "): continue it with --resume " +
-                                       checkpoint.string() + ", or pass --force to start a new run there (its files are replaced)");
+        // Without a checkpoint there is nothing to resume: only --force or another folder.
+        const std::string ways = fs::exists(checkpoint, ec) ? "continue it with --resume " + checkpoint.string() + ", or pass --force"
+                                                            : "it has no checkpoint to resume; choose another --out folder, or pass --force";
+        throw FileError(outFolder, std::string("already holds a training run (") + name + step + "): " + ways +
+                                       " to start a new run there (its files are replaced)");
     }
+}
+
+// The run writes these files in its --out folder, --force or not; the --init model must
+// not be one of them, or the weights it starts from are replaced by the run.
+void refuseToWriteOverInit(const std::string& outFolder, const std::string& initModel) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    for (const char* name : {"checkpoint.pt", "model.pconv", "best.pconv"})
+        if (fs::equivalent(initModel, fs::path(outFolder) / name, ec))
+            throw FileError(initModel, std::string("is the --init model, and the run would write its own ") + name +
+                                           " over it: copy it elsewhere first, or choose another --out folder");
+}
+
+// SIGHUP (the terminal closed) stops the run as Ctrl+C does, saving a checkpoint; unless
+// it was ignored when the run started (nohup), which is then kept.
+void stopOnHangUp() {
+    struct sigaction current {};
+    if (sigaction(SIGHUP, nullptr, &current) == 0 && current.sa_handler == SIG_IGN) return;
+    std::signal(SIGHUP, onInterrupt);
 }
 
 // --log FILE is written over: a file that is not a training log is never taken, and a
@@ -245,6 +267,13 @@ int runTrain(const Args& args) {
     if (parser.has("data") == parser.has("samples")) throw parser.usageError("give --data DIR (photos) or --samples DIR (masked samples)");
     o.data.maskFolder = parser.get("masks");
     o.data.extraFolder = parser.get("extra-data");
+    // Photo folders are searched with their subfolders: masks among them would be trained
+    // on as photos, and photos given as masks are all hole.
+    if (!o.data.maskFolder.empty())
+        for (const std::string& photos : {o.data.photoFolder, o.data.extraFolder})
+            if (!photos.empty() && (isWithinFolder(o.data.maskFolder, photos) || isWithinFolder(photos, o.data.maskFolder)))
+                throw FileError(o.data.maskFolder, "and the photo folder " + photos +
+                                                       " lie one in the other; keep the masks in a folder of their own");
     // Folders that are not there are said before the model and the loss terms are.
     checkFolderExists(parser.has("data") ? o.data.photoFolder : o.data.sampleFolder,
                       parser.has("data") ? "training photo folder" : "masked-sample folder");
@@ -378,6 +407,7 @@ int runTrain(const Args& args) {
     // the natural "run it again to continue" must not wipe hours of training. (Rank 0 alone
     // checks, before anything is written; it is the one that writes.)
     if (o.parallel.rank == 0 && !parser.flagSet("force")) refuseToReplaceEarlierRun(o.outFolder, o.resumeCheckpoint);
+    if (o.parallel.rank == 0 && !o.initModel.empty()) refuseToWriteOverInit(o.outFolder, o.initModel);
     if (o.parallel.rank == 0 && !o.logCsv.empty()) refuseToOverwriteWithLog(o.logCsv, !o.resumeCheckpoint.empty(), parser.flagSet("force"));
     // A replaced run's snapshots would pass for this run's (and be averaged with them).
     if (o.parallel.rank == 0 && parser.flagSet("force") && o.resumeCheckpoint.empty()) removeSnapshots(o.outFolder);
@@ -391,6 +421,10 @@ int runTrain(const Args& args) {
     activeTrainer = &trainer;
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
+    stopOnHangUp();
+    // Progress lines to a closed pipe (| head) or terminal then fail quietly instead of
+    // killing the run before its checkpoint.
+    std::signal(SIGPIPE, SIG_IGN);
     const bool tty = isatty(STDERR_FILENO) == 1;
 
     TrainCallbacks callbacks;

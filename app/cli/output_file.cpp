@@ -24,16 +24,4 @@ void checkModelFileName(const ArgParser& parser, const std::string& option) {
         throw parser.usageError("--" + option + " " + path + " is an image file name; name a model .pconv (or a checkpoint .pt)");
 }
 
-bool isWithinFolder(const std::string& inner, const std::string& outer) {
-    std::error_code ec;
-    const fs::path in = fs::weakly_canonical(fs::absolute(inner, ec), ec), out = fs::weakly_canonical(fs::absolute(outer, ec), ec);
-    if (ec) return false;
-    // Component-wise prefix, so that /a/bc is not taken to lie within /a/b.
-    auto o = out.begin(), i = in.begin();
-    for (; o != out.end() && i != in.end(); ++o, ++i)
-        if (*o != *i) return false;
-    // A trailing separator leaves an empty last component on `out`.
-    return o == out.end() || (std::next(o) == out.end() && o->empty());
-}
-
 } // namespace pconv::cli

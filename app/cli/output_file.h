@@ -17,7 +17,4 @@ void checkOutputFile(const std::string& path, bool overwriteAllowed, const std::
 // with --force it would replace a photo with an archive.
 void checkModelFileName(const ArgParser& parser, const std::string& option);
 
-// True when `inner` is `outer` or lies anywhere below it (after resolving both).
-bool isWithinFolder(const std::string& inner, const std::string& outer);
-
 } // namespace pconv::cli

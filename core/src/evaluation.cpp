@@ -104,9 +104,11 @@ std::vector<EvalCase> generateEvalCases(const std::string& photoFolder, int size
     const auto photos = TrainingPhotos::load(options, {}, warn);
     const auto buckets = paperBuckets();
     std::vector<EvalCase> cases;
+    std::map<std::string, int> timesNamed;  // photos of one stem in different subfolders get distinct case names
     for (size_t p = 0; p < photos->train.size(); ++p) {
         const cv::Mat& photo = photos->train[p];
-        const std::string stem = fs::path(photos->trainPaths[p]).stem().string();
+        std::string stem = fs::path(photos->trainPaths[p]).stem().string();
+        if (const int n = ++timesNamed[stem]; n > 1) stem += "-" + std::to_string(n);
         for (size_t b = 0; b < buckets.size(); ++b)
             for (int k = 0; k < perBucket; ++k) {
                 const std::uint64_t caseSeed = batchMaskSeed(batchMaskSeed(seed, static_cast<int>(p)), static_cast<int>(b * 10007 + k));

@@ -215,6 +215,18 @@ bool sameFile(const std::string& a, const std::string& b) {
     return !a.empty() && !b.empty() && place(a) == place(b) && !ec;
 }
 
+bool isWithinFolder(const std::string& inner, const std::string& outer) {
+    std::error_code ec;
+    const fs::path in = fs::weakly_canonical(fs::absolute(inner, ec), ec), out = fs::weakly_canonical(fs::absolute(outer, ec), ec);
+    if (ec) return false;
+    // Component-wise prefix, so that /a/bc is not taken to lie within /a/b.
+    auto o = out.begin(), i = in.begin();
+    for (; o != out.end() && i != in.end(); ++o, ++i)
+        if (*o != *i) return false;
+    // A trailing separator leaves an empty last component on `out`.
+    return o == out.end() || (std::next(o) == out.end() && o->empty());
+}
+
 void checkFolderExists(const std::string& path, const std::string& what) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) return;

@@ -104,10 +104,14 @@ MaskBatchResult generateMaskBatch(const MaskBatchOptions& options, const std::fu
     if (!options.imageFolder.empty()) {
         if (options.sampleFolder.empty()) throw InvalidArgument("an image folder needs a sample output folder too");
         // Written among the photos, masks and samples would be taken for photos by the next batch or training run.
-        if (sameFile(options.sampleFolder, options.imageFolder))
-            throw FileError(options.sampleFolder, "is the image folder: choose another folder for the masked samples");
-        if (sameFile(options.maskFolder, options.imageFolder))
-            throw FileError(options.maskFolder, "is the image folder: choose another folder for the masks");
+        for (const auto& [folder, what] : {std::pair{options.sampleFolder, "the masked samples"}, std::pair{options.maskFolder, "the masks"}}) {
+            if (sameFile(folder, options.imageFolder))
+                throw FileError(folder, std::string("is the image folder: choose another folder for ") + what);
+            // Training searches a photo folder's subfolders too.
+            if (isWithinFolder(folder, options.imageFolder))
+                throw FileError(folder, "lies in the image folder " + options.imageFolder +
+                                            ", whose subfolders training searches for photos: choose a folder outside it for " + what);
+        }
         // A photo named mask.* would write its samples over the masks of its name.
         if (sameFile(options.sampleFolder, options.maskFolder))
             throw FileError(options.sampleFolder, "is also the mask folder: choose another folder for the masked samples");

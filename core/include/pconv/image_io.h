@@ -54,6 +54,9 @@ void writeImageAtomic(const std::string& path, const cv::Mat& image, int jpegQua
 // where both exist, the same absolute path where one does not exist yet.
 bool sameFile(const std::string& a, const std::string& b);
 
+// True when `inner` is `outer` or lies anywhere below it (after resolving both).
+bool isWithinFolder(const std::string& inner, const std::string& outer);
+
 // Throws FileError unless path is an existing folder, saying whether it is missing or
 // a file; `what` names the folder's role, e.g. "mask folder".
 void checkFolderExists(const std::string& path, const std::string& what);
