@@ -401,6 +401,21 @@ private Q_SLOTS:
         QVERIFY2(QFile::exists(panel.initModelEdit()->text()) && panel.initModelEdit()->text().endsWith("models/default.pconv"),
                  qPrintable(panel.initModelEdit()->text()));
         QVERIFY(panel.finetuneCheck()->isChecked());
+        // The run trains that model's network: the boxes show it and are locked until Start from is cleared.
+        const ModelConfig shipped = PConvModel::load(panel.initModelEdit()->text().toStdString()).config();
+        QCOMPARE(panel.depthBox()->value(), shipped.depth);
+        QCOMPARE(panel.widthBox()->value(), shipped.width);
+        QCOMPARE(panel.stemChannelsBox()->value(), shipped.fullResChannels);
+        QVERIFY(!panel.depthBox()->isEnabled() && !panel.widthBox()->isEnabled() && !panel.stemChannelsBox()->isEnabled());
+        panel.initModelEdit()->clear();
+        QVERIFY(panel.depthBox()->isEnabled() && panel.widthBox()->isEnabled());
+        // A path's browse button is locked with its edit (a run in progress must keep its folders).
+        auto* browse = panel.outFolderEdit()->parentWidget()->findChild<QPushButton*>();
+        QVERIFY(browse && browse->isEnabled());
+        panel.outFolderEdit()->setEnabled(false);
+        QVERIFY(!browse->isEnabled());
+        panel.outFolderEdit()->setEnabled(true);
+        QVERIFY(browse->isEnabled());
     }
 
     // Scrolling the panel over a spin box does not change it unseen.

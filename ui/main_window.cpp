@@ -1006,11 +1006,23 @@ bool MainWindow::confirmDiscard(const QString& what) {
 void MainWindow::showError(const QString& title, const QString& message) {
     statusBar()->showMessage(message, 8000);
     if (qEnvironmentVariableIsSet("PCONV_NO_DIALOGS")) return;  // headless tests read the status bar
-    QMessageBox::warning(this, title, message);
+    // Core's messages continue a sentence ("a 4096x4096 image needs ..."); a dialog starts one.
+    QString sentence = message;
+    if (!sentence.isEmpty() && sentence[0].isLower()) sentence[0] = sentence[0].toUpper();
+    QMessageBox::warning(this, title, sentence);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     if (!confirmDiscard(tr("quit"))) {
+        event->ignore();
+        return;
+    }
+    // A training run may be hours in: quitting stops it (with a checkpoint), so ask first.
+    if (trainingPanel_->runner()->isRunning() && !qEnvironmentVariableIsSet("PCONV_NO_DIALOGS") &&
+        QMessageBox::question(this, tr("Stop training?"),
+                              tr("A training run is in progress. Quitting stops it and saves a checkpoint in its output folder "
+                                 "(tick Resume in the Training panel to continue it later). Quit now?"),
+                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes) {
         event->ignore();
         return;
     }

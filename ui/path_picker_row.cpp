@@ -1,11 +1,28 @@
 #include "path_picker_row.h"
 
+#include <QEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QPushButton>
 
 namespace pconv::ui {
+
+namespace {
+// The browse button is enabled exactly when its edit is: a panel that locks a path while a
+// run uses it must not have it changed through the dialog.
+class FollowEnabled : public QObject {
+public:
+    FollowEnabled(QWidget* source, QWidget* follower) : QObject(follower), follower_(follower) { source->installEventFilter(this); }
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (event->type() == QEvent::EnabledChange) follower_->setEnabled(static_cast<QWidget*>(watched)->isEnabled());
+        return false;
+    }
+
+private:
+    QWidget* follower_;
+};
+} // namespace
 
 QWidget* pathPickerRow(QLineEdit* edit, QWidget* parent, PathKind kind, const QString& caption, const QString& filter) {
     auto* row = new QWidget(parent);
@@ -16,6 +33,8 @@ QWidget* pathPickerRow(QLineEdit* edit, QWidget* parent, PathKind kind, const QS
     browse->setToolTip(caption);
     layout->addWidget(edit, 1);
     layout->addWidget(browse);
+    browse->setEnabled(edit->isEnabled());
+    new FollowEnabled(edit, browse);
     QObject::connect(browse, &QPushButton::clicked, row, [=] {
         const QString path = kind == PathKind::Folder ? QFileDialog::getExistingDirectory(row, caption, edit->text())
                                                       : QFileDialog::getOpenFileName(row, caption, edit->text(), filter);

@@ -15,6 +15,7 @@
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QEvent>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -228,6 +229,9 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     connect(pause_, &QPushButton::toggled, this, [this](bool paused) {
         runner_->setPaused(paused);
         pause_->setText(paused ? tr("Resume") : tr("Pause"));
+        const QString mark = tr("Paused · ");
+        if (paused && !eta_->text().startsWith(mark)) eta_->setText(mark + eta_->text());
+        if (!paused && eta_->text().startsWith(mark)) eta_->setText(eta_->text().mid(mark.size()));
     });
     connect(stop_, &QPushButton::clicked, this, [this] {
         eta_->setText(tr("Stopping: saving a checkpoint…"));
@@ -254,6 +258,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     // then asks before replacing a run in the output folder.
     connect(initModel_, &QLineEdit::textChanged, this, [this](const QString& text) {
         if (!text.trimmed().isEmpty()) resume_->setChecked(false);
+        showResumedRun();
     });
     connect(outFolder_, &QLineEdit::textChanged, this, &TrainingPanel::showResumedRun);  // typed or browsed
     // A problem shown after Start goes once the folders it was about are edited.
@@ -282,10 +287,22 @@ void TrainingPanel::showResumedRun() {
             // An unreadable checkpoint is reported when Start tries it.
         }
     }
-    if (resumed) {
-        depth_->setValue(resumed->depth);
-        width_->setValue(resumed->width);
-        stemChannels_->setValue(resumed->fullResChannels);
+    // Without a resume, a model in "Start from" brings its own network: shown and locked too.
+    std::optional<ModelConfig> startFrom;
+    const QString initPath = initModel_->text().trimmed();
+    if (!resumed && !initPath.isEmpty() && QFileInfo(initPath).isFile() && initPath != initModelShown_.first) {
+        initModelShown_ = {initPath, std::nullopt};
+        try {
+            initModelShown_.second = PConvModel::load(initPath.toStdString()).config();
+        } catch (const std::exception&) {
+            // An unreadable model is reported when Start tries it.
+        }
+    }
+    if (!resumed && !initPath.isEmpty() && initPath == initModelShown_.first && QFileInfo(initPath).isFile()) startFrom = initModelShown_.second;
+    if (const auto& network = resumed ? resumed : startFrom) {
+        depth_->setValue(network->depth);
+        width_->setValue(network->width);
+        stemChannels_->setValue(network->fullResChannels);
     }
     // Between runs the charts show the run that Start would continue (none: empty).
     if (!running_) {
@@ -294,11 +311,12 @@ void TrainingPanel::showResumedRun() {
             eta_->setText(resumedStep ? tr("Not running. The run in this output folder is at step %1: Start continues it up to Steps.").arg(*resumedStep)
                                       : tr("Not running."));
     }
-    const QString lockedTip = tr("From the run in the output folder, which Resume continues (untick Resume to start a new run)");
+    const QString lockedTip = resumed ? tr("From the run in the output folder, which Resume continues (untick Resume to start a new run)")
+                                      : tr("From the model in \"Start from\", whose network the run trains (clear it to start a new network)");
     for (QSpinBox* box : {depth_, width_, stemChannels_}) {
         if (!box->property("ownTip").isValid()) box->setProperty("ownTip", box->toolTip());
-        box->setToolTip(resumed ? lockedTip : box->property("ownTip").toString());
-        box->setEnabled(!resumed && !running_);
+        box->setToolTip(resumed || startFrom ? lockedTip : box->property("ownTip").toString());
+        box->setEnabled(!resumed && !startFrom && !running_);
     }
 }
 
@@ -597,7 +615,8 @@ void TrainingPanel::startTraining() {
 void TrainingPanel::onStep(qint64 step, qint64 total, const QVector<double>& losses, double secondsPerStep, double eta) {
     progress_->setMaximum(static_cast<int>(std::min<qint64>(total, INT32_MAX)));
     progress_->setValue(static_cast<int>(std::min<qint64>(step, INT32_MAX)));
-    eta_->setText(tr("Step %1 of %2 · %3 s/step · ETA %4 · loss %5")
+    // A step that was under way when Pause was pressed still reports: the mark stays.
+    eta_->setText((pause_->isChecked() ? tr("Paused · ") : QString()) + tr("Step %1 of %2 · %3 s/step · ETA %4 · loss %5")
                       .arg(step)
                       .arg(total)
                       .arg(secondsPerStep, 0, 'f', 2)

@@ -8,9 +8,11 @@
 // the trained model to the editor.
 #include "pconv/train/trainer.h"
 
+#include <QString>
 #include <QWidget>
 
 #include <optional>
+#include <utility>
 
 class QCheckBox;
 class QDoubleSpinBox;
@@ -118,6 +120,8 @@ private:
     QString lastModelPath_;
     double lossMax_ = 0, psnrMin_ = 1e9, psnrMax_ = 0;
     bool problemShown_ = false;  // eta_ shows why Start did not start
+    // The "Start from" model whose network the boxes show, read once per path (none: unreadable).
+    std::pair<QString, std::optional<ModelConfig>> initModelShown_;
     // The panel's own state: the runner reports a failure or the end from its thread before
     // that thread is gone, so runner_->isRunning() is still true while the panel winds down.
     bool running_ = false;

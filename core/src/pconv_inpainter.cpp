@@ -42,8 +42,9 @@ void checkMemory(const ModelConfig& config, const cv::Size& imageSize, const cv:
         throw InvalidArgument("a " + std::to_string(imageSize.width) + "x" + std::to_string(imageSize.height) + " image needs about " +
                               std::to_string(static_cast<long>(neededMb)) + " MB to be filled in one piece by this model (limit " +
                               std::to_string(static_cast<long>(limitMb)) +
-                              " MB): fill it in crops around the holes (pconv inpaint --hd-strategy crop) or at a smaller size (a "
-                              "smaller --hd-resize-limit), or raise PCONV_MEMORY_LIMIT_MB");
+                              " MB): fill it in crops around the holes or at a smaller size (in the editor: \"Crop around holes\" or "
+                              "\"Resize\" in the toolbar, limits under Tools > Big-Photo Settings; with pconv inpaint: --hd-strategy crop, "
+                              "or a smaller --hd-resize-limit), or raise PCONV_MEMORY_LIMIT_MB");
 }
 
 // One view of the NCHW input: optionally transposed (rows for columns), then flipped
