@@ -165,7 +165,8 @@ int inpaintFolder(const Inpainter& inpainter, const HdOptions& hd, const ArgPars
                                                     " of these images; choose another folder, or pass --force to overwrite them");
     }
     const bool outputIsNew = !fs::exists(outputDir);
-    fs::create_directories(outputDir);
+    if (std::error_code ec; !fs::create_directories(outputDir, ec) && ec)
+        throw FileError(outputDir.string(), "cannot create the output folder: " + ec.message());
 
     TerminalProgress progress("inpaint", static_cast<int>(images.size()));
     int done = 0, failed = 0;

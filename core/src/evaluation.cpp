@@ -151,7 +151,8 @@ EvalReport evaluate(const std::vector<EvalCase>& cases, const std::vector<NamedI
     if (!outFolder.empty()) {
         std::error_code ec;
         fs::create_directories(outFolder, ec);
-        if (!fs::is_directory(outFolder, ec)) throw FileError(outFolder, "cannot create the output folder");
+        const std::string why = ec ? ": " + ec.message() : std::string();
+        if (!fs::is_directory(outFolder, ec)) throw FileError(outFolder, "cannot create the output folder" + why);
     }
     EvalReport report;
     report.buckets = paperBuckets();

@@ -162,7 +162,8 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     std::error_code ec;
     const bool outFolderIsNew = !fs::exists(o.outFolder, ec);
     fs::create_directories(o.outFolder, ec);
-    if (!fs::is_directory(o.outFolder, ec)) throw FileError(o.outFolder, "cannot create the output folder");
+    const std::string why = ec ? ": " + ec.message() : std::string();
+    if (!fs::is_directory(o.outFolder, ec)) throw FileError(o.outFolder, "cannot create the output folder" + why);
     // A run that fails before writing anything (no photos, a bad model) leaves no empty folder behind.
     struct RemoveIfLeftEmpty {
         fs::path folder;

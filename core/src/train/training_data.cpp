@@ -130,6 +130,7 @@ std::shared_ptr<const TrainingPhotos> TrainingPhotos::load(const TrainingDataOpt
         bool extra = false;  // from extraFolder: training only
     };
     std::vector<Loaded> loaded;
+    std::string firstSkipped;  // why the first file was skipped, for the error when all were
     for (size_t i = 0; i < files.size(); ++i) {
         try {
             cv::Mat image = toBgr8(readImage(files[i]));
@@ -148,6 +149,7 @@ std::shared_ptr<const TrainingPhotos> TrainingPhotos::load(const TrainingDataOpt
             if (std::min(image.cols, image.rows) < 16) throw FileError(files[i], "too small to crop from");
             loaded.push_back({files[i], std::move(image), std::move(holes), i >= mainCount});
         } catch (const Error& e) {
+            if (firstSkipped.empty() && i < mainCount) firstSkipped = e.what();
             if (warn) warn(std::string("skipping ") + e.what());
         }
         if (progress) progress(static_cast<int>(i + 1), static_cast<int>(files.size()));
@@ -156,7 +158,9 @@ std::shared_ptr<const TrainingPhotos> TrainingPhotos::load(const TrainingDataOpt
     // split is stable and extra images never change it.
     const size_t mainLoaded = static_cast<size_t>(std::count_if(loaded.begin(), loaded.end(), [](const Loaded& l) { return !l.extra; }));
     photos->extraCount = static_cast<int>(loaded.size() - mainLoaded);
-    if (mainLoaded == 0) throw FileError(folder, "none of the photos could be read");
+    if (mainLoaded == 0)
+        throw FileError(folder, "none of its " + std::to_string(mainCount) + " image file(s) can be trained on" +
+                                    (firstSkipped.empty() ? std::string() : " (the first: " + firstSkipped + ")"));
     size_t validationCount = 0;
     if (mainLoaded >= 2 && options.validationFraction > 0)
         validationCount = std::clamp<size_t>(static_cast<size_t>(std::lround(mainLoaded * options.validationFraction)), 1, mainLoaded - 1);
