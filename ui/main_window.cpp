@@ -21,6 +21,7 @@
 
 #include <QActionGroup>
 #include <QApplication>
+#include <QDir>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QColorDialog>
@@ -285,8 +286,9 @@ void MainWindow::createActions() {
     });
     help->addAction(tr("&About"), this, [this] {
         QMessageBox::about(this, tr("About PConv Studio"),
-                           tr("<b>PConv Studio</b><br>Removes things from photos with a Partial-Convolution U-Net "
-                              "(Liu et al., ECCV 2018), or OpenCV's Telea and Navier-Stokes methods."));
+                           tr("<b>PConv Studio %1</b><br>Removes things from photos with a Partial-Convolution U-Net "
+                              "(Liu et al., ECCV 2018), or OpenCV's Telea and Navier-Stokes methods.")
+                               .arg(QCoreApplication::applicationVersion()));
     });
 }
 
@@ -958,7 +960,19 @@ void MainWindow::rebuildRecentMenu() {
     recentMenu_->clear();
     const QStringList recent = QSettings().value("recentFiles").toStringList();
     for (const QString& path : recent) {
-        recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] {
+        // The folder too: photos of one name from two cameras' folders are told apart.
+        const QFileInfo info(path);
+        recentMenu_->addAction(tr("%1  (%2)").arg(info.fileName(), QDir::toNativeSeparators(info.absolutePath())), this, [this, path] {
+            if (!QFileInfo::exists(path)) {  // moved or deleted since: said once, then gone from the list
+                QSettings settings;
+                QStringList kept = settings.value("recentFiles").toStringList();
+                kept.removeAll(path);
+                settings.setValue("recentFiles", kept);
+                // Later: this action is the one the rebuild would delete.
+                QMetaObject::invokeMethod(this, &MainWindow::rebuildRecentMenu, Qt::QueuedConnection);
+                showError(tr("Cannot open photo"), tr("%1: no such file (removed from Open Recent)").arg(path));
+                return;
+            }
             if (confirmDiscard(tr("open another photo"))) openImage(path);
         })->setToolTip(path);
     }

@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (command == "--version") {
-        std::cout << "pconv 0.1.0\n";
+        std::cout << "pconv " PCONV_VERSION "\n";
         return 0;
     }
     if (command == "help" && !args.empty()) {

@@ -24,7 +24,7 @@ void describeCommandLine(QCommandLineParser& parser, QCommandLineOption& maskOpt
 void nameApplication() {
     QCoreApplication::setApplicationName("PConv Studio");
     QCoreApplication::setOrganizationName("PConv Studio");
-    QCoreApplication::setApplicationVersion("0.1.0");
+    QCoreApplication::setApplicationVersion(PCONV_VERSION);
 }
 
 bool asksForHelpOrVersion(int argc, char** argv) {
