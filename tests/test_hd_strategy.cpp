@@ -124,6 +124,12 @@ private Q_SLOTS:
         HdOptions options;
         options.strategy = HdStrategy::Resize;
         QCOMPARE(cv::norm(*inpaintLarge(*inpainter, image, holes, options), inpainter->inpaint(image, holes), cv::NORM_INF), 0.0);
+        // Over the trigger but within the resize limit: filled as it is, not enlarged to the limit.
+        const cv::Mat within = texturedPhoto(600, 900);
+        cv::Mat withinHoles = cv::Mat::zeros(within.size(), CV_8UC1);
+        cv::circle(withinHoles, {450, 300}, 20, 255, -1);
+        QVERIFY(900 > options.triggerSize && 900 <= options.resizeLimit);
+        QCOMPARE(cv::norm(*inpaintLarge(*inpainter, within, withinHoles, options), inpainter->inpaint(within, withinHoles), cv::NORM_INF), 0.0);
     }
 
     void cancel() {

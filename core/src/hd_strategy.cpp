@@ -73,7 +73,10 @@ std::optional<cv::Mat> inpaintLarge(const Inpainter& inpainter, const cv::Mat& i
     auto cancelled = [&] { return cancel && cancel->load(); };
     const bool large = std::max(image.cols, image.rows) > options.triggerSize;
 
-    if (options.strategy == HdStrategy::Original || !large) {
+    // Resize only ever shrinks: a photo already within its limit (a trigger below the limit)
+    // is filled as it is, not enlarged to the limit and blurred back.
+    const bool withinResizeLimit = std::max(image.cols, image.rows) <= options.resizeLimit;
+    if (options.strategy == HdStrategy::Original || !large || (options.strategy == HdStrategy::Resize && withinResizeLimit)) {
         if (progress) progress(0, 1);
         cv::Mat result = inpainter.inpaint(image, holes);
         if (progress) progress(1, 1);
