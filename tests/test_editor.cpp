@@ -313,6 +313,12 @@ private Q_SLOTS:
         QCOMPARE(window.canvas()->brushSize(), 1);
         QVERIFY(window.openImage(dir.filePath("large.png")));
         QCOMPARE(window.canvas()->brushSize(), 30);
+        // A panorama's long side would give a brush taller than the photo: half its height at most.
+        writeImageAtomic(dir.filePath("panorama.png").toStdString(), photo(40, 1600));
+        QVERIFY(window.openImage(dir.filePath("panorama.png")));
+        QCOMPARE(window.canvas()->brushSize(), 20);
+        QVERIFY(window.openImage(dir.filePath("large.png")));
+        QCOMPARE(window.canvas()->brushSize(), 30);
     }
 
     void randomMaskIsUndoable() {

@@ -571,7 +571,11 @@ void MainWindow::setPhoto(const cv::Mat& image, const QString& path, const QStri
     const int longSide = std::max(image.cols, image.rows);
     if (brushFraction_ > 0) {
         rescalingBrush_ = true;
-        canvas_->setBrushSize(std::clamp(int(std::lround(brushFraction_ * longSide)), 1, brushSpin_->maximum()));
+        // At most half the short side: on a 8000x300 panorama the long side's share would
+        // give a brush taller than the photo.
+        const int shortSide = std::min(image.cols, image.rows);
+        const int upper = std::max(1, std::min(brushSpin_->maximum(), shortSide / 2));
+        canvas_->setBrushSize(std::clamp(int(std::lround(brushFraction_ * longSide)), 1, upper));
         rescalingBrush_ = false;
     } else {
         brushFraction_ = double(canvas_->brushSize()) / longSide;
