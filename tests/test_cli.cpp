@@ -451,6 +451,11 @@ private Q_SLOTS:
         expectError({"inpaint", "--input", path("photo.png"), "--mask", path("one_masks"), "--output", path("by_stem.png"), "--method", "telea",
                      "--force"},
                     1, "'photo.bmp' and 'photo.png' are both masks for " + path("photo.png"));
+        // A folder that does not exist yet, named with a trailing slash, is made and takes <stem>.png.
+        const Run intoNewFolder = runPconv({"inpaint", "--input", path("photo.png"), "--mask", path("mask.png"), "--output", path("new_results") + "/",
+                                            "--method", "telea"});
+        QVERIFY2(intoNewFolder.exitCode == 0, qPrintable(intoNewFolder.err));
+        QVERIFY(QFileInfo(path("new_results/photo.png")).isFile());
     }
 
     void alphaDroppedByJpegIsAWarning() {

@@ -232,6 +232,11 @@ int runInpaint(const Args& args) {
     if (fs::is_directory(input)) return inpaintFolder(*inpainter, hd, parser);
     // An existing folder for one image's result takes it as <stem>.png, as for a folder of images.
     if (fs::is_directory(output, ec)) output = (fs::path(output) / resultName(input)).string();
+    // A new folder named with a trailing separator ("results/") is made for it, likewise.
+    else if (!output.empty() && output.back() == '/') {
+        if (!fs::create_directories(output, ec) && ec) throw FileError(output, "cannot create the output folder: " + ec.message());
+        output = (fs::path(output) / resultName(input)).string();
+    }
     // A mask folder for one image: its mask is the one of the image's name.
     std::string maskFile = mask;
     if (fs::is_directory(mask)) {
