@@ -12,6 +12,9 @@
 
 #include <QtTest>
 
+#include <csignal>
+#include <signal.h>
+
 #include <atomic>
 #include <filesystem>
 #include <numeric>
@@ -598,8 +601,21 @@ private Q_SLOTS:
         stopped.terminate();
         QVERIFY(stopped.waitForFinished(60000));
         QCOMPARE(stopped.exitStatus(), QProcess::NormalExit);
-        QCOMPARE(stopped.exitCode(), 130);
+        QCOMPARE(stopped.exitCode(), 128 + SIGTERM);
         QVERIFY(QString(stopped.readAllStandardOutput()).contains("Stopped at step"));
+
+        // So does a closed terminal (SIGHUP): hours of training are not lost with an SSH session.
+        const std::int64_t beforeHangUp = checkpointStep((out + "/checkpoint.pt").toStdString());
+        QProcess hungUp;
+        std::signal(SIGHUP, SIG_DFL);  // under nohup the run would inherit SIGHUP ignored, and rightly keep going
+        hungUp.start(PCONV_CLI_PATH, QStringList(args) << "--resume" << out + "/checkpoint.pt");
+        QVERIFY(hungUp.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(checkpointStep((out + "/checkpoint.pt").toStdString()) > beforeHangUp, 60000);
+        ::kill(static_cast<pid_t>(hungUp.processId()), SIGHUP);
+        QVERIFY(hungUp.waitForFinished(60000));
+        QCOMPARE(hungUp.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(hungUp.exitCode(), 128 + SIGHUP);
+        QVERIFY(QString(hungUp.readAllStandardOutput()).contains("Stopped at step"));
     }
 };
 

@@ -31,8 +31,8 @@ Trainer* activeTrainer = nullptr;
 volatile std::sig_atomic_t interrupted = 0;
 
 // Ctrl+C stops cleanly: the trainer saves a checkpoint and exports the model.
-void onInterrupt(int) {
-    interrupted = 1;
+void onInterrupt(int signal) {
+    interrupted = signal;
     if (activeTrainer) activeTrainer->requestStop();
 }
 
@@ -462,7 +462,8 @@ int runTrain(const Args& args) {
     if (result.stopped)
         std::cout << "Continue with: pconv train --out " << o.outFolder << " --resume " << result.checkpointPath
                   << " (the run's settings come with it; give again only those to change)\n";
-    return result.stopped && interrupted ? 130 : 0;  // as a shell reports a Ctrl+C: scripts can tell a stop from the end
+    // 128 + the signal, as a shell reports one (130 for Ctrl+C, 143 for kill): scripts can tell a stop from the end.
+    return result.stopped && interrupted ? 128 + interrupted : 0;
 }
 
 } // namespace pconv::cli
