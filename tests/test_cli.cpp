@@ -424,6 +424,12 @@ private Q_SLOTS:
         expectError({"info", path("skips.pconv"), "extra-word"}, 2, "unexpected argument 'extra-word'");
         const Run help = runPconv({"help"});
         QVERIFY2(help.exitCode == 0 && help.out.contains("Commands:"), qPrintable(help.err));
+        // --finetune on a new network freezes statistics it does not have yet.
+        QDir().mkpath(path("ft_photos"));
+        for (int i = 0; i < 2; ++i) writeImageAtomic(path(QString("ft_photos/p%1.png").arg(i)).toStdString(), photo(64, 64));
+        const Run fresh = runPconv({"train", "--data", path("ft_photos"), "--out", path("ft_run"), "--size", "16", "--depth", "2", "--width", "2",
+                                    "--batch", "2", "--steps", "1", "--validate-every", "0", "--finetune"});
+        QVERIFY2(fresh.exitCode == 0 && fresh.err.contains("warning: --finetune freezes"), qPrintable(fresh.err));
     }
 
     void singleImageWithMaskFolder() {

@@ -306,6 +306,10 @@ int runTrain(const Args& args) {
     o.resumeCheckpoint = parser.get("resume");
     o.initModel = parser.get("init");
     if (!o.resumeCheckpoint.empty() && !o.initModel.empty()) throw parser.usageError("--resume and --init do not go together");
+    // Frozen BatchNorm statistics of a new network are its initial ones: the paper's second stage needs a trained start.
+    if (parser.given("finetune") && o.resumeCheckpoint.empty() && o.initModel.empty())
+        std::cerr << "pconv train: warning: --finetune freezes the encoder's BatchNorm statistics, but a new network has none yet; "
+                     "it is for fine-tuning a trained model (--init MODEL)\n";
     o.vggFile = parser.get("vgg");
     o.model.depth = parser.getInt("depth", 1, 9);
     o.model.width = parser.has("width") ? parser.getInt("width", 1, 256) : 64;
