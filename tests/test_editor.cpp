@@ -506,6 +506,11 @@ private Q_SLOTS:
         QSignalSpy use(&panel, &TrainingPanel::useModelRequested);
         QTest::mouseClick(panel.useModelButton(), Qt::LeftButton);
         QCOMPARE(use.count(), 1);
+        // Another output folder: the stopped run's last word is not about it.
+        QVERIFY(panel.statusLabel()->text().startsWith("Stopped at step"));
+        panel.outFolderEdit()->setText(dir.filePath("train_out_other"));
+        QCOMPARE(panel.statusLabel()->text(), QString("Not running."));
+        panel.outFolderEdit()->setText(dir.filePath("train_out"));
         const auto trained = PConvModel::load(use.at(0).at(0).toString().toStdString()).config();
         QCOMPARE(trained.width, 4);
         QCOMPARE(trained.fullResChannels, 4);

@@ -260,6 +260,14 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
         if (!text.trimmed().isEmpty()) resume_->setChecked(false);
         showResumedRun();
     });
+    // Another output folder: the last run's preview, log and end state are not its (first,
+    // so that showResumedRun below then describes the new folder).
+    connect(outFolder_, &QLineEdit::textChanged, this, [this] {
+        if (running_) return;
+        preview_->clear();
+        log_->clear();
+        progress_->setValue(0);
+    });
     connect(outFolder_, &QLineEdit::textChanged, this, &TrainingPanel::showResumedRun);  // typed or browsed
     // A problem shown after Start goes once the folders it was about are edited.
     for (QLineEdit* edit : {dataFolder_, outFolder_})
