@@ -584,6 +584,7 @@ void MainWindow::setPhoto(const cv::Mat& image, const QString& path, const QStri
     maskPane_->setImage(maskToQImage(qImageToMask(canvas_->mask())));
     resultPane_->setImage(QImage());
     resultPane_->setTitle(tr("Result"));
+    resultPane_->setToolTip(QString());
     resultPane_->setOriginal(display);
     timeLabel_->clear();  // it timed the last photo's fill
     view_->setImageSize(display.size());
@@ -735,6 +736,7 @@ void MainWindow::applyImageState(const ImageState& state) {
     if (!state.mask.isNull()) canvas_->writeMaskRegion(state.mask.rect(), state.mask);
     resultPane_->setImage(result_.empty() ? QImage() : toDisplayImage(result_));
     resultPane_->setTitle(tr("Result"));
+    resultPane_->setToolTip(QString());
     resultMask_ = result_.empty() ? QImage() : canvas_->mask();
     resultPane_->setOriginal(display);
     maskDirty_ = !state.mask.isNull();  // a restored mask may not have been exported: ask before discarding it
@@ -915,10 +917,13 @@ QString MainWindow::currentMethodText() const {
 // now: said, or it passes for what Inpaint would give. (Undo and redo can bring its mask back.)
 void MainWindow::updateResultTitle() {
     if (result_.empty()) return;
+    // The title is short enough for a third of the window; the tooltip has the whole story.
+    resultPane_->setToolTip(tr("Made with %1").arg(resultMethod_));
     if (canvas_->mask() != resultMask_) resultPane_->setTitle(tr("Result — out of date: the mask changed, Inpaint again"));
-    else if (currentMethodText() != resultMethod_)
-        resultPane_->setTitle(tr("Result — made with %1; Inpaint again for %2").arg(resultMethod_, currentMethodText()));
-    else resultPane_->setTitle(tr("Result — %1").arg(resultMethod_));
+    else if (currentMethodText() != resultMethod_) {
+        resultPane_->setTitle(tr("Result — made with %1; Inpaint again").arg(resultMethod_));
+        resultPane_->setToolTip(tr("Made with %1; the toolbar now says %2: Inpaint again for that").arg(resultMethod_, currentMethodText()));
+    } else resultPane_->setTitle(tr("Result — %1").arg(resultMethod_));
 }
 
 void MainWindow::updateStatus() {
