@@ -92,8 +92,7 @@ int runBench(const Args& args) {
                 throw FileError(folder, "--write-case needs a folder, and this is a file");
             if (std::filesystem::is_directory(folder, ec))
                 for (const std::string& out : {photoOut, maskOut}) checkOutputFile(out, parser.flagSet("force"), {benchPhoto(parser)});
-            if (!std::filesystem::create_directories(folder, ec) && ec)
-                throw FileError(folder, "cannot create the --write-case folder: " + ec.message());
+            createFolder(folder, "--write-case folder");
             writeImageAtomic(photoOut, photo, 92);
             writeImageAtomic(maskOut, holes);
         }

@@ -165,8 +165,7 @@ int inpaintFolder(const Inpainter& inpainter, const HdOptions& hd, const ArgPars
                                                     " of these images; choose another folder, or pass --force to overwrite them");
     }
     const bool outputIsNew = !fs::exists(outputDir);
-    if (std::error_code ec; !fs::create_directories(outputDir, ec) && ec)
-        throw FileError(outputDir.string(), "cannot create the output folder: " + ec.message());
+    createFolder(outputDir.string(), "output folder");
 
     TerminalProgress progress("inpaint", static_cast<int>(images.size()));
     int done = 0, failed = 0;
@@ -234,7 +233,7 @@ int runInpaint(const Args& args) {
     if (fs::is_directory(output, ec)) output = (fs::path(output) / resultName(input)).string();
     // A new folder named with a trailing separator ("results/") is made for it, likewise.
     else if (!output.empty() && output.back() == '/') {
-        if (!fs::create_directories(output, ec) && ec) throw FileError(output, "cannot create the output folder: " + ec.message());
+        createFolder(output, "output folder");
         output = (fs::path(output) / resultName(input)).string();
     }
     // A mask folder for one image: its mask is the one of the image's name.

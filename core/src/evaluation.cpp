@@ -148,12 +148,7 @@ std::vector<std::string> evalOutputNames(const std::vector<EvalCase>& cases, con
 EvalReport evaluate(const std::vector<EvalCase>& cases, const std::vector<NamedInpainter>& methods, const std::string& outFolder,
                     const std::function<void(int, int)>& progress) {
     if (methods.empty()) throw InvalidArgument("no methods to evaluate");
-    if (!outFolder.empty()) {
-        std::error_code ec;
-        fs::create_directories(outFolder, ec);
-        const std::string why = ec ? ": " + ec.message() : std::string();
-        if (!fs::is_directory(outFolder, ec)) throw FileError(outFolder, "cannot create the output folder" + why);
-    }
+    if (!outFolder.empty()) createFolder(outFolder, "output folder");
     EvalReport report;
     report.buckets = paperBuckets();
     for (const auto& m : methods) report.methods.push_back(m.name);

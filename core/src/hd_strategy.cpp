@@ -71,11 +71,12 @@ std::optional<cv::Mat> inpaintLarge(const Inpainter& inpainter, const cv::Mat& i
         throw InvalidArgument("crop margin must be at least " + std::to_string(kMinCropMargin) + " px: the holes are filled from the pixels around them");
     if (options.resizeLimit < 16) throw InvalidArgument("resize limit must be at least 16 px");
     auto cancelled = [&] { return cancel && cancel->load(); };
-    const bool large = std::max(image.cols, image.rows) > options.triggerSize;
+    const int longSide = std::max(image.cols, image.rows);
+    const bool large = longSide > options.triggerSize;
 
     // Resize only ever shrinks: a photo already within its limit (a trigger below the limit)
     // is filled as it is, not enlarged to the limit and blurred back.
-    const bool withinResizeLimit = std::max(image.cols, image.rows) <= options.resizeLimit;
+    const bool withinResizeLimit = longSide <= options.resizeLimit;
     if (options.strategy == HdStrategy::Original || !large || (options.strategy == HdStrategy::Resize && withinResizeLimit)) {
         if (progress) progress(0, 1);
         cv::Mat result = inpainter.inpaint(image, holes);

@@ -227,6 +227,13 @@ bool isWithinFolder(const std::string& inner, const std::string& outer) {
     return o == out.end() || (std::next(o) == out.end() && o->empty());
 }
 
+void createFolder(const std::string& path, const std::string& what) {
+    std::error_code ec;
+    fs::create_directories(path, ec);
+    // Checked by what is there, not by ec alone: a file of that name is no folder either.
+    if (!fs::is_directory(path)) throw FileError(path, "cannot create the " + what + (ec ? ": " + ec.message() : std::string()));
+}
+
 void checkFolderExists(const std::string& path, const std::string& what) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) return;

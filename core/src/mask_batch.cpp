@@ -29,12 +29,6 @@ void checkOutputFolder(const std::string& folder, const char* what) {
     if (fs::exists(folder, ec) && !fs::is_directory(folder, ec)) throw FileError(folder, "exists and is not a folder");
 }
 
-void createFolder(const std::string& folder) {
-    std::error_code ec;
-    fs::create_directories(folder, ec);
-    if (ec) throw FileError(folder, "cannot create folder: " + ec.message());
-}
-
 std::vector<fs::path> photosIn(const std::string& folder) {
     checkFolderExists(folder, "image folder");
     std::vector<fs::path> files;
@@ -118,8 +112,8 @@ MaskBatchResult generateMaskBatch(const MaskBatchOptions& options, const std::fu
         photos = photosIn(options.imageFolder);
         checkOutputFolder(options.sampleFolder, "sample output");
     }
-    createFolder(options.maskFolder);
-    if (!photos.empty()) createFolder(options.sampleFolder);
+    createFolder(options.maskFolder, "mask output folder");
+    if (!photos.empty()) createFolder(options.sampleFolder, "masked-sample folder");
     const int total = options.count * (1 + static_cast<int>(photos.size()));
     MaskBatchResult result;
     auto stopped = [&] { return cancel && cancel->load(); };

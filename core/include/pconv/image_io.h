@@ -57,6 +57,10 @@ bool sameFile(const std::string& a, const std::string& b);
 // True when `inner` is `outer` or lies anywhere below it (after resolving both).
 bool isWithinFolder(const std::string& inner, const std::string& outer);
 
+// Makes the folder and its parents unless they exist. Throws FileError naming it, its
+// role (`what`, e.g. "output folder") and the system's reason when it cannot.
+void createFolder(const std::string& path, const std::string& what);
+
 // Throws FileError unless path is an existing folder, saying whether it is missing or
 // a file; `what` names the folder's role, e.g. "mask folder".
 void checkFolderExists(const std::string& path, const std::string& what);

@@ -161,9 +161,7 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
                    std::to_string(o.batch) + " samples per process per step");
     std::error_code ec;
     const bool outFolderIsNew = !fs::exists(o.outFolder, ec);
-    fs::create_directories(o.outFolder, ec);
-    const std::string why = ec ? ": " + ec.message() : std::string();
-    if (!fs::is_directory(o.outFolder, ec)) throw FileError(o.outFolder, "cannot create the output folder" + why);
+    createFolder(o.outFolder, "output folder");
     // A run that fails before writing anything (no photos, a bad model) leaves no empty folder behind.
     struct RemoveIfLeftEmpty {
         fs::path folder;
