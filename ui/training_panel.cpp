@@ -280,6 +280,20 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     setRunning(false);
 }
 
+std::optional<ModelConfig> TrainingPanel::startFromNetwork() {
+    const QString path = initModel_->text().trimmed();
+    if (path.isEmpty() || !QFileInfo(path).isFile()) return std::nullopt;
+    if (path != initModelShown_.first) {
+        initModelShown_ = {path, std::nullopt};
+        try {
+            initModelShown_.second = PConvModel::load(path.toStdString()).config();
+        } catch (const std::exception&) {
+            // An unreadable model is reported when Start tries it.
+        }
+    }
+    return initModelShown_.second;
+}
+
 void TrainingPanel::showResumedRun() {
     const QString folder = outFolder_->text().trimmed();
     const QString checkpoint = QDir(folder).filePath("checkpoint.pt");
@@ -296,17 +310,7 @@ void TrainingPanel::showResumedRun() {
         }
     }
     // Without a resume, a model in "Start from" brings its own network: shown and locked too.
-    std::optional<ModelConfig> startFrom;
-    const QString initPath = initModel_->text().trimmed();
-    if (!resumed && !initPath.isEmpty() && QFileInfo(initPath).isFile() && initPath != initModelShown_.first) {
-        initModelShown_ = {initPath, std::nullopt};
-        try {
-            initModelShown_.second = PConvModel::load(initPath.toStdString()).config();
-        } catch (const std::exception&) {
-            // An unreadable model is reported when Start tries it.
-        }
-    }
-    if (!resumed && !initPath.isEmpty() && initPath == initModelShown_.first && QFileInfo(initPath).isFile()) startFrom = initModelShown_.second;
+    const std::optional<ModelConfig> startFrom = resumed ? std::nullopt : startFromNetwork();
     if (const auto& network = resumed ? resumed : startFrom) {
         depth_->setValue(network->depth);
         width_->setValue(network->width);

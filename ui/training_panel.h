@@ -93,6 +93,9 @@ private:
     void onFinished(bool stopped, qint64 step, const QString& modelPath);
     void createMoreSettings(const QSettings& settings);
     void setRunning(bool running);
+    // The network of the model in "Start from" (read once per path); none when it is empty
+    // or unreadable.
+    std::optional<ModelConfig> startFromNetwork();
     void showResumedRun();  // Resume ticked and a checkpoint in the output folder: its settings, and its depth, width, stem locked
     RunSettings runSettings() const;
     void showRunSettings(const RunSettings& settings);
@@ -120,7 +123,7 @@ private:
     QString lastModelPath_;
     double lossMax_ = 0, psnrMin_ = 1e9, psnrMax_ = 0;
     bool problemShown_ = false;  // eta_ shows why Start did not start
-    // The "Start from" model whose network the boxes show, read once per path (none: unreadable).
+    // startFromNetwork()'s last path and what it read there.
     std::pair<QString, std::optional<ModelConfig>> initModelShown_;
     // The panel's own state: the runner reports a failure or the end from its thread before
     // that thread is gone, so runner_->isRunning() is still true while the panel winds down.
