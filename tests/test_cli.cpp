@@ -720,6 +720,11 @@ private Q_SLOTS:
         QVERIFY(gif.open(QIODevice::WriteOnly));
         gif.write("GIF89a\x01\x00\x01\x00");
         gif.close();
+        // A hidden file (macOS's "._one.jpg" resource fork, copied along) is no photo: left out.
+        QFile fork(path("in/._one.jpg"));
+        QVERIFY(fork.open(QIODevice::WriteOnly));
+        fork.write("\x00\x05\x16\x07Mac OS X");
+        fork.close();
         run = runPconv({"inpaint", "--input", path("in"), "--mask", path("masks/one.png"), "--output", path("out_all"), "--method", "telea"});
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
         QVERIFY2(run.err.contains("skipping 1 file(s) in formats this program cannot read: four.gif"), qPrintable(run.err));

@@ -155,6 +155,12 @@ private Q_SLOTS:
         QVERIFY(!window.hasUnsavedWork());  // an imported mask is in a file already
         writeImageAtomic(dir.filePath("small.png").toStdString(), cv::Mat(10, 10, CV_8UC1, cv::Scalar(255)));
         QVERIFY(!window.importMask(dir.filePath("small.png")));
+        // An all-black mask is taken (it clears the holes) but the status says it marks none.
+        writeImageAtomic(dir.filePath("black.png").toStdString(), cv::Mat(window.photo().size(), CV_8UC1, cv::Scalar(0)));
+        QVERIFY(window.importMask(dir.filePath("black.png")));
+        QVERIFY2(window.statusBar()->currentMessage().contains("black.png marks no holes"), qPrintable(window.statusBar()->currentMessage()));
+        QVERIFY(window.importMask(dir.filePath("mask.png")));
+        QVERIFY(!window.statusBar()->currentMessage().contains("marks no holes"));
 
         // Use the result as the new image; the mask starts empty.
         const cv::Mat original = window.photo().clone();
@@ -448,6 +454,9 @@ private Q_SLOTS:
         QCOMPARE(withFilterSuffix("/tmp/my.photos/photo", "TIFF (*.tif *.tiff)"), QString("/tmp/my.photos/photo.tif"));
         QCOMPARE(withFilterSuffix("/tmp/photo", "All files (*)"), QString("/tmp/photo"));
         QCOMPARE(withFilterSuffix("", filters), QString());
+        // A dot in the name is not a format: "holiday.v2" was refused as an unknown format.
+        QCOMPARE(withFilterSuffix("/tmp/holiday.v2", filters), QString("/tmp/holiday.v2.jpg"));
+        QCOMPARE(withFilterSuffix("/tmp/photo.PNG", filters), QString("/tmp/photo.PNG"));
     }
 
     void trainingPanelWheelScrolls() {

@@ -3,6 +3,7 @@
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
 #include "pconv/pending_temp_files.h"
+#include "pconv/train/training_data.h"
 
 #include "test_files.h"
 
@@ -345,6 +346,21 @@ private Q_SLOTS:
         }
         QVERIFY(formatLosses(cv::Mat(8, 8, CV_8UC3), "a.jpg").empty());
         QVERIFY(takesQuality("photo.JPG") && takesQuality("x.webp") && !takesQuality("x.png"));
+    }
+
+    // Folder runs take the images in a folder, not hidden files with an image's extension
+    // (macOS's "._photo.jpg" resource forks, copied along) nor what hidden folders hold.
+    void foldersListTheirImagesNotHiddenFiles() {
+        QDir().mkpath(path("listed/sub"));
+        QDir().mkpath(path("listed/.thumbnails"));
+        for (const char* name : {"listed/b.png", "listed/a.jpg", "listed/sub/c.png", "listed/.thumbnails/d.png", "listed/._a.jpg", "listed/notes.txt"})
+            QVERIFY(QFile(path(name)).open(QIODevice::WriteOnly));
+        const auto flat = imageFilesIn(path("listed").toStdString());
+        QCOMPARE(flat, (std::vector<std::string>{path("listed/a.jpg").toStdString(), path("listed/b.png").toStdString()}));
+        const auto deep = listImagesRecursive(path("listed").toStdString());
+        QCOMPARE(deep, (std::vector<std::string>{path("listed/a.jpg").toStdString(), path("listed/b.png").toStdString(),
+                                                 path("listed/sub/c.png").toStdString()}));
+        QVERIFY(isHiddenFile("/photos/._a.jpg") && !isHiddenFile("/.config/a.jpg") && !isHiddenFile("a.jpg"));
     }
 };
 

@@ -606,6 +606,12 @@ bool MainWindow::importMask(const QString& path) {
     if (!replaceMaskFromFile(path, tr("Import mask"))) return false;
     QSettings().setValue("folders/mask", QFileInfo(path).absolutePath());
     maskDirty_ = false;  // it is in a file already: nothing to lose by discarding it
+    // An all-black file is most often a mask of the other convention (black = hole) or an empty layer.
+    if (cv::countNonZero(qImageToMask(canvas_->mask())) == 0)
+        statusBar()->showMessage(tr("%1 marks no holes: it is black everywhere, and only non-black pixels are holes")
+                                     .arg(QFileInfo(path).fileName()), 10000);
+    else
+        statusBar()->showMessage(tr("Mask imported from %1").arg(QFileInfo(path).fileName()), 4000);
     return true;
 }
 

@@ -24,11 +24,8 @@ namespace pconv::cli {
 namespace {
 
 std::vector<fs::path> imagesIn(const fs::path& dir) {
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(dir))
-        if (entry.is_regular_file() && hasImageExtension(entry.path().string())) files.push_back(entry.path());
-    std::sort(files.begin(), files.end());
-    return files;
+    const auto names = imageFilesIn(dir.string());
+    return {names.begin(), names.end()};
 }
 
 // Photos in formats this program cannot read (an iPhone's HEIC, camera raw files): named
@@ -38,7 +35,8 @@ std::vector<std::string> unreadablePhotosIn(const fs::path& dir) {
                                                   ".cr2", ".cr3", ".nef", ".arw", ".orf", ".rw2", ".raf", ".raw"};
     std::vector<std::string> names;
     for (const auto& entry : fs::directory_iterator(dir))
-        if (entry.is_regular_file() && formats.count(lowercaseExtension(entry.path().string()))) names.push_back(entry.path().filename().string());
+        if (entry.is_regular_file() && formats.count(lowercaseExtension(entry.path().string())) && !isHiddenFile(entry.path().string()))
+            names.push_back(entry.path().filename().string());
     std::sort(names.begin(), names.end());
     return names;
 }

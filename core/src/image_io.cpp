@@ -358,4 +358,19 @@ bool hasImageExtension(const std::string& path) {
     return std::any_of(std::begin(known), std::end(known), [&](const char* k) { return ext == k; });
 }
 
+bool isHiddenFile(const std::string& path) {
+    const std::string name = std::filesystem::path(path).filename().string();
+    return !name.empty() && name[0] == '.';
+}
+
+std::vector<std::string> imageFilesIn(const std::string& folder) {
+    std::vector<std::string> files;
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+        const std::string path = entry.path().string();
+        if (entry.is_regular_file() && hasImageExtension(path) && !isHiddenFile(path)) files.push_back(path);
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
 } // namespace pconv

@@ -31,10 +31,8 @@ void checkOutputFolder(const std::string& folder, const char* what) {
 
 std::vector<fs::path> photosIn(const std::string& folder) {
     checkFolderExists(folder, "image folder");
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(folder))
-        if (entry.is_regular_file() && hasImageExtension(entry.path().string())) files.push_back(entry.path());
-    std::sort(files.begin(), files.end());
+    const auto names = imageFilesIn(folder);
+    std::vector<fs::path> files(names.begin(), names.end());
     if (files.empty()) throw FileError(folder, "no images found in the image folder");
     return files;
 }

@@ -79,6 +79,14 @@ cv::Mat attachAlpha(const cv::Mat& colour, const cv::Mat& alphaSource);
 // True when the file extension names an image format OpenCV can read.
 bool hasImageExtension(const std::string& path);
 
+// True for a file whose name starts with a dot. Folder runs leave them out: macOS's "._photo.jpg"
+// resource forks, copied along with photos, have an image's extension but hold none.
+bool isHiddenFile(const std::string& path);
+
+// The image files (hasImageExtension) directly in folder, hidden ones left out, sorted.
+// Throws std::filesystem::filesystem_error when the folder cannot be listed.
+std::vector<std::string> imageFilesIn(const std::string& folder);
+
 // True when writeImageAtomic writes this format: .png, .jpg/.jpeg, .webp, .bmp, .tif/.tiff.
 // OpenCV reads more (.jp2, .exr, .hdr, .pgm ...) but writes those lossy (JPEG 2000),
 // as floats only (OpenEXR, Radiance) or grey only (.pgm, .pbm): not results to keep.

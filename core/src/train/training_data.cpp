@@ -45,8 +45,13 @@ std::vector<std::string> listImagesRecursive(const std::string& folder) {
     std::vector<std::string> files;
     std::error_code ec;
     for (auto it = fs::recursive_directory_iterator(folder, fs::directory_options::skip_permission_denied, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (isHiddenFile(it->path().string())) {  // ".git", ".thumbnails", "._photo.jpg"
+            if (it->is_directory(ec)) it.disable_recursion_pending();
+            continue;
+        }
         if (it->is_regular_file(ec) && hasImageExtension(it->path().string())) files.push_back(it->path().string());
+    }
     std::sort(files.begin(), files.end());
     return files;
 }

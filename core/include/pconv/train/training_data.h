@@ -103,7 +103,7 @@ cv::Mat warpedCrop(const cv::Mat& photo, const cv::Rect& region, int size, doubl
 // the photo and its holes: pixels black on the right but not on the left.
 TrainingSample splitMaskedSample(const cv::Mat& sample);
 
-// Lists image files under folder, recursively, sorted.
+// Lists image files under folder, recursively, sorted; hidden files and folders (isHiddenFile) left out.
 std::vector<std::string> listImagesRecursive(const std::string& folder);
 
 } // namespace pconv
