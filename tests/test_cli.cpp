@@ -341,6 +341,22 @@ private Q_SLOTS:
                     "lie one in the other");
         expectError(tiny + QStringList{"--data", path("apart/photos"), "--masks", path("apart/photos/masks"), "--out", path("apart/run")}, 1,
                     "lie one in the other");
+        // Masks without holes (they validated as "PSNR inf") or all hole are skipped, with a word.
+        QDir().mkpath(path("apart/masks"));
+        writeImageAtomic(path("apart/masks/black.png").toStdString(), cv::Mat::zeros(32, 32, CV_8UC1));
+        const Run noHoles = runPconv(tiny + QStringList{"--data", path("apart/photos"), "--masks", path("apart/masks"), "--out", path("apart/run")});
+        QVERIFY2(noHoles.exitCode == 1 && noHoles.err.contains("none of its 1 mask file(s) can be used (the first: " + path("apart/masks/black.png") +
+                                                                ": has no holes"),
+                 qPrintable(noHoles.err));
+        cv::Mat some = cv::Mat::zeros(32, 32, CV_8UC1);
+        cv::circle(some, {16, 16}, 6, 255, -1);
+        writeImageAtomic(path("apart/masks/some.png").toStdString(), some);
+        const Run withMasks = runPconv(tiny + QStringList{"--data", path("apart/photos"), "--masks", path("apart/masks"), "--out", path("apart/run")});
+        QVERIFY2(withMasks.exitCode == 0 && withMasks.err.contains("skipping mask " + path("apart/masks/black.png") + ": has no holes"),
+                 qPrintable(withMasks.err));
+        // A run that never validates (--validate-every 0) trains on every photo.
+        QVERIFY2(withMasks.err.contains("2 training photos, 0 held out"), qPrintable(withMasks.err));
+        QVERIFY(QDir(path("apart/masks")).removeRecursively());
         expectError({"masks", "--count", "1", "--hole-ratio", "0.1:0.2", "--size", "32x32", "--images", path("apart/photos"), "--out-images",
                      path("apart/photos/samples"), "--out-masks", path("apart/masks")},
                     1, "lies in the image folder");

@@ -379,6 +379,14 @@ int runTrain(const Args& args) {
     o.lossWeights.holeL2 = parser.getDouble("hole-l2-weight", 0, 1e6);
     o.lossWeights.psnr = parser.getDouble("psnr-weight", 0, 1e6);
     o.validateEvery = parser.getInt("validate-every", 0, 100'000'000);
+    // A run that never validates trains on every photo, unless it was told to hold some out.
+    if (o.validateEvery == 0 && o.data.validationFraction > 0) {
+        if (!parser.given("val-fraction") && !adopted.count("val-fraction"))
+            o.data.validationFraction = 0;
+        else if (parser.given("val-fraction"))
+            std::cerr << "pconv train: warning: --validate-every 0 never validates, but --val-fraction " << parser.get("val-fraction")
+                      << " still holds photos out of training\n";
+    }
     o.checkpointEvery = parser.getInt("checkpoint-every", 1, 100'000'000);
     o.keepSnapshots = parser.flagSet("keep-snapshots");
     o.logEvery = parser.getInt("log-every", 1, 100'000'000);

@@ -181,8 +181,26 @@ std::shared_ptr<const TrainingPhotos> TrainingPhotos::load(const TrainingDataOpt
     }
     if (!options.maskFolder.empty()) {
         checkFolderExists(options.maskFolder, "mask folder");
-        for (const auto& file : listImagesRecursive(options.maskFolder)) photos->masks.push_back(readMask(file));
-        if (photos->masks.empty()) throw FileError(options.maskFolder, "no mask images found");
+        const auto files = listImagesRecursive(options.maskFolder);
+        if (files.empty()) throw FileError(options.maskFolder, "no mask images found");
+        // A mask without holes teaches nothing and validates as "PSNR inf"; one that is all hole
+        // leaves nothing to fill from. Both are skipped, as unreadable ones are, with a word.
+        std::string firstSkippedMask;
+        for (const auto& file : files) {
+            try {
+                cv::Mat holes = readMask(file);
+                const int holePixels = cv::countNonZero(holes);
+                if (holePixels == 0) throw FileError(file, "has no holes (it is black everywhere)");
+                if (holePixels == static_cast<int>(holes.total())) throw FileError(file, "is all hole (white everywhere)");
+                photos->masks.push_back(std::move(holes));
+            } catch (const Error& e) {
+                if (firstSkippedMask.empty()) firstSkippedMask = e.what();
+                if (warn) warn(std::string("skipping mask ") + e.what());
+            }
+        }
+        if (photos->masks.empty())
+            throw FileError(options.maskFolder, "none of its " + std::to_string(files.size()) + " mask file(s) can be used (the first: " +
+                                                    firstSkippedMask + ")");
     }
     return photos;
 }
