@@ -525,7 +525,15 @@ private Q_SLOTS:
         QCOMPARE(cv::norm(first, readMask(path("gen2/mask_002.png").toStdString()), cv::NORM_INF), 0.0);
         // A second batch into the same folders is refused unless asked for: it would mix with the first.
         expectError(args, 1, "already holds masks or samples of an earlier batch (mask_000.png");
-        QVERIFY2(runPconv(args + QStringList{"--force"}).exitCode == 0, "--force writes among them");
+        const Run again = runPconv(args + QStringList{"--force"});
+        QVERIFY2(again.exitCode == 0 && !again.err.contains("earlier batch"), "--force writes among them, here over the same names");
+        // A smaller batch leaves the first one's other masks beside its own: said, since training would take them too.
+        const Run smaller = runPconv({"masks", "--count", "2", "--min-units", "2", "--max-units", "5", "--size", "128", "--out-masks", path("gen"),
+                                      "--force"});
+        QVERIFY2(smaller.exitCode == 0 && smaller.err.contains("also holds 2 mask(s) of an earlier batch"), qPrintable(smaller.err));
+        // A hole-ratio range that lets a mask be empty: written, with a warning.
+        const Run empty = runPconv({"masks", "--count", "2", "--hole-ratio", "0:0.0001", "--size", "64", "--out-masks", path("gen_empty")});
+        QVERIFY2(empty.exitCode == 0 && empty.err.contains("2 of the 2 masks have no holes"), qPrintable(empty.err));
         // Samples among the photos would be photos to the next run.
         expectError({"masks", "--count", "1", "--min-units", "1", "--max-units", "2", "--size", "64", "--out-masks", path("gen3"), "--images",
                      path("photos"), "--out-images", path("photos")},

@@ -196,6 +196,10 @@ void BatchMaskDialog::startGeneration() {
             QMetaObject::invokeMethod(this, [this, result] {
                 QString text = result.cancelled ? tr("Cancelled after %1 masks and %2 samples.").arg(result.masksWritten).arg(result.samplesWritten)
                                                 : tr("Wrote %1 masks and %2 masked samples.").arg(result.masksWritten).arg(result.samplesWritten);
+                if (result.masksWithoutHoles > 0)
+                    text += " " + tr("%1 of the masks have no holes: raise the hole ratio or the units.").arg(result.masksWithoutHoles);
+                if (result.earlierMasksLeft > 0)
+                    text += " " + tr("The mask folder also holds %n mask(s) of an earlier batch.", "", result.earlierMasksLeft);
                 if (!result.skippedPhotos.empty())
                     text += " " + tr("Skipped %n unreadable photo(s): %1", "", static_cast<int>(result.skippedPhotos.size()))
                                       .arg(QString::fromStdString(result.skippedPhotos.front()));

@@ -110,7 +110,13 @@ int runMasks(const Args& args) {
     });
     if (bar) bar->finish();
     for (const auto& skipped : result.skippedPhotos) std::cerr << "pconv masks: skipped " << skipped << "\n";
-    std::cout << "Wrote " << result.masksWritten << " masks to " << options.maskFolder;
+    if (result.masksWithoutHoles > 0)
+        std::cerr << "pconv masks: warning: " << result.masksWithoutHoles << " of the " << result.masksWritten
+                  << " masks have no holes (raise --hole-ratio or the units)\n";
+    if (result.earlierMasksLeft > 0)
+        std::cerr << "pconv masks: note: " << options.maskFolder << " also holds " << result.earlierMasksLeft
+                  << " mask(s) of an earlier batch, which a training run on the folder takes too\n";
+    std::cout << "Wrote " << result.masksWritten << (result.masksWritten == 1 ? " mask to " : " masks to ") << options.maskFolder;
     if (result.samplesWritten) std::cout << " and " << result.samplesWritten << " masked samples to " << options.sampleFolder;
     if (!result.skippedPhotos.empty()) std::cout << " (" << result.skippedPhotos.size() << " unreadable photo(s) skipped)";
     std::cout << "\n";

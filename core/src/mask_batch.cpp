@@ -122,6 +122,7 @@ MaskBatchResult generateMaskBatch(const MaskBatchOptions& options, const std::fu
     for (int j = 0; j < options.count; ++j) {
         if (stopped()) return result.cancelled = true, result;
         GeneratedMask mask = generateMask(options.generator, batchMaskSeed(options.seed, j));
+        if (cv::countNonZero(mask.holes) == 0) ++result.masksWithoutHoles;
         writeImageAtomic((fs::path(options.maskFolder) / ("mask_" + numbered(j, options.count) + ".png")).string(), mask.holes);
         ++result.masksWritten;
         if (!photos.empty()) masks.push_back(std::move(mask.holes));
@@ -144,6 +145,11 @@ MaskBatchResult generateMaskBatch(const MaskBatchOptions& options, const std::fu
             if (progress) progress(filesDone(), total);
         }
     }
+    // Every mask of this batch is a mask_* file: the rest are an earlier batch's (written among with --force).
+    const auto inMaskFolder = imageFilesIn(options.maskFolder);
+    result.earlierMasksLeft = static_cast<int>(std::count_if(inMaskFolder.begin(), inMaskFolder.end(), [](const std::string& path) {
+                                  return fs::path(path).filename().string().rfind("mask_", 0) == 0;
+                              })) - result.masksWritten;
     return result;
 }
 

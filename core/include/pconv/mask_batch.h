@@ -25,6 +25,8 @@ struct MaskBatchResult {
     int samplesWritten = 0;
     bool cancelled = false;
     std::vector<std::string> skippedPhotos;  // "<file>: <why>" for each photo that could not be read
+    int masksWithoutHoles = 0;  // a hole-ratio range near 0 or a single tiny unit draws nothing
+    int earlierMasksLeft = 0;   // mask_* images of an earlier batch still beside the new ones (a finished batch)
 };
 
 // progress(done, total) is called after every file; set *cancel to stop early.
