@@ -428,6 +428,13 @@ private Q_SLOTS:
                  qPrintable(run.err));
         run = runPconv(base + QStringList{"--method", "pconv", "--model", path("own_a.pconv"), "--radius", "5", "--mirror-views", "1", "--force"});
         QVERIFY2(run.exitCode == 0 && run.err.contains("--radius is ignored"), qPrintable(run.err));
+        // So are the big-photo settings of another strategy.
+        run = runPconv(base + QStringList{"--method", "ns", "--hd-strategy", "resize", "--hd-margin", "64", "--force"});
+        QVERIFY2(run.exitCode == 0 && run.err.contains("--hd-margin is ignored: it is for --hd-strategy crop only"), qPrintable(run.err));
+        run = runPconv(base + QStringList{"--method", "ns", "--hd-resize-limit", "600", "--force"});
+        QVERIFY2(run.exitCode == 0 && run.err.contains("--hd-resize-limit is ignored: it is for --hd-strategy resize only"), qPrintable(run.err));
+        run = runPconv(base + QStringList{"--method", "ns", "--hd-strategy", "resize", "--hd-resize-limit", "600", "--force"});
+        QVERIFY2(run.exitCode == 0 && !run.err.contains("ignored"), qPrintable(run.err));
         // --quality with a lossless format is a mistake about the output itself.
         QFile::remove(path("unused.png"));
         expectError(base + QStringList{"--method", "telea", "--quality", "80"}, 2, "--quality is for .jpg and .webp results");
@@ -446,6 +453,10 @@ private Q_SLOTS:
         const Run fresh = runPconv({"train", "--data", path("ft_photos"), "--out", path("ft_run"), "--size", "16", "--depth", "2", "--width", "2",
                                     "--batch", "2", "--steps", "1", "--validate-every", "0", "--finetune"});
         QVERIFY2(fresh.exitCode == 0 && fresh.err.contains("warning: --finetune freezes"), qPrintable(fresh.err));
+        const Run smallCache = runPconv({"train", "--data", path("ft_photos"), "--out", path("ft_cache"), "--size", "128", "--depth", "2", "--width",
+                                         "2", "--batch", "2", "--steps", "1", "--validate-every", "0", "--cache-side", "64"});
+        QVERIFY2(smallCache.exitCode == 0 && smallCache.err.contains("warning: --cache-side 64 keeps photos smaller than the 128 px crops"),
+                 qPrintable(smallCache.err));
     }
 
     void singleImageWithMaskFolder() {

@@ -77,6 +77,15 @@ HdOptions hdOptionsFromArgs(const ArgParser& parser) {
     hd.triggerSize = parser.getInt("hd-trigger", 0, 1'000'000);
     hd.cropMargin = parser.getInt("hd-margin", kMinCropMargin, 100'000);
     hd.resizeLimit = parser.getInt("hd-resize-limit", 16, 100'000);
+    // Each setting belongs to one strategy: given for another, it would do nothing without a word.
+    auto ignoredUnless = [&](const char* option, HdStrategy owner) {
+        if (parser.given(option) && hd.strategy != owner)
+            std::cerr << parser.command() << ": warning: --" << option << " is ignored: it is for --hd-strategy " << toString(owner) << " only\n";
+    };
+    ignoredUnless("hd-margin", HdStrategy::Crop);
+    ignoredUnless("hd-resize-limit", HdStrategy::Resize);
+    if (parser.given("hd-trigger") && hd.strategy == HdStrategy::Original)
+        std::cerr << parser.command() << ": warning: --hd-trigger is ignored: --hd-strategy original works on the whole image at any size\n";
     return hd;
 }
 

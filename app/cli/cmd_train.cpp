@@ -286,6 +286,9 @@ int runTrain(const Args& args) {
     o.data.size = parser.getInt("size", 16, 4096);
     o.data.validationFraction = parser.getDouble("val-fraction", 0.0, 0.9);
     o.data.cacheLongSide = parser.getInt("cache-side", 64, 100000);
+    if (o.data.cacheLongSide < o.data.size && o.data.sampleFolder.empty())
+        std::cerr << "pconv train: warning: --cache-side " << o.data.cacheLongSide << " keeps photos smaller than the " << o.data.size
+                  << " px crops, so every crop is scaled up (blurred); raise it to at least --size\n";
     o.data.seed = parser.getSeed("seed");
     try {
         o.data.holeRatio = parseHoleRatioRange(parser.get("hole-ratio"));
