@@ -132,6 +132,22 @@ private Q_SLOTS:
         QCOMPARE(cv::norm(*inpaintLarge(*inpainter, within, withinHoles, options), inpainter->inpaint(within, withinHoles), cv::NORM_INF), 0.0);
     }
 
+    // A panorama keeps a usable height: 8000x300 was filled at 1024x38.
+    void resizeKeepsAPanoramaTall() {
+        QCOMPARE(resizeScale({4000, 3000}, 1024), 1024.0 / 4000);
+        QCOMPARE(resizeScale({3000, 4000}, 1024), 1024.0 / 4000);
+        QCOMPARE(resizeScale({8000, 300}, 1024), 256.0 / 300);
+        QCOMPARE(resizeScale({300, 8000}, 1024), 256.0 / 300);
+        QCOMPARE(resizeScale({1000, 800}, 1024), 1.0);
+        const cv::Mat strip = texturedPhoto(60, 2000);  // short side below a quarter of the limit: filled as it is
+        cv::Mat holes = cv::Mat::zeros(strip.size(), CV_8UC1);
+        cv::circle(holes, {1000, 30}, 10, 255, -1);
+        const auto inpainter = makeClassicalInpainter(Method::Telea);
+        HdOptions options;
+        options.strategy = HdStrategy::Resize;
+        QCOMPARE(cv::norm(*inpaintLarge(*inpainter, strip, holes, options), inpainter->inpaint(strip, holes), cv::NORM_INF), 0.0);
+    }
+
     void cancel() {
         const cv::Mat image = texturedPhoto(1000, 1000);
         cv::Mat holes = cv::Mat::zeros(image.size(), CV_8UC1);

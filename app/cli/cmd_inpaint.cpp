@@ -219,7 +219,7 @@ int runInpaint(const Args& args) {
     parser.option("hd-strategy", "NAME", "big images: crop (around each hole), resize (work smaller), original", "crop");
     parser.option("hd-trigger", "PX", "use the strategy when the long side exceeds PX", "800");
     parser.option("hd-margin", "PX", "context around each hole region for crop", "128");
-    parser.option("hd-resize-limit", "PX", "long side for resize", "1024");
+    parser.option("hd-resize-limit", "PX", "long side for resize (a panorama keeps a short side of at least PX/4)", "1024");
     parser.option("threads", "N", "CPU threads (0 = all cores)", "0");
     parser.flag("force", "overwrite result files that already exist");
     if (!parser.parse(args)) {

@@ -64,6 +64,12 @@ std::vector<cv::Rect> cropRegions(const cv::Mat& holes, int margin) {
     return boxes;
 }
 
+double resizeScale(const cv::Size& image, int resizeLimit) {
+    const int longSide = std::max(image.width, image.height), shortSide = std::min(image.width, image.height);
+    const double shortSideFloor = std::min(shortSide, resizeLimit / 4);
+    return std::min(1.0, std::max(static_cast<double>(resizeLimit) / longSide, shortSideFloor / shortSide));
+}
+
 std::optional<cv::Mat> inpaintLarge(const Inpainter& inpainter, const cv::Mat& image, const cv::Mat& holes, const HdOptions& options,
                                     const std::function<void(int, int)>& progress, const std::atomic<bool>* cancel) {
     checkInpaintInputs(image, holes);
@@ -76,7 +82,8 @@ std::optional<cv::Mat> inpaintLarge(const Inpainter& inpainter, const cv::Mat& i
 
     // Resize only ever shrinks: a photo already within its limit (a trigger below the limit)
     // is filled as it is, not enlarged to the limit and blurred back.
-    const bool withinResizeLimit = longSide <= options.resizeLimit;
+    const double scale = resizeScale(image.size(), options.resizeLimit);
+    const bool withinResizeLimit = scale >= 1;
     if (options.strategy == HdStrategy::Original || !large || (options.strategy == HdStrategy::Resize && withinResizeLimit)) {
         if (progress) progress(0, 1);
         cv::Mat result = inpainter.inpaint(image, holes);
@@ -86,7 +93,6 @@ std::optional<cv::Mat> inpaintLarge(const Inpainter& inpainter, const cv::Mat& i
 
     if (options.strategy == HdStrategy::Resize) {
         if (progress) progress(0, 1);
-        const double scale = static_cast<double>(options.resizeLimit) / std::max(image.cols, image.rows);
         cv::Mat smallImage, smallHoles, filledSmall, filled;
         cv::resize(image, smallImage, {}, scale, scale, cv::INTER_AREA);
         // Any hole pixel under a small pixel makes it a hole: never shrink the holes.

@@ -17,7 +17,7 @@ namespace pconv {
 enum class HdStrategy {
     Original,  // the whole image at full size
     Crop,      // each hole region's bounding box plus a margin, at full size
-    Resize,    // the whole image scaled down so its long side is resizeLimit, then hole pixels scaled back up
+    Resize,    // the whole image scaled down (resizeScale(): long side to resizeLimit), then hole pixels scaled back up
 };
 
 std::string toString(HdStrategy strategy);  // "original", "crop", "resize"
@@ -31,8 +31,13 @@ struct HdOptions {
     HdStrategy strategy = HdStrategy::Crop;
     int triggerSize = 800;   // Crop and Resize apply only when the long side exceeds this
     int cropMargin = 128;    // context around each hole region, in px (at least kMinCropMargin)
-    int resizeLimit = 1024;  // long side for Resize
+    int resizeLimit = 1024;  // long side for Resize (see resizeScale())
 };
+
+// The factor Resize scales an image by: its long side to resizeLimit, except that the short
+// side is not brought below a quarter of the limit (or its own size, if smaller): an
+// 8000x300 panorama is filled at 6827x256, not squeezed to a 1024x38 strip. 1 = as it is.
+double resizeScale(const cv::Size& image, int resizeLimit);
 
 // Regions Crop would inpaint: bounding boxes of the hole regions grown by the
 // margin (shifted inward at the image edges), overlapping boxes merged.
