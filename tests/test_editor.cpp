@@ -4,6 +4,7 @@
 #include "batch_mask_dialog.h"
 #include "file_name_suffix.h"
 #include "image_convert.h"
+#include "image_pane.h"
 #include "inpaint_runner.h"
 #include "main_window.h"
 #include "mask_canvas.h"
@@ -443,6 +444,24 @@ private Q_SLOTS:
         QVERIFY(!window.runner()->isBusy());
         QVERIFY2(window.statusBar()->currentMessage().contains("covers the whole photo"), qPrintable(window.statusBar()->currentMessage()));
         QVERIFY(window.result().empty());
+    }
+
+    // Transparent pixels show as grey checks, not as the pane's dark background (they passed for black).
+    void transparencyShowsAsChecks() {
+        ImagePane pane("t");
+        pane.resize(200, 200);
+        QImage image(64, 64, QImage::Format_RGBA8888);
+        image.fill(Qt::transparent);
+        image.setPixelColor(40, 40, QColor(255, 0, 0, 255));
+        pane.setImage(image);
+        const QImage shown = pane.grab().toImage();
+        const QColor a = shown.pixelColor(2, 30), b = shown.pixelColor(10, 30), opaque = shown.pixelColor(40, 40), outside = shown.pixelColor(150, 150);
+        QVERIFY2(a != b && a.lightness() > 120 && b.lightness() > 120, qPrintable(a.name() + " " + b.name()));
+        QCOMPARE(opaque, QColor(255, 0, 0));
+        QVERIFY(outside.lightness() < 60);  // beyond the image: the pane's background
+        image.fill(QColor(0, 0, 255));
+        pane.setImage(image.convertToFormat(QImage::Format_RGB888));
+        QCOMPARE(pane.grab().toImage().pixelColor(2, 30), QColor(0, 0, 255));
     }
 
     // Save dialogs: a name typed without an extension takes the chosen file type's.

@@ -7,6 +7,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QPixmap>
 #include <QWheelEvent>
 
 #include <cmath>
@@ -54,6 +55,23 @@ QPointF ImagePane::imageToWidget(const QPointF& p) const {
     return (p - view_->center()) * view_->zoom() + middle;
 }
 
+namespace {
+// Grey and light grey squares, as image editors show transparency: on the pane's dark
+// background a transparent pixel would pass for a black one.
+const QBrush& transparencyChecks() {
+    static const QBrush brush = [] {
+        constexpr int square = 8;
+        QPixmap tile(2 * square, 2 * square);
+        tile.fill(QColor(204, 204, 204));
+        QPainter p(&tile);
+        p.fillRect(0, 0, square, square, QColor(153, 153, 153));
+        p.fillRect(square, square, square, square, QColor(153, 153, 153));
+        return QBrush(tile);
+    }();
+    return brush;
+}
+} // namespace
+
 void ImagePane::drawImage(QPainter& painter, const QImage& image) const {
     if (image.isNull()) return;
     const QPointF topLeft = imageToWidget({0, 0});
@@ -74,6 +92,8 @@ void ImagePane::paintEvent(QPaintEvent*) {
         painter.setPen(QColor(170, 170, 170));
         painter.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, placeholder_);
     } else {
+        if (image_.hasAlphaChannel())
+            painter.fillRect(QRectF(imageToWidget({0, 0}), QSizeF(image_.size()) * (view_ ? view_->zoom() : 1.0)), transparencyChecks());
         drawImage(painter, image_);
         paintOverlay(painter);
     }
