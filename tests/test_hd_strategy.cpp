@@ -2,6 +2,7 @@
 // change only hole pixels, report progress and can be cancelled.
 #include "pconv/errors.h"
 #include "pconv/hd_strategy.h"
+#include "pconv/progress_scope.h"
 
 #include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>
@@ -146,6 +147,37 @@ private Q_SLOTS:
         HdOptions options;
         options.strategy = HdStrategy::Resize;
         QCOMPARE(cv::norm(*inpaintLarge(*inpainter, strip, holes, options), inpainter->inpaint(strip, holes), cv::NORM_INF), 0.0);
+    }
+
+    // Progress within one call: parts map into their enclosing part, and the whole ends at 1.
+    void progressScopeMapsNestedParts() {
+        std::vector<double> seen;
+        {
+            const ProgressScope scope([&](double f) { seen.push_back(f); });
+            {
+                const ProgressPart second(0.5, 1);
+                {
+                    const ProgressPart half(0, 0.5);
+                    reportProgress(0.5);  // 0.5 + 0.5 * 0.5 * 0.5
+                }
+                reportProgress(0.4);      // 0.7: below what the inner part's end reached, not reported
+            }
+            reportProgress(2);  // clamped
+        }
+        QCOMPARE(seen, (std::vector<double>{0.625, 0.75, 1.0}));
+        reportProgress(0.5);  // outside a scope: nothing, no crash
+        QCOMPARE(seen.size(), size_t(3));
+
+        // Crop reports per region through the scope.
+        const cv::Mat image = texturedPhoto(900, 1200);
+        cv::Mat holes = cv::Mat::zeros(image.size(), CV_8UC1);
+        for (int i = 0; i < 4; ++i) cv::circle(holes, {150 + 300 * i, 450}, 10, 255, -1);
+        seen.clear();
+        {
+            const ProgressScope scope([&](double f) { seen.push_back(f); });
+            QVERIFY(inpaintLarge(*makeClassicalInpainter(Method::Telea), image, holes, HdOptions{}));
+        }
+        QCOMPARE(seen, (std::vector<double>{0.25, 0.5, 0.75, 1.0}));
     }
 
     void cancel() {

@@ -2,6 +2,7 @@
 
 #include "pconv/cancellation.h"
 #include "pconv/errors.h"
+#include "pconv/progress_scope.h"
 
 #include <QElapsedTimer>
 
@@ -33,13 +34,11 @@ void InpaintWorker::process(quint64 generation, const InpaintJob& job) {
         }
         // Cancel stops a network pass between its layers, not only between crop regions.
         const CancellationScope scope(isCancelled);
+        // Progress in thousandths, from within regions and network passes too: a whole
+        // 16-megapixel photo is one region and takes most of a minute.
+        const ProgressScope progressScope([&](double fraction) { Q_EMIT progress(generation, static_cast<int>(fraction * 1000), 1000); });
         std::atomic<bool> stop{false};
-        const auto result = inpaintLarge(*inpainter, job.image, job.holes, job.hd,
-                                         [&](int done, int total) {
-                                             stop = isCancelled();
-                                             Q_EMIT progress(generation, done, total);
-                                         },
-                                         &stop);
+        const auto result = inpaintLarge(*inpainter, job.image, job.holes, job.hd, [&](int, int) { stop = isCancelled(); }, &stop);
         if (!result || isCancelled()) {
             Q_EMIT cancelled(generation);
             return;

@@ -1,4 +1,5 @@
 #include "pconv/hd_strategy.h"
+#include "pconv/progress_scope.h"
 
 #include "pconv/errors.h"
 
@@ -112,6 +113,7 @@ std::optional<cv::Mat> inpaintLarge(const Inpainter& inpainter, const cv::Mat& i
         if (progress) progress(static_cast<int>(i), static_cast<int>(regions.size()));
         if (cancelled()) return std::nullopt;
         const cv::Rect& r = regions[i];
+        const ProgressPart region(static_cast<double>(i) / regions.size(), static_cast<double>(i + 1) / regions.size());
         inpainter.inpaint(image(r), holes(r)).copyTo(result(r));
     }
     if (progress) progress(static_cast<int>(regions.size()), static_cast<int>(regions.size()));

@@ -2,6 +2,7 @@
 
 #include "pconv/errors.h"
 #include "pconv/mask_ops.h"
+#include "pconv/progress_scope.h"
 
 #include <opencv2/imgproc.hpp>
 
@@ -68,6 +69,7 @@ cv::Mat withVisibleColoursUnderTransparency(const cv::Mat& image, const cv::Mat&
 cv::Mat Inpainter::inpaint(const cv::Mat& image, const cv::Mat& holes) const {
     checkInpaintInputs(image, holes);
     if (cv::countNonZero(holes) == 0) return image.clone();
+    const ProgressPart whole(0, 1);  // its end is reported when the fill is done, whatever the method reported on the way
     const cv::Mat filled = fill(withVisibleColoursUnderTransparency(image, holes), holes);
     return compositeHoles(image, filled, holes);
 }

@@ -5,6 +5,7 @@
 #include "pconv/patch_synthesis.h"
 
 #include "pconv/cancellation.h"
+#include "pconv/progress_scope.h"
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
 #include "pconv/inpainter.h"
@@ -220,6 +221,11 @@ cv::Mat synthesizeRegion(const cv::Mat& image, const cv::Mat& holes, const cv::M
            std::min(image.cols, image.rows) * scales.back() / 2 >= 4.0 * options.patchSize)
         scales.push_back(scales.back() / 2);
 
+    // Progress by round, each weighed by its octave's area (the finest octave is most of the work).
+    double work = 0, workDone = 0;
+    for (size_t k = 0; k < scales.size(); ++k)
+        work += scales[k] * scales[k] * (k + 1 == scales.size() ? options.coarseIterations : options.fineIterations);
+
     std::mt19937_64 rng(options.seed);
     std::unique_ptr<Octave> coarser;
     cv::Mat carried;  // the coarser octave's estimate, scaled to this octave
@@ -238,6 +244,7 @@ cv::Mat synthesizeRegion(const cv::Mat& image, const cv::Mat& holes, const cv::M
         for (int i = 0; i < rounds; ++i) {
             throwIfCancelled();
             octave->round(i, static_cast<float>(options.voteSpread), static_cast<float>(options.reuseCost));
+            reportProgress((workDone += *scale * *scale) / work);
         }
         carried = octave->estimate();
         coarser = std::move(octave);

@@ -3,6 +3,7 @@
 #include "pconv/inpainter.h"
 #include "pconv/mask_ops.h"
 #include "pconv/patch_synthesis.h"
+#include "pconv/progress_scope.h"
 #include "pconv/nn/memory_format.h"
 #include "pconv/nn/pconv_unet.h"
 #include "pconv/nn/tensor_image.h"
@@ -90,17 +91,36 @@ protected:
         const cv::Mat depths = holeDepths(holes);  // once, for the depth tests and both mixes
         double depth = 0;
         if (!allHole) cv::minMaxLoc(depths, nullptr, &depth);
-        if (options_.maxHoleDepth <= 0 || depth <= options_.coarseHoleDepth) return withClassicalEdge(fillOnce(image, holes), image, holes, depths);
-        if (depth <= options_.maxHoleDepth) {
-            cv::Mat fill = fillOnce(image, holes);
-            if (options_.coarseBlendFrom > 0 && options_.coarseBlendFrom < options_.coarseHoleDepth)
-                fill = mixInDeep(fill, coarseFill(image, holes, depth), depths);
+        // Progress: the full-size passes take most of the time; the coarse pass is a small image.
+        if (options_.maxHoleDepth <= 0 || depth <= options_.coarseHoleDepth) {
+            cv::Mat fill;
+            {
+                const ProgressPart network(0, 0.95);
+                fill = fillOnce(image, holes);
+            }
             return withClassicalEdge(fill, image, holes, depths);
         }
-        const cv::Mat filled = coarseFill(image, holes, depth);
+        if (depth <= options_.maxHoleDepth) {
+            cv::Mat fill;
+            {
+                const ProgressPart network(0, 0.85);
+                fill = fillOnce(image, holes);
+            }
+            if (options_.coarseBlendFrom > 0 && options_.coarseBlendFrom < options_.coarseHoleDepth) {
+                const ProgressPart coarse(0.85, 0.95);
+                fill = mixInDeep(fill, coarseFill(image, holes, depth), depths);
+            }
+            return withClassicalEdge(fill, image, holes, depths);
+        }
+        cv::Mat filled;
+        {
+            const ProgressPart coarse(0, options_.deepHoleTexture ? 0.2 : 1.0);
+            filled = coarseFill(image, holes, depth);
+        }
         if (!options_.deepHoleTexture) return filled;
         PatchSynthesisOptions synthesis;
         synthesis.coarseDepth = options_.coarseHoleDepth;
+        const ProgressPart texture(0.2, 1);
         return synthesizeHoleTexture(image, holes, filled, synthesis);
     }
 
@@ -183,7 +203,10 @@ private:
         const auto valid = nn::holeMaskToValidTensor(paddedHoles);
         const auto masked = input * valid;
         torch::Tensor sum;
-        for (const auto& view : viewsFor(options_.mirrorViews)) {
+        const auto views = viewsFor(options_.mirrorViews);
+        for (size_t i = 0; i < views.size(); ++i) {
+            const auto& view = views[i];
+            const ProgressPart pass(static_cast<double>(i) / views.size(), static_cast<double>(i + 1) / views.size());
             const auto filled = view.undo(network.forward(view.apply(masked), view.apply(valid)));
             sum = sum.defined() ? sum + filled : filled;
         }

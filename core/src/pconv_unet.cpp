@@ -1,5 +1,6 @@
 #include "pconv/nn/pconv_unet.h"
 #include "pconv/cancellation.h"
+#include "pconv/progress_scope.h"
 
 #include <torch/nn/functional/activation.h>
 #include <torch/nn/functional/upsampling.h>
@@ -9,6 +10,7 @@
 #include <torch/nn/modules/instancenorm.h>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 namespace F = torch::nn::functional;
@@ -94,6 +96,11 @@ torch::Tensor PConvUNetImpl::forward(const torch::Tensor& image, const torch::Te
     // feature is re-masked before use. Training keeps them zero for BatchNorm.
     const bool zeroInvalid = is_training();
 
+    // Progress by layer, each weighed by its output's area: the full-resolution layers take most of the time.
+    double layersDone = 0;
+    const double layersTotal = (1.0 - std::pow(0.25, depth)) / 3.0 + (1.0 - std::pow(0.25, depth)) / 0.75 + (stem_ ? 1.0 : 0.0);
+    auto layerDone = [&](int outputLevel) { reportProgress((layersDone += std::pow(0.25, outputLevel)) / layersTotal); };
+
     // Every stored feature map is already multiplied by its mask.
     std::vector<torch::Tensor> features{image * mask}, masks{mask};
     for (int level = 1; level <= depth; ++level) {
@@ -103,6 +110,7 @@ torch::Tensor PConvUNetImpl::forward(const torch::Tensor& image, const torch::Te
         x = torch::GradMode::is_enabled() ? torch::relu(x) : x.relu_();
         features.push_back(masked(x, m));
         masks.push_back(m);
+        layerDone(level);
     }
     if (stem_) {
         // The stem replaces the image as the last decoder layer's skip; the encoder keeps reading the image.
@@ -110,6 +118,7 @@ torch::Tensor PConvUNetImpl::forward(const torch::Tensor& image, const torch::Te
         x = torch::GradMode::is_enabled() ? torch::relu(x) : x.relu_();
         features[0] = masked(x, m);
         masks[0] = m;
+        layerDone(0);
     }
 
     torch::Tensor x = features[depth], m = masks[depth];
@@ -126,6 +135,7 @@ torch::Tensor PConvUNetImpl::forward(const torch::Tensor& image, const torch::Te
                                               : F::leaky_relu(x, F::LeakyReLUFuncOptions().negative_slope(0.2).inplace(true));
             x = masked(x, m);
         }
+        layerDone(level - 1);
     }
     return x;
 }
