@@ -25,6 +25,7 @@
 #include <QClipboard>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QUndoStack>
@@ -444,6 +445,29 @@ private Q_SLOTS:
         QVERIFY(!window.runner()->isBusy());
         QVERIFY2(window.statusBar()->currentMessage().contains("covers the whole photo"), qPrintable(window.statusBar()->currentMessage()));
         QVERIFY(window.result().empty());
+    }
+
+    // Texture in wide holes: from 24 px deep unless chosen otherwise; the old on/off setting's "off" still holds.
+    void textureInWideHolesIsAChoice() {
+        QSettings settings;
+        settings.remove("inpaint/textureFromDepth");
+        settings.remove("inpaint/deepHoleTexture");
+        MainWindow window;
+        QCOMPARE(window.textureFromDepth(), 24);
+        QAction *off = nullptr, *from48 = nullptr;
+        for (QAction* a : window.findChildren<QAction*>()) {
+            if (a->text().startsWith("&Off")) off = a;
+            if (a->text().contains("&48 px")) from48 = a;
+        }
+        QVERIFY(off && from48 && off->isCheckable());
+        from48->trigger();
+        QCOMPARE(window.textureFromDepth(), 48);
+        off->trigger();
+        QCOMPARE(window.textureFromDepth(), 0);
+        settings.remove("inpaint/textureFromDepth");
+        settings.setValue("inpaint/deepHoleTexture", false);
+        QCOMPARE(window.textureFromDepth(), 0);
+        settings.remove("inpaint/deepHoleTexture");
     }
 
     // Transparent pixels show as grey checks, not as the pane's dark background (they passed for black).

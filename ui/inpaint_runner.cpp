@@ -28,6 +28,7 @@ void InpaintWorker::process(quint64 generation, const InpaintJob& job) {
             PConvInpaintOptions options;
             options.mirrorViews = job.mirrorViews;
             options.deepHoleTexture = job.deepHoleTexture;
+            options.maxHoleDepth = job.deepHolesFrom;
             inpainter = makePConvInpainter(*model_, options);
         } else {
             inpainter = makeClassicalInpainter(job.method, job.radius);

@@ -26,7 +26,8 @@ struct InpaintJob {
     HdOptions hd;
     double radius = 3.0;  // Telea / NS
     int mirrorViews = 2;  // PConv self-ensemble: 1, 2, 4 or 8
-    bool deepHoleTexture = true;  // PConv: patch-synthesised texture in holes deeper than it was trained on
+    bool deepHoleTexture = true;  // PConv: patch-synthesised texture in holes deeper than deepHolesFrom
+    double deepHolesFrom = 48;    // PConv: PConvInpaintOptions::maxHoleDepth
 };
 
 // Lives in the worker thread; loads each model once and keeps it.

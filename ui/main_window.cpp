@@ -262,7 +262,7 @@ void MainWindow::createActions() {
     cancelAction_->setShortcut(QKeySequence("Esc"));
     toolsMenu->addAction(tr("&Big-Photo Settings…"), this, &MainWindow::editHdSettings);
     addMirrorViewsMenu(toolsMenu);
-    addDeepHoleTextureAction(toolsMenu);
+    addDeepHoleTextureMenu(toolsMenu);
     toolsMenu->addSeparator();
     toolsMenu->addAction(tr("&Generate Masks…"), this, [this] {
         BatchMaskDialog dialog(this);
@@ -805,17 +805,37 @@ void MainWindow::addMirrorViewsMenu(QMenu* toolsMenu) {
     }
 }
 
-// Wide holes: the photo's own texture (patch synthesis) or the network's smooth fill.
-void MainWindow::addDeepHoleTextureAction(QMenu* toolsMenu) {
-    QAction* action = toolsMenu->addAction(tr("PConv &Texture in Wide Holes"));
-    action->setCheckable(true);
-    action->setChecked(deepHoleTexture());
-    action->setToolTip(tr("Holes wider than the network was trained on (over 48 px from their edge) get texture copied from the "
-                          "photo; unticked, they keep the network's smooth, blurred fill"));
-    connect(action, &QAction::toggled, this, [](bool on) { QSettings().setValue("inpaint/deepHoleTexture", on); });
+// Wide holes: the photo's own texture (patch synthesis) from some depth on, or the network's
+// smooth fill. From 24 px by default: removed objects 50-100 px across came out as a smudge
+// at 48 (the CLI's default, which scores the better PSNR; models/README.md).
+void MainWindow::addDeepHoleTextureMenu(QMenu* toolsMenu) {
+    QMenu* menu = toolsMenu->addMenu(tr("PConv &Texture in Wide Holes"));
+    menu->setToolTipsVisible(true);
+    auto* group = new QActionGroup(menu);
+    const int current = textureFromDepth();
+    const std::pair<int, QString> choices[] = {
+        {24, tr("In Holes over &24 px Deep (objects from about 50 px across)")},
+        {48, tr("In Holes over &48 px Deep (as pconv inpaint; sharper texture only in bigger holes)")},
+        {0, tr("&Off (the network's smooth fill)")},
+    };
+    for (const auto& [depth, text] : choices) {
+        QAction* action = menu->addAction(text);
+        action->setCheckable(true);
+        action->setChecked(depth == current);
+        action->setToolTip(depth ? tr("Where a hole is more than %1 px from its edge, texture is copied from the photo around it").arg(depth)
+                                 : tr("Wide holes keep the network's smooth, blurred fill"));
+        group->addAction(action);
+        connect(action, &QAction::triggered, this, [depth] { QSettings().setValue("inpaint/textureFromDepth", depth); });
+    }
 }
 
-bool MainWindow::deepHoleTexture() const { return QSettings().value("inpaint/deepHoleTexture", true).toBool(); }
+int MainWindow::textureFromDepth() const {
+    QSettings settings;
+    // The setting before this one was on or off: off still means off.
+    if (!settings.contains("inpaint/textureFromDepth") && !settings.value("inpaint/deepHoleTexture", true).toBool()) return 0;
+    const int depth = settings.value("inpaint/textureFromDepth", 24).toInt();
+    return depth == 0 || depth == 48 ? depth : 24;
+}
 
 int MainWindow::mirrorViews() const {
     const int views = QSettings().value("inpaint/mirrorViews", 2).toInt();
@@ -875,7 +895,9 @@ void MainWindow::inpaint() {
     job.modelPath = modelPath();
     job.hd = hdOptions();
     job.mirrorViews = mirrorViews();
-    job.deepHoleTexture = deepHoleTexture();
+    const int textureDepth = textureFromDepth();
+    job.deepHoleTexture = textureDepth > 0;
+    if (textureDepth > 0) job.deepHolesFrom = textureDepth;
     if (job.method == Method::PConv && job.modelPath.isEmpty()) {
         showError(tr("No model"), tr("No PConv model is chosen. Pick one in the model list, or use Telea or Navier-Stokes."));
         return;

@@ -71,6 +71,8 @@ public:
     void setMethod(Method method);
     void setModelPath(const QString& path);
     QString modelPath() const;
+    // PConv texture in wide holes (Tools menu): from this hole depth in px (24 or 48), or 0 for none.
+    int textureFromDepth() const;
 
     // Crash safety: the mask being painted is saved a moment after each change and
     // removed on a clean close; the next start offers it back.
@@ -114,8 +116,7 @@ private:
     void onResult(const cv::Mat& result, double seconds);
     HdOptions hdOptions() const;
     int mirrorViews() const;
-    void addDeepHoleTextureAction(QMenu* toolsMenu);
-    bool deepHoleTexture() const;
+    void addDeepHoleTextureMenu(QMenu* toolsMenu);
     void addMirrorViewsMenu(QMenu* toolsMenu);
     void chooseModelFile();
     void fitView();         // fit the photo into the smallest of the three panes

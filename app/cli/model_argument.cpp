@@ -30,6 +30,10 @@ void addPConvRunOptions(ArgParser& parser) {
                   "scale; texture then copies the photo's own texture into them (patch synthesis), smooth leaves that fill as it "
                   "is (blurred; the better PSNR)",
                   "texture");
+    parser.option("deep-holes-from", "PX",
+                  "PConv: how deep (px from a known pixel) a hole must be for --deep-holes; 24 gives objects about 50-100 px "
+                  "across the photo's texture instead of the network's smooth fill (sharper to the eye, a little lower PSNR)",
+                  "48");
     parser.option("classical-edge", "PX",
                   "PConv: at the hole's edge, mix in the mean of Telea's and Navier-Stokes' fills (all of it at the edge, "
                   "exp(-(depth - 1) / PX) deeper in), which hides the network's faint seam; 0 = the network's fill alone",
@@ -48,6 +52,8 @@ PConvInpaintOptions pconvOptionsFromArgs(const ArgParser& parser) {
     const std::string deepHoles = parser.get("deep-holes");
     if (deepHoles != "texture" && deepHoles != "smooth") throw parser.usageError("--deep-holes must be texture or smooth, got '" + deepHoles + "'");
     options.deepHoleTexture = deepHoles == "texture";
+    // Below the coarse fill's own depth there is nothing coarser to fill at.
+    options.maxHoleDepth = parser.getDouble("deep-holes-from", options.coarseHoleDepth, 100000);
     options.classicalEdge = parser.getDouble("classical-edge", 0, 1000);
     return options;
 }
@@ -58,7 +64,7 @@ void warnOfOptionsOfUnusedMethods(const ArgParser& parser, const std::vector<Met
     auto warn = [&](const std::string& option, const std::string& forWhat) {
         std::cerr << parser.command() << ": warning: --" << option << " is ignored: it is for " << forWhat << " only\n";
     };
-    for (const char* option : {"model", "mirror-views", "deep-holes", "classical-edge"})
+    for (const char* option : {"model", "mirror-views", "deep-holes", "deep-holes-from", "classical-edge"})
         if (!pconv && parser.given(option)) warn(option, "--method pconv");
     if (!classical && parser.given("radius")) warn("radius", "--method telea and ns");
 }
