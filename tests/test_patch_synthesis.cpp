@@ -121,6 +121,23 @@ private Q_SLOTS:
         QVERIFY2(far[1] - far[0] < 30, qPrintable(QString("B %1 G %2").arg(far[0]).arg(far[1])));     // the grey start found grey
     }
 
+    // "Around the hole" is near it, not in its bounding box: the box of an L-shaped stroke
+    // holds a flat region that matched the flat start best, and the stroke was filled flat.
+    void copiesFromNearTheStrokeNotItsBoundingBox() {
+        cv::Mat image = noiseTexture(240);
+        const cv::Scalar flatColour(120, 140, 90);
+        image(cv::Rect(0, 0, 120, 120)).setTo(flatColour);
+        cv::Mat holes = cv::Mat::zeros(image.size(), CV_8UC1);
+        holes(cv::Rect(200, 10, 24, 220)).setTo(255);
+        holes(cv::Rect(10, 200, 214, 24)).setTo(255);
+        cv::Mat start = image.clone();
+        start.setTo(flatColour, holes);
+        const cv::Mat result = synthesizeHoleTexture(image, holes, start);
+        const double known = stdDevInHoles(image(cv::Rect(120, 120, 80, 80)), cv::Mat(80, 80, CV_8UC1, cv::Scalar(255)));
+        const double filled = stdDevInHoles(result, holes);
+        QVERIFY2(filled > 0.6 * known, qPrintable(QString("spread in the stroke %1, in the texture around it %2").arg(filled).arg(known)));
+    }
+
     void sameSeedSameResult() {
         const cv::Mat truth = noiseTexture(128);
         const cv::Mat holes = disc(128, 30);

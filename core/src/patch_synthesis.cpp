@@ -42,12 +42,21 @@ cv::Mat fromUnitFloat(const cv::Mat& unit, const cv::Mat& like) {
 // where patches may come from and go to.
 class Octave {
 public:
-    Octave(cv::Mat estimate, cv::Mat holes, int radius, std::mt19937_64& rng)
+    // reach: source patches lie within this many px of a hole (0: anywhere).
+    Octave(cv::Mat estimate, cv::Mat holes, int radius, double reach, std::mt19937_64& rng)
         : estimate_(std::move(estimate)), holes_(std::move(holes)), r_(radius), rng_(rng) {
         const int side = 2 * r_ + 1;
         const cv::Mat kernel = cv::Mat::ones(side, side, CV_8U);
         // A source patch lies inside the image and holds no hole pixel.
         cv::erode(holes_ == 0, source_, kernel, {-1, -1}, 1, cv::BORDER_CONSTANT, 0);
+        // Near the holes, not merely in their bounding box: the box of a long diagonal stroke
+        // is most of the photo, and its smooth parts (sky, out-of-focus ground) matched the
+        // smooth start best, so grass was filled with blur.
+        if (reach > 0) {
+            cv::Mat distance;
+            cv::distanceTransform(holes_ == 0, distance, cv::DIST_L2, 3);
+            source_ &= distance <= reach;
+        }
         // A target patch (centre inside the image by the radius) covers a hole pixel.
         cv::Mat touches;
         cv::dilate(holes_, touches, kernel);
@@ -211,7 +220,7 @@ private:
 namespace {
 
 cv::Mat synthesizeRegion(const cv::Mat& image, const cv::Mat& holes, const cv::Mat& initial, const PatchSynthesisOptions& options,
-                         double deepest) {
+                         double deepest, double reach) {
     const int radius = options.patchSize / 2;
     const cv::Mat fullImage = toUnitFloat(image), fullInitial = toUnitFloat(initial);
     // Octave scales: 1, 1/2, 1/4, ... down to where the deepest hole is coarseDepth
@@ -237,7 +246,8 @@ cv::Mat synthesizeRegion(const cv::Mat& image, const cv::Mat& holes, const cv::M
         else cv::resize(carried, start, size, 0, 0, cv::INTER_LINEAR);
         const cv::Mat octaveHoles = scaledHoles(holes, size);
         start.copyTo(known, octaveHoles);
-        auto octave = std::make_unique<Octave>(known, octaveHoles, radius, rng);
+        const double octaveReach = reach > 0 ? std::max(4.0 * options.patchSize, reach * *scale) : 0;
+        auto octave = std::make_unique<Octave>(known, octaveHoles, radius, octaveReach, rng);
         if (!octave->canSynthesize()) return compositeHoles(image, initial, holes);
         octave->seedField(coarser.get());
         const int rounds = coarser ? options.fineIterations : options.coarseIterations;
@@ -267,13 +277,15 @@ cv::Mat synthesizeHoleTexture(const cv::Mat& image, const cv::Mat& holes, const 
     // wrong thing (a grey coarse fill in grass found grey rock on the mountain behind).
     const double deepest = deepestHoleDepth(holes);
     cv::Rect area(0, 0, image.cols, image.rows);
+    double reach = 0;
     if (options.sourceReach > 0) {
-        const int margin = std::max(4 * options.patchSize, cvRound(options.sourceReach * deepest));
+        reach = std::max(4.0 * options.patchSize, options.sourceReach * deepest);
+        const int margin = cvCeil(reach);
         const cv::Rect bounds = cv::boundingRect(holes);
         area = cv::Rect(bounds.x - margin, bounds.y - margin, bounds.width + 2 * margin, bounds.height + 2 * margin) & area;
     }
     cv::Mat result = image.clone();
-    synthesizeRegion(image(area), holes(area), initial(area), options, deepest).copyTo(result(area));
+    synthesizeRegion(image(area), holes(area), initial(area), options, deepest, reach).copyTo(result(area));
     return result;
 }
 

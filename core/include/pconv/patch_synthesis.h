@@ -24,8 +24,8 @@ struct PatchSynthesisOptions {
     // share of the 25th percentile of the match distances: keeps one good patch from
     // being repeated across the hole like wallpaper. 0 = none.
     double reuseCost = 0.5;
-    // Patches are copied from within this many times the deepest hole pixel's depth of the
-    // holes' bounding box (at least four patches); 0 = from anywhere in the image.
+    // Patches are copied from within this many times the deepest hole pixel's depth of a
+    // hole (at least four patches); 0 = from anywhere in the image.
     double sourceReach = 2;
     std::uint64_t seed = 0;
 };
