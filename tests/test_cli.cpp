@@ -354,8 +354,14 @@ private Q_SLOTS:
         const Run withMasks = runPconv(tiny + QStringList{"--data", path("apart/photos"), "--masks", path("apart/masks"), "--out", path("apart/run")});
         QVERIFY2(withMasks.exitCode == 0 && withMasks.err.contains("skipping mask " + path("apart/masks/black.png") + ": has no holes"),
                  qPrintable(withMasks.err));
-        // A run that never validates (--validate-every 0) trains on every photo.
+        // A run that never validates (--validate-every 0) trains on every photo, and an epoch is all of them.
         QVERIFY2(withMasks.err.contains("2 training photos, 0 held out"), qPrintable(withMasks.err));
+        QStringList epoch = tiny;
+        epoch.replace(epoch.indexOf("--steps") + 1, "1");
+        epoch.replace(epoch.indexOf("--batch") + 1, "1");
+        epoch.replace(epoch.indexOf("--steps"), "--epochs");
+        const Run oneEpoch = runPconv(epoch + QStringList{"--data", path("apart/photos"), "--out", path("apart/epoch")});
+        QVERIFY2(oneEpoch.exitCode == 0 && oneEpoch.out.contains("Finished at step 2."), qPrintable(oneEpoch.out + oneEpoch.err));
         QVERIFY(QDir(path("apart/masks")).removeRecursively());
         expectError({"masks", "--count", "1", "--hole-ratio", "0.1:0.2", "--size", "32x32", "--images", path("apart/photos"), "--out-images",
                      path("apart/photos/samples"), "--out-masks", path("apart/masks")},
@@ -539,6 +545,14 @@ private Q_SLOTS:
         QCOMPARE(cv::norm(first, readMask(path("gen2/mask_002.png").toStdString()), cv::NORM_INF), 0.0);
         // A second batch into the same folders is refused unless asked for: it would mix with the first.
         expectError(args, 1, "already holds masks or samples of an earlier batch (mask_000.png");
+        // Two photos of one stem: two sets of samples, neither written over the other.
+        writeImageAtomic(path("photos/a.jpg").toStdString(), photo(80, 100));
+        const Run twins = runPconv({"masks", "--count", "2", "--min-units", "2", "--max-units", "5", "--size", "64", "--out-masks", path("gen_twins"),
+                                    "--images", path("photos"), "--out-images", path("samples_twins")});
+        QVERIFY2(twins.exitCode == 0 && twins.out.contains("4 masked samples"), qPrintable(twins.out + twins.err));
+        QCOMPARE(QDir(path("samples_twins")).entryList(QDir::Files).size(), 4);
+        QVERIFY(QFile::exists(path("samples_twins/a-2_001.png")));
+        QVERIFY(QFile::remove(path("photos/a.jpg")));
         const Run again = runPconv(args + QStringList{"--force"});
         QVERIFY2(again.exitCode == 0 && !again.err.contains("earlier batch"), "--force writes among them, here over the same names");
         // A smaller batch leaves the first one's other masks beside its own: said, since training would take them too.

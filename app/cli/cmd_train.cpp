@@ -400,8 +400,7 @@ int runTrain(const Args& args) {
         // Steps follow from the photo count; count the photos the way the trainer will.
         const int epochs = parser.getInt("epochs", 1, 1'000'000);
         const auto photos = listImagesRecursive(o.data.sampleFolder.empty() ? o.data.photoFolder : o.data.sampleFolder);
-        const auto validation = photos.size() >= 2 ? std::max<size_t>(1, static_cast<size_t>(photos.size() * o.data.validationFraction + 0.5)) : 0;
-        const auto trainCount = std::max<size_t>(1, photos.size() - std::min(validation, photos.size() - 1));
+        const auto trainCount = std::max<size_t>(1, photos.size() - heldOutCount(photos.size(), o.data.validationFraction));
         o.steps = std::max<std::int64_t>(1, static_cast<std::int64_t>((trainCount * epochs + o.batch - 1) / o.batch));
     } else {
         o.steps = parser.getInt("steps", 1, 2'000'000'000);

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
+#include <set>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -128,7 +129,11 @@ MaskBatchResult generateMaskBatch(const MaskBatchOptions& options, const std::fu
         if (!photos.empty()) masks.push_back(std::move(mask.holes));
         if (progress) progress(filesDone(), total);
     }
+    std::set<std::string> stemsUsed;  // sea.jpg and sea.png: sea_000.png and sea-2_000.png, neither over the other
     for (const auto& photoPath : photos) {
+        std::string stem = photoPath.stem().string();
+        for (int n = 2; stemsUsed.count(stem); ++n) stem = photoPath.stem().string() + "-" + std::to_string(n);
+        stemsUsed.insert(stem);
         cv::Mat photo;
         try {
             photo = coverAndCrop(readImage(photoPath.string()), options.generator.width, options.generator.height);
@@ -139,7 +144,7 @@ MaskBatchResult generateMaskBatch(const MaskBatchOptions& options, const std::fu
         }
         for (int j = 0; j < options.count; ++j) {
             if (stopped()) return result.cancelled = true, result;
-            const auto name = photoPath.stem().string() + "_" + numbered(j, options.count) + ".png";
+            const auto name = stem + "_" + numbered(j, options.count) + ".png";
             writeImageAtomic((fs::path(options.sampleFolder) / name).string(), maskedSample(photo, masks[j]));
             ++result.samplesWritten;
             if (progress) progress(filesDone(), total);

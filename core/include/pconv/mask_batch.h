@@ -17,7 +17,7 @@ struct MaskBatchOptions {
     std::uint64_t seed = 0;
     std::string maskFolder;          // written as mask_<j>.png, 255 = hole
     std::string imageFolder;         // optional: photos to mask
-    std::string sampleFolder;        // with imageFolder: <stem>_<j>.png = [photo | masked photo]
+    std::string sampleFolder;        // with imageFolder: <stem>_<j>.png = [photo | masked photo] (<stem>-2_<j>.png for a second photo of that stem)
 };
 
 struct MaskBatchResult {

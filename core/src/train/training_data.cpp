@@ -41,6 +41,11 @@ cv::Mat limitLongSide(const cv::Mat& image, int longSide) {
 
 } // namespace
 
+size_t heldOutCount(size_t photos, double fraction) {
+    if (photos < 2 || fraction <= 0) return 0;
+    return std::clamp<size_t>(static_cast<size_t>(std::lround(static_cast<double>(photos) * fraction)), 1, photos - 1);
+}
+
 std::vector<std::string> listImagesRecursive(const std::string& folder) {
     std::vector<std::string> files;
     std::error_code ec;
@@ -166,9 +171,7 @@ std::shared_ptr<const TrainingPhotos> TrainingPhotos::load(const TrainingDataOpt
     if (mainLoaded == 0)
         throw FileError(folder, "none of its " + std::to_string(mainCount) + " image file(s) can be trained on" +
                                     (firstSkipped.empty() ? std::string() : " (the first: " + firstSkipped + ")"));
-    size_t validationCount = 0;
-    if (mainLoaded >= 2 && options.validationFraction > 0)
-        validationCount = std::clamp<size_t>(static_cast<size_t>(std::lround(mainLoaded * options.validationFraction)), 1, mainLoaded - 1);
+    const size_t validationCount = heldOutCount(mainLoaded, options.validationFraction);
     std::vector<bool> isValidation(loaded.size(), false);
     for (size_t k = 0; k < validationCount; ++k) isValidation[(k * mainLoaded) / validationCount + mainLoaded / (2 * validationCount)] = true;
     for (size_t i = 0; i < loaded.size(); ++i) {

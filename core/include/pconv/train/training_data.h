@@ -103,6 +103,10 @@ cv::Mat warpedCrop(const cv::Mat& photo, const cv::Rect& region, int size, doubl
 // the photo and its holes: pixels black on the right but not on the left.
 TrainingSample splitMaskedSample(const cv::Mat& sample);
 
+// How many of `photos` a split by `fraction` holds out: none at fraction 0 or with one photo,
+// else the nearest whole number, at least one and never all.
+size_t heldOutCount(size_t photos, double fraction);
+
 // Lists image files under folder, recursively, sorted; hidden files and folders (isHiddenFile) left out.
 std::vector<std::string> listImagesRecursive(const std::string& folder);
 
