@@ -6,7 +6,9 @@
 
 #include <zlib.h>
 
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <regex>
@@ -63,6 +65,8 @@ std::vector<unsigned char> inflateCapped(const unsigned char* data, std::size_t 
 
 bool checkTorchArchiveIsSafe(const std::string& path, const std::string& kind) {
     std::ifstream in(path, std::ios::binary);
+    // A file that cannot be opened (no permission) is that, not "too short to be an archive".
+    if (!in) throw FileError(path, std::string("cannot open for reading: ") + std::strerror(errno));
     const std::vector<unsigned char> b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     auto bad = [&](const std::string& why) { return FileError(path, "not a readable " + kind + " (" + why + ")"); };
     if (b.size() < 22) throw bad("too short to be an archive");
