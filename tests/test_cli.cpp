@@ -210,6 +210,7 @@ private Q_SLOTS:
         }
         expectError({"compact", "--model", path("resumed/checkpoint.pt"), "--out", path("resumed/half.pconv")}, 1,
                     "is a training checkpoint, not a model file");
+        expectError({"compact", "--checkpoint", path("resumed/checkpoint.pt"), "--out", path("resumed/half.pconv")}, 2, "a checkpoint is not a model");
         QStringList widened = run;
         widened[widened.indexOf("--width") + 1] = "16";
         expectError(widened + QStringList{"--steps", "3", "--resume", path("resumed/checkpoint.pt")}, 2, "has width 8");

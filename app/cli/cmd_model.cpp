@@ -172,6 +172,9 @@ int runCompact(const Args& args) {
     if (parser.has("model") == parser.has("checkpoint")) throw parser.usageError("give either --model or --checkpoint");
     const std::string in = parser.has("model") ? parser.get("model") : parser.get("checkpoint"), out = parser.get("out");
     checkModelFileName(parser, "out");
+    // A compacted checkpoint named like a model would be offered to --model and refused there.
+    if (parser.has("checkpoint") && lowercaseExtension(out) == ".pconv")
+        throw parser.usageError("--out " + out + ": a checkpoint is not a model: name it like one, e.g. checkpoint-compact.pt");
     // In place would trade the full-precision original for its rounding.
     checkOutputFile(out, parser.flagSet("force"), {in});
     std::error_code ec;
