@@ -463,6 +463,12 @@ private Q_SLOTS:
         const Run fresh = runPconv({"train", "--data", path("ft_photos"), "--out", path("ft_run"), "--size", "16", "--depth", "2", "--width", "2",
                                     "--batch", "2", "--steps", "1", "--validate-every", "0", "--finetune"});
         QVERIFY2(fresh.exitCode == 0 && fresh.err.contains("warning: --finetune freezes"), qPrintable(fresh.err));
+        const Run noResume = runPconv({"train", "--data", path("ft_photos"), "--out", path("ft_noresume"), "--size", "16", "--depth", "2", "--width",
+                                       "2", "--batch", "2", "--steps", "1", "--validate-every", "0", "--no-keep-snapshots"});
+        QVERIFY2(noResume.exitCode == 0 && noResume.err.contains("--no-keep-snapshots is ignored"), qPrintable(noResume.err));
+        const Run benchMode = runPconv({"bench", "--mode", "train", "--train-size", "16", "--train-depth", "2", "--train-width", "2", "--reps", "1",
+                                        "--photo", path("photo.png")});
+        QVERIFY2(benchMode.exitCode == 0 && benchMode.err.contains("--photo is ignored: it is for --mode hd only"), qPrintable(benchMode.err));
         const Run smallCache = runPconv({"train", "--data", path("ft_photos"), "--out", path("ft_cache"), "--size", "128", "--depth", "2", "--width",
                                          "2", "--batch", "2", "--steps", "1", "--validate-every", "0", "--cache-side", "64"});
         QVERIFY2(smallCache.exitCode == 0 && smallCache.err.contains("warning: --cache-side 64 keeps photos smaller than the 128 px crops"),

@@ -61,6 +61,16 @@ int runBench(const Args& args) {
         return 0;
     }
     setThreadCount(parser.getInt("threads", 0, 1024));
+    // Each mode has its own options: given for another, they would change nothing without a word.
+    const std::string mode = parser.get("mode");
+    auto ignoredUnless = [&](const std::vector<std::string>& options, const std::string& owner) {
+        for (const auto& option : options)
+            if (parser.given(option) && mode != owner)
+                std::cerr << "pconv bench: warning: --" << option << " is ignored: it is for --mode " << owner << " only\n";
+    };
+    ignoredUnless({"train-size", "train-depth", "train-width", "train-batch"}, "train");
+    ignoredUnless({"photo", "model", "write-case", "force", "mirror-views", "deep-holes", "deep-holes-from", "classical-edge"}, "hd");
+    ignoredUnless({"size", "arch", "batch"}, "forward");
     if (parser.get("mode") == "train") {
         ModelConfig config;
         config.depth = parser.getInt("train-depth", 1, 9);
