@@ -206,7 +206,7 @@ int inpaintFolder(const Inpainter& inpainter, const HdOptions& hd, const ArgPars
 
 int runInpaint(const Args& args) {
     ArgParser parser("pconv inpaint", "Fill the holes of an image, or of every image in a folder. Mask pixels that are non-zero are holes.");
-    parser.option("input", "IMG|DIR", "image, or a folder of images", std::nullopt, true);
+    parser.option("input", "IMG|DIR", "image, or a folder of images (the folder itself, not its subfolders)", std::nullopt, true);
     parser.option("mask", "MASK|DIR", "mask of the same size, a folder of masks matched by file stem, or one mask for all", std::nullopt,
                   true);
     parser.option("output", "FILE|DIR", "result image (format from the extension), or a folder for <stem>.png results", std::nullopt,

@@ -56,7 +56,7 @@ int runMasks(const Args& args) {
     parser.synopsis("--count N (--min-units A --max-units B | --hole-ratio LO:HI) --out-masks DIR");
     parser.option("out-masks", "DIR", "folder for the masks (created if missing)", std::nullopt, true);
     parser.option("size", "S|WxH", "mask size in pixels", "512");
-    parser.option("images", "DIR", "photos to turn into masked samples (scaled and centre-cropped to the mask size)");
+    parser.option("images", "DIR", "photos to turn into masked samples (scaled and centre-cropped to the mask size; the folder itself, not its subfolders)");
     parser.option("out-images", "DIR", "folder for the masked samples (needed with --images)");
     parser.option("seed", "S", "random seed (the same seed gives the same masks)", "0");
     parser.option("hole-ratio", "LO:HI",

@@ -261,7 +261,7 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     const nn::InpaintingLoss loss(o.lossWeights, vgg);
 
     note("Reading photos from " + (o.data.sampleFolder.empty() ? o.data.photoFolder : o.data.sampleFolder));
-    const auto photos = TrainingPhotos::load(o.data, {}, note);
+    const auto photos = TrainingPhotos::load(o.data, {}, [&](const std::string& text) { note("warning: " + text); });
     const auto maker = std::make_shared<const SampleMaker>(photos, o.data);
     const std::size_t trainingPhotos = photos->train.size() - static_cast<std::size_t>(photos->extraCount);  // extra images apart
     note(std::to_string(trainingPhotos) + (trainingPhotos == 1 ? " training photo" : " training photos") +
