@@ -53,11 +53,11 @@ int runEval(const Args& args) {
     // Checked before the run, not after it.
     if (parser.has("report")) {
         if (hasImageExtension(parser.get("report")))
-            throw FileError(parser.get("report"), "is an image file name, but the report is a markdown table: give one such as report.md");
+            throw parser.usageError("--report " + parser.get("report") + " is an image file name, but the report is a markdown table: give one such as report.md");
         // A model (evaluated or not) is never replaced by a table, --force or not.
         const std::string extension = std::filesystem::path(parser.get("report")).extension().string();
         if (extension == ".pconv" || extension == ".pt" || extension == ".pth")
-            throw FileError(parser.get("report"), "is a model file name, but the report is a markdown table: give one such as report.md");
+            throw parser.usageError("--report " + parser.get("report") + " is a model file name, but the report is a markdown table: give one such as report.md");
         checkOutputFile(parser.get("report"), force, parser.getList("model"));
     }
     if (parser.has("out"))

@@ -263,9 +263,10 @@ int runInpaint(const Args& args) {
     if (sameFile(maskFile, output)) throw FileError(output, "output is the mask; refusing to overwrite it");
     if (fs::is_directory(output, ec)) throw FileError(output, "is a folder; give a file name such as result.png");
     // A wrong name, a missing folder or an existing file is refused before the fill, not after it.
-    if (!hasImageExtension(output)) throw FileError(output, "not an image file name: give one such as result.png or result.jpg");
+    // A wrong name is a mistake on the command line (exit 2), as for every command's --out.
+    if (!hasImageExtension(output)) throw parser.usageError(output + ": not an image file name: give one such as result.png or result.jpg");
     if (!isWritableImageFormat(output))
-        throw FileError(output, "cannot write results as " + lowercaseExtension(output) + ": use .png, .jpg, .webp, .bmp or .tif");
+        throw parser.usageError(output + ": cannot write results as " + lowercaseExtension(output) + ": use .png, .jpg, .webp, .bmp or .tif");
     if (parser.given("quality") && !takesQuality(output))
         throw parser.usageError("--quality is for .jpg and .webp results; " + fs::path(output).filename().string() + " is stored lossless");
     checkOutputFile(output, parser.flagSet("force"));
