@@ -191,6 +191,20 @@ private Q_SLOTS:
         } catch (const FileError& e) {
             QVERIFY(QString(e.what()).contains("above the limit"));
         }
+        // The limit from the environment: a number raises or lowers it, anything else is refused by name.
+        qputenv("PCONV_MAX_IMAGE_PIXELS", "5000");
+        QCOMPARE(maxImagePixels(), std::int64_t(5000));
+        for (const char* wrong : {"abc", "12k", "-3", "0"}) {
+            qputenv("PCONV_MAX_IMAGE_PIXELS", wrong);
+            try {
+                maxImagePixels();
+                QFAIL(wrong);
+            } catch (const InvalidArgument& e) {
+                QVERIFY2(QString(e.what()).contains("PCONV_MAX_IMAGE_PIXELS is '" + QString(wrong) + "'"), e.what());
+            }
+        }
+        qunsetenv("PCONV_MAX_IMAGE_PIXELS");
+        QCOMPARE(maxImagePixels(), kDefaultMaxImagePixels);
     }
 
     // A PNG whose header claims 100000x100000: refused from the header, with no attempt to decode.

@@ -119,7 +119,7 @@ cv::Mat decode(const std::string& path, const std::vector<unsigned char>& bytes,
     checkComplete(path, bytes);
     const auto [width, height] = headerSize(bytes);
     if (width > 0 && height > 0 && width * height > maxPixels)
-        throw FileError(path, "image is " + std::to_string(width) + "x" + std::to_string(height) + " pixels, above the limit of " +
+        throw FileError(path, "is " + std::to_string(width) + "x" + std::to_string(height) + " pixels, above the limit of " +
                                   std::to_string(maxPixels) + " pixels (set PCONV_MAX_IMAGE_PIXELS to raise it)");
     // JPEG has no alpha, so decode it with orientation applied; other formats are
     // decoded unchanged so that alpha and 16-bit depth survive.
@@ -138,8 +138,8 @@ cv::Mat decode(const std::string& path, const std::vector<unsigned char>& bytes,
     if (image.empty())
         throw FileError(path, "cannot decode image (not an image, truncated, corrupt, or over OpenCV's ~1 gigapixel limit)");
     if (static_cast<std::int64_t>(image.total()) > maxPixels)
-        throw FileError(path, "image is " + std::to_string(image.cols) + "x" + std::to_string(image.rows) +
-                                  " pixels, above the limit of " + std::to_string(maxPixels) + " pixels");
+        throw FileError(path, "is " + std::to_string(image.cols) + "x" + std::to_string(image.rows) + " pixels, above the limit of " +
+                                  std::to_string(maxPixels) + " pixels (set PCONV_MAX_IMAGE_PIXELS to raise it)");
     return image;
 }
 
@@ -158,11 +158,15 @@ cv::Mat decodePhoto(const std::string& path, const std::vector<unsigned char>& b
 } // namespace
 
 std::int64_t maxImagePixels() {
-    if (const char* env = std::getenv("PCONV_MAX_IMAGE_PIXELS"); env && *env) {
-        const long long value = std::atoll(env);
-        if (value > 0) return value;
-    }
-    return kDefaultMaxImagePixels;
+    const char* env = std::getenv("PCONV_MAX_IMAGE_PIXELS");
+    if (!env || !*env) return kDefaultMaxImagePixels;
+    // A mistyped limit is said, not replaced by the default without a word.
+    char* end = nullptr;
+    errno = 0;
+    const long long value = std::strtoll(env, &end, 10);
+    if (*end != '\0' || value <= 0 || errno == ERANGE)
+        throw InvalidArgument(std::string("PCONV_MAX_IMAGE_PIXELS is '") + env + "': give a whole number of pixels above 0, or unset it");
+    return value;
 }
 
 cv::Mat readImage(const std::string& path, std::int64_t maxPixels) { return decodePhoto(path, readAllBytes(path), maxPixels); }
