@@ -10,6 +10,7 @@
 #include "pconv/hd_strategy.h"
 #include "pconv/image_io.h"
 #include "pconv/inpainter.h"
+#include "pconv/progress_scope.h"
 #include "pconv/threads.h"
 
 #include <algorithm>
@@ -270,7 +271,11 @@ int runInpaint(const Args& args) {
     if (parser.given("quality") && !takesQuality(output))
         throw parser.usageError("--quality is for .jpg and .webp results; " + fs::path(output).filename().string() + " is stored lossless");
     checkOutputFile(output, parser.flagSet("force"));
+    // A whole 16-megapixel photo is one fill of most of a minute: a percentage on a terminal.
+    TerminalProgress bar("inpaint", 100);
+    const ProgressScope progress([&](double fraction) { bar.update(static_cast<int>(fraction * 100)); });
     inpaintOne(*inpainter, hd, input, readMask(maskFile), maskFile, output, parser.getInt("quality", 1, 100));
+    bar.finish();
     std::cout << "Wrote " << output << "\n";
     return 0;
 }
