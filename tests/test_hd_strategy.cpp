@@ -30,6 +30,17 @@ cv::Mat unchangedOutsideHoles(const cv::Mat& a, const cv::Mat& b, const cv::Mat&
     return outside;
 }
 
+// How far the Resize strategy's fill of a 10 px disc is from filling the image as it is
+// (0: Resize left the image at its size).
+double resizedFillDiffersBy(const cv::Mat& image, cv::Point centre) {
+    cv::Mat holes = cv::Mat::zeros(image.size(), CV_8UC1);
+    cv::circle(holes, centre, 10, 255, -1);
+    const auto inpainter = makeClassicalInpainter(Method::NavierStokes);
+    HdOptions options;
+    options.strategy = HdStrategy::Resize;
+    return cv::norm(*inpaintLarge(*inpainter, image, holes, options), inpainter->inpaint(image, holes), cv::NORM_INF);
+}
+
 } // namespace
 
 class TestHdStrategy : public QObject {
@@ -118,19 +129,11 @@ private Q_SLOTS:
     }
 
     void smallImagesIgnoreTheStrategy() {
-        const cv::Mat image = texturedPhoto(300, 400);
-        cv::Mat holes = cv::Mat::zeros(image.size(), CV_8UC1);
-        cv::circle(holes, {200, 150}, 20, 255, -1);
-        const auto inpainter = makeClassicalInpainter(Method::NavierStokes);
-        HdOptions options;
-        options.strategy = HdStrategy::Resize;
-        QCOMPARE(cv::norm(*inpaintLarge(*inpainter, image, holes, options), inpainter->inpaint(image, holes), cv::NORM_INF), 0.0);
+        QCOMPARE(resizedFillDiffersBy(texturedPhoto(300, 400), {200, 150}), 0.0);
         // Over the trigger but within the resize limit: filled as it is, not enlarged to the limit.
-        const cv::Mat within = texturedPhoto(600, 900);
-        cv::Mat withinHoles = cv::Mat::zeros(within.size(), CV_8UC1);
-        cv::circle(withinHoles, {450, 300}, 20, 255, -1);
-        QVERIFY(900 > options.triggerSize && 900 <= options.resizeLimit);
-        QCOMPARE(cv::norm(*inpaintLarge(*inpainter, within, withinHoles, options), inpainter->inpaint(within, withinHoles), cv::NORM_INF), 0.0);
+        const HdOptions defaults;
+        QVERIFY(900 > defaults.triggerSize && 900 <= defaults.resizeLimit);
+        QCOMPARE(resizedFillDiffersBy(texturedPhoto(600, 900), {450, 300}), 0.0);
     }
 
     // A panorama keeps a usable height: 8000x300 was filled at 1024x38.
@@ -140,13 +143,7 @@ private Q_SLOTS:
         QCOMPARE(resizeScale({8000, 300}, 1024), 256.0 / 300);
         QCOMPARE(resizeScale({300, 8000}, 1024), 256.0 / 300);
         QCOMPARE(resizeScale({1000, 800}, 1024), 1.0);
-        const cv::Mat strip = texturedPhoto(60, 2000);  // short side below a quarter of the limit: filled as it is
-        cv::Mat holes = cv::Mat::zeros(strip.size(), CV_8UC1);
-        cv::circle(holes, {1000, 30}, 10, 255, -1);
-        const auto inpainter = makeClassicalInpainter(Method::Telea);
-        HdOptions options;
-        options.strategy = HdStrategy::Resize;
-        QCOMPARE(cv::norm(*inpaintLarge(*inpainter, strip, holes, options), inpainter->inpaint(strip, holes), cv::NORM_INF), 0.0);
+        QCOMPARE(resizedFillDiffersBy(texturedPhoto(60, 2000), {1000, 30}), 0.0);  // short side below a quarter of the limit: as it is
     }
 
     // Progress within one call: parts map into their enclosing part, and the whole ends at 1.
