@@ -91,6 +91,17 @@ private Q_SLOTS:
         QVERIFY(sameOutsideHoles(result, truth, holes));
     }
 
+    // A hole between one and two coarse depths deep (35 px, coarseDepth 24) still starts half
+    // size: from full size alone five rounds leave PatchMatch's random start as blocks.
+    void aShallowWideHoleStartsHalfSize() {
+        const cv::Mat truth = periodicTexture(192, 8);
+        const cv::Mat holes = disc(192, 35);
+        const cv::Mat start = flatFill(truth, holes);
+        const cv::Mat result = synthesizeHoleTexture(truth, holes, start);
+        const double before = psnrInHoles(start, truth, holes), after = psnrInHoles(result, truth, holes);
+        QVERIFY2(after > before + 10, qPrintable(QString("PSNR in the hole %1 dB, flat start %2 dB").arg(after).arg(before)));
+    }
+
     void givesNoiseItsContrast() {
         const cv::Mat truth = noiseTexture(256);
         const cv::Mat holes = disc(256, 70);  // 70 px deep: synthesised over two octaves

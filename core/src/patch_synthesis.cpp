@@ -225,8 +225,11 @@ cv::Mat synthesizeRegion(const cv::Mat& image, const cv::Mat& holes, const cv::M
     const cv::Mat fullImage = toUnitFloat(image), fullInitial = toUnitFloat(initial);
     // Octave scales: 1, 1/2, 1/4, ... down to where the deepest hole is coarseDepth
     // deep, but never below a few patches across.
+    // At least one octave below full size: started at full size, PatchMatch's random start
+    // settled into blocks in five rounds (foliage squares in the haze above a removed tree
+    // 40 px deep), where a half-size start lays the hole out first.
     std::vector<double> scales{1.0};
-    while (deepest * scales.back() / 2 >= options.coarseDepth &&
+    while ((deepest * scales.back() / 2 >= options.coarseDepth || scales.size() == 1) &&
            std::min(image.cols, image.rows) * scales.back() / 2 >= 4.0 * options.patchSize)
         scales.push_back(scales.back() / 2);
 
