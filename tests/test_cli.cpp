@@ -437,7 +437,7 @@ private Q_SLOTS:
         QVERIFY2(run.exitCode == 0 && run.err.contains("--radius is ignored"), qPrintable(run.err));
         run = runPconv(base + QStringList{"--method", "telea", "--deep-holes-from", "24", "--force"});
         QVERIFY2(run.exitCode == 0 && run.err.contains("--deep-holes-from is ignored"), qPrintable(run.err));
-        expectError(base + QStringList{"--deep-holes-from", "10", "--force"}, 2, "--deep-holes-from");
+        expectError(base + QStringList{"--deep-holes-from", "2", "--force"}, 2, "--deep-holes-from");
         // So are the big-photo settings of another strategy.
         run = runPconv(base + QStringList{"--method", "ns", "--hd-strategy", "resize", "--hd-margin", "64", "--force"});
         QVERIFY2(run.exitCode == 0 && run.err.contains("--hd-margin is ignored: it is for --hd-strategy crop only"), qPrintable(run.err));

@@ -447,13 +447,13 @@ private Q_SLOTS:
         QVERIFY(window.result().empty());
     }
 
-    // Texture in wide holes: from 24 px deep unless chosen otherwise; the old on/off setting's "off" still holds.
+    // Texture in wide holes: from 8 px deep unless chosen otherwise; the old on/off setting's "off" still holds.
     void textureInWideHolesIsAChoice() {
         QSettings settings;
         settings.remove("inpaint/textureFromDepth");
         settings.remove("inpaint/deepHoleTexture");
         MainWindow window;
-        QCOMPARE(window.textureFromDepth(), 24);
+        QCOMPARE(window.textureFromDepth(), 8);
         QAction *off = nullptr, *from48 = nullptr;
         for (QAction* a : window.findChildren<QAction*>()) {
             if (a->text().startsWith("&Off")) off = a;

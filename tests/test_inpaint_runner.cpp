@@ -83,12 +83,12 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 3, 30000);
         QVERIFY(cv::norm(ready.at(1).at(0).value<cv::Mat>(), ready.at(2).at(0).value<cv::Mat>(), cv::NORM_INF) > 0);
 
-        // A hole 30 px deep: texture only when it starts from 24 px.
+        // A hole 30 px deep: texture only when it starts from below that.
         InpaintJob mid = makeJob(200, 200, Method::PConv);
         mid.holes.setTo(0);
         cv::circle(mid.holes, {100, 100}, 30, 255, -1);
         mid.modelPath = modelPath;
-        mid.deepHolesFrom = 24;
+        mid.deepHolesFrom = 8;
         runner.start(mid);
         QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 4, 30000);
         mid.deepHolesFrom = 48;

@@ -223,6 +223,14 @@ private Q_SLOTS:
         QCOMPARE(cv::norm(makePConvInpainter(model)->inpaint(truth, shallow), makePConvInpainter(model, smooth)->inpaint(truth, shallow),
                           cv::NORM_INF),
                  0.0);
+        // ... unless texture starts shallower (the editor's 8 px): the network's fill, then the photo's texture.
+        PConvInpaintOptions fromEight;
+        fromEight.maxHoleDepth = 8;
+        const cv::Mat shallowTextured = makePConvInpainter(model, fromEight)->inpaint(truth, shallow);
+        const cv::Mat shallowPlain = makePConvInpainter(model)->inpaint(truth, shallow);
+        QVERIFY2(stdDevInHoles(shallowTextured, shallow) > 2 * stdDevInHoles(shallowPlain, shallow),
+                 qPrintable(QString("%1 against %2").arg(stdDevInHoles(shallowTextured, shallow)).arg(stdDevInHoles(shallowPlain, shallow))));
+        QVERIFY(stdDevInHoles(shallowTextured, shallow) > 0.6 * stdDevInHoles(truth, shallow == 0));
     }
 };
 

@@ -806,16 +806,16 @@ void MainWindow::addMirrorViewsMenu(QMenu* toolsMenu) {
 }
 
 // Wide holes: the photo's own texture (patch synthesis) from some depth on, or the network's
-// smooth fill. From 24 px by default: removed objects 50-100 px across came out as a smudge
-// at 48 (the CLI's default, which scores the better PSNR; models/README.md).
+// smooth fill. From 8 px by default: a stroke across grass or a removed object came out as a
+// smooth smudge with 48 (the CLI's default, which scores the better PSNR; models/README.md).
 void MainWindow::addDeepHoleTextureMenu(QMenu* toolsMenu) {
     QMenu* menu = toolsMenu->addMenu(tr("PConv &Texture in Wide Holes"));
     menu->setToolTipsVisible(true);
     auto* group = new QActionGroup(menu);
     const int current = textureFromDepth();
     const std::pair<int, QString> choices[] = {
-        {24, tr("In Holes over &24 px Deep (objects from about 50 px across)")},
-        {48, tr("In Holes over &48 px Deep (as pconv inpaint; sharper texture only in bigger holes)")},
+        {8, tr("In Holes over &8 px Deep (strokes wider than about 16 px and objects)")},
+        {48, tr("In Holes over &48 px Deep (as pconv inpaint; objects over about 100 px)")},
         {0, tr("&Off (the network's smooth fill)")},
     };
     for (const auto& [depth, text] : choices) {
@@ -833,8 +833,8 @@ int MainWindow::textureFromDepth() const {
     QSettings settings;
     // The setting before this one was on or off: off still means off.
     if (!settings.contains("inpaint/textureFromDepth") && !settings.value("inpaint/deepHoleTexture", true).toBool()) return 0;
-    const int depth = settings.value("inpaint/textureFromDepth", 24).toInt();
-    return depth == 0 || depth == 48 ? depth : 24;
+    const int depth = settings.value("inpaint/textureFromDepth", 8).toInt();
+    return depth == 0 || depth == 48 ? depth : 8;
 }
 
 int MainWindow::mirrorViews() const {

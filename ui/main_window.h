@@ -71,7 +71,7 @@ public:
     void setMethod(Method method);
     void setModelPath(const QString& path);
     QString modelPath() const;
-    // PConv texture in wide holes (Tools menu): from this hole depth in px (24 or 48), or 0 for none.
+    // PConv texture in wide holes (Tools menu): from this hole depth in px (8 or 48), or 0 for none.
     int textureFromDepth() const;
 
     // Crash safety: the mask being painted is saved a moment after each change and

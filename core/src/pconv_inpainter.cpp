@@ -93,12 +93,21 @@ protected:
         if (!allHole) cv::minMaxLoc(depths, nullptr, &depth);
         // Progress: the full-size passes take most of the time; the coarse pass is a small image.
         if (options_.maxHoleDepth <= 0 || depth <= options_.coarseHoleDepth) {
+            // Texture from a depth below the coarse one (the editor's default): the network's
+            // fill lays the hole out, the photo's patches give it texture.
+            const bool texture = options_.deepHoleTexture && options_.maxHoleDepth > 0 && depth > options_.maxHoleDepth;
             cv::Mat fill;
             {
-                const ProgressPart network(0, 0.95);
+                const ProgressPart network(0, texture ? 0.5 : 0.95);
                 fill = fillOnce(image, holes);
             }
-            return withClassicalEdge(fill, image, holes, depths);
+            {
+                const ProgressPart edge(texture ? 0.5 : 0.95, texture ? 0.55 : 1);
+                fill = withClassicalEdge(fill, image, holes, depths);
+            }
+            if (!texture) return fill;
+            const ProgressPart synthesis(0.55, 1);
+            return synthesizeHoleTexture(image, holes, fill, textureOptions());
         }
         if (depth <= options_.maxHoleDepth) {
             cv::Mat fill;
@@ -118,13 +127,17 @@ protected:
             filled = coarseFill(image, holes, depth);
         }
         if (!options_.deepHoleTexture) return filled;
-        PatchSynthesisOptions synthesis;
-        synthesis.coarseDepth = options_.coarseHoleDepth;
         const ProgressPart texture(0.2, 1);
-        return synthesizeHoleTexture(image, holes, filled, synthesis);
+        return synthesizeHoleTexture(image, holes, filled, textureOptions());
     }
 
 private:
+    PatchSynthesisOptions textureOptions() const {
+        PatchSynthesisOptions synthesis;
+        synthesis.coarseDepth = options_.coarseHoleDepth;
+        return synthesis;
+    }
+
     // The classical fills' share at the hole's edge (PConvInpaintOptions::classicalEdge).
     cv::Mat withClassicalEdge(const cv::Mat& fill, const cv::Mat& image, const cv::Mat& holes, const cv::Mat& depths) const {
         if (options_.classicalEdge <= 0) return fill;

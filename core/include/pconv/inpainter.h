@@ -47,7 +47,9 @@ struct PConvInpaintOptions {
     // Hole depth: a hole pixel's distance (px) to the nearest known pixel. When the deepest
     // is beyond maxHoleDepth (beyond what the network was trained on), the image is filled
     // at the scale that makes it coarseHoleDepth deep, and the fill scaled back up.
-    // maxHoleDepth 0: always at full resolution.
+    // maxHoleDepth 0: always at full resolution. Below coarseHoleDepth (the editor's 8), holes
+    // up to coarseHoleDepth deep keep the full-size fill and, with deepHoleTexture, get
+    // texture from it; deeper ones take the coarse path.
     double maxHoleDepth = 48;
     double coarseHoleDepth = 24;
     // Holes deeper than coarseHoleDepth but within maxHoleDepth are filled at full
