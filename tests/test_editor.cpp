@@ -88,7 +88,9 @@ private Q_SLOTS:
 
         QSignalSpy ready(window.runner(), &InpaintRunner::resultReady);
         window.inpaint();
+        QVERIFY(window.resultPane()->placeholder().startsWith("Inpainting"));  // not "paint holes, then click Inpaint"
         QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 30000);
+        QVERIFY(!window.resultPane()->placeholder().startsWith("Inpainting"));
         const cv::Mat result = window.result();
         QCOMPARE(result.size(), window.photo().size());
         cv::Mat diff;

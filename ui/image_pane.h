@@ -19,7 +19,8 @@ public:
 
     void setImage(const QImage& image);
     const QImage& image() const { return image_; }
-    void setPlaceholder(const QString& text);
+    void setPlaceholder(const QString& text);  // shown while there is no image
+    const QString& placeholder() const { return placeholder_; }
     void setTitle(const QString& title);  // the tab in the top-left corner
     const QString& title() const { return title_; }
 

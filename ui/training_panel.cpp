@@ -155,6 +155,10 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     lossX_ = new QValueAxis;
     lossY_ = new QValueAxis;
     lossX_->setLabelFormat("%d");
+    // Short labels (0.05, not 0.0500), never cut to "…": the axis is laid out before the first
+    // values, and Qt Charts truncates labels that grow later.
+    lossY_->setLabelFormat("%.3g");
+    lossY_->setTruncateLabels(false);
     lossChart_->addAxis(lossX_, Qt::AlignBottom);
     lossChart_->addAxis(lossY_, Qt::AlignLeft);
     // One colour per term: the chart theme's five would repeat across the ten terms.
@@ -175,6 +179,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     psnrX_ = new QValueAxis;
     psnrY_ = new QValueAxis;
     psnrX_->setLabelFormat("%d");
+    psnrY_->setTruncateLabels(false);
     psnrChart_->addAxis(psnrX_, Qt::AlignBottom);
     psnrChart_->addAxis(psnrY_, Qt::AlignLeft);
     psnrSeries_ = new QLineSeries;
@@ -636,8 +641,23 @@ void TrainingPanel::onStep(qint64 step, qint64 total, const QVector<double>& los
                       .arg(losses.back(), 0, 'g', 4));
     plotLosses(step, losses);
     spanSteps(step, total);
-    lossY_->setRange(0, lossMax_ * 1.05);
-    lossY_->applyNiceNumbers();  // round labels, not 0.049 / 0.099
+    spanLosses();
+}
+
+// The loss axis from 0 to just over the largest loss so far, with ticks at round values
+// (1, 2 or 5 x 10^k apart, four or five of them): 0.5, 1, 1.5, not 0.425, 0.851, 1.28.
+void TrainingPanel::spanLosses() {
+    const double top = std::max(lossMax_, 1e-9) * 1.05;
+    double interval = std::pow(10.0, std::floor(std::log10(top / 4)));
+    for (const double multiple : {1.0, 2.0, 5.0, 10.0})
+        if (multiple * interval * 5 >= top) {
+            interval *= multiple;
+            break;
+        }
+    lossY_->setRange(0, std::ceil(top / interval) * interval);
+    lossY_->setTickType(QValueAxis::TicksDynamic);
+    lossY_->setTickAnchor(0);
+    lossY_->setTickInterval(interval);
 }
 
 // The step axes cover the run so far and about a quarter more, in round numbers, up to
@@ -695,7 +715,7 @@ void TrainingPanel::showRunCurves(const QDir& folder, std::optional<qint64> upTo
         last.best = std::all_of(validations.begin(), validations.end() - 1, [&](const ValidationReport& r) { return r.psnr < last.psnr; });
         describeValidation(last);
     }
-    lossY_->setRange(0, std::max(lossMax_, 1e-9) * 1.05);
+    spanLosses();
     spanSteps(*upToStep, totalSteps);
 }
 

@@ -89,6 +89,7 @@ private:
     void plotValidation(qint64 step, double psnr);
     void describeValidation(const ValidationReport& report);
     void plotLosses(qint64 step, const QVector<double>& losses);
+    void spanLosses();
     void spanSteps(qint64 reached, qint64 total);
     void onFinished(bool stopped, qint64 step, const QString& modelPath);
     void createMoreSettings(const QSettings& settings);
