@@ -550,6 +550,7 @@ private Q_SLOTS:
         QTest::mouseClick(panel.startButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(steps.count() >= 3, 60000);
         QVERIFY(!panel.startButton()->isEnabled());
+        QVERIFY(!panel.useModelButton()->isEnabled());  // which model, during a run?
         // The spy counts in the worker thread; the curve is drawn once the queued signals arrive.
         QTRY_VERIFY_WITH_TIMEOUT(panel.plottedPoints() >= 3, 30000);
         QTest::mouseClick(panel.stopButton(), Qt::LeftButton);

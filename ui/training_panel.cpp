@@ -477,6 +477,7 @@ void TrainingPanel::setRunning(bool running) {
         pause_->setEnabled(true);
         stop_->setEnabled(true);
         start_->setEnabled(false);
+        useModel_->setEnabled(false);  // the last run's model or this one's? Offered again when this run ends.
     } else {
         start_->setEnabled(true);
         pause_->setEnabled(false);
@@ -704,6 +705,7 @@ void TrainingPanel::showRunCurves(const QDir& folder, std::optional<qint64> upTo
     psnrMin_ = 1e9;
     psnrMax_ = 0;
     validation_->clear();  // another run's would pass for this one's
+    psnrY_->setRange(0, 1);  // nor its PSNR range
     spanSteps(0, totalSteps);
     if (!upToStep) return;
     for (const StepReport& row : readTrainingLog(folder.filePath("log.csv").toStdString(), *upToStep))
