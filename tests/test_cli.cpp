@@ -188,7 +188,7 @@ private Q_SLOTS:
         writeImageAtomic(path("narrow-photos/a.png").toStdString(), photo(64, 64));
         expectError({"train", "--data", path("narrow-photos"), "--out", path("narrowed"), "--init", path("widen-source.pconv"), "--width", "4",
                      "--size", "32", "--steps", "1"},
-                    1, "cannot narrow");
+                    2, "--width cannot narrow the --init model");
         QVERIFY(!QFile::exists(path("narrowed/model.pconv")));
 
         // Resuming with the run's own command line works; with another width it is refused.

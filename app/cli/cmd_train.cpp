@@ -368,6 +368,9 @@ int runTrain(const Args& args) {
         if (parser.given("depth") && startNetwork->depth != o.model.depth)
             throw parser.usageError("--depth cannot change the depth of the --init model (" + o.initModel + " has depth " +
                                     std::to_string(startNetwork->depth) + ")");
+        if (parser.given("width") && o.model.width < startNetwork->width)
+            throw parser.usageError("--width cannot narrow the --init model (" + o.initModel + " has width " +
+                                    std::to_string(startNetwork->width) + "); it can only widen it");
         if (parser.given("norm") && toString(startNetwork->norm) != parser.get("norm"))
             throw parser.usageError("--norm cannot change the --init model's normalisation (" + o.initModel + " has " +
                                     toString(startNetwork->norm) + " norm)");
