@@ -96,8 +96,8 @@ int runEval(const Args& args) {
                 methods.push_back({column, std::shared_ptr<const Inpainter>(makePConvInpainter(PConvModel::load(modelPaths[m]), pconvOptionsFromArgs(parser)))});
                 modelNote += (modelNote.empty() ? "" : ", ") + (modelPaths.size() > 1 ? column + " = " : std::string()) + modelPaths[m];
             }
-            modelNote += "; " + parser.get("mirror-views") + " mirror view(s), deep holes: " + parser.get("deep-holes") +
-                         ", classical edge: " + parser.get("classical-edge") + " px";
+            modelNote += "; " + parser.get("mirror-views") + " mirror view(s), deep holes: " + parser.get("deep-holes") + " from " +
+                         parser.get("deep-holes-from") + " px, classical edge: " + parser.get("classical-edge") + " px";
         } else {
             methods.push_back({name, std::shared_ptr<const Inpainter>(makeClassicalInpainter(chosen[i], parser.getDouble("radius", 0.1, 1000)))});
         }
