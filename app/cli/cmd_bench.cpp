@@ -126,9 +126,9 @@ int runBench(const Args& args) {
         if (parser.flagSet("json"))
             std::printf("{\"hd_crop_ms\": %.1f, \"hd_object_ms\": %.1f, \"peak_rss_mb\": %.1f}\n", ms, objectMs, peakRssMb());
         else
-            std::printf("12 MP photo, crop strategy, %s mirror view(s), deep holes: %s, in memory (median): one 60 px stroke %.1f ms, "
-                        "one 400x600 px object %.1f ms\n",
-                        parser.get("mirror-views").c_str(), parser.get("deep-holes").c_str(), ms, objectMs);
+            std::printf("12 MP photo, crop strategy, %s mirror view(s), deep holes: %s from %s px, in memory (median): one 60 px stroke "
+                        "%.1f ms, one 400x600 px object %.1f ms\n",
+                        parser.get("mirror-views").c_str(), parser.get("deep-holes").c_str(), parser.get("deep-holes-from").c_str(), ms, objectMs);
         return 0;
     }
     if (parser.get("mode") != "forward") throw parser.usageError("--mode must be forward, train or hd, got '" + parser.get("mode") + "'");
