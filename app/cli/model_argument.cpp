@@ -26,9 +26,9 @@ void addPConvRunOptions(ArgParser& parser) {
                   "PConv: average the fills of N mirrored copies (1 = one pass, fastest; 2 = + left-right; 4 = + up-down; 8 = + the transposes of those; each view is one more pass)",
                   "2");
     parser.option("deep-holes", "HOW",
-                  "PConv: holes deeper than the network was trained on (over 48 px from a known pixel) are filled at a coarser "
-                  "scale; texture then copies the photo's own texture into them (patch synthesis), smooth leaves that fill as it "
-                  "is (blurred; the better PSNR)",
+                  "PConv: in holes deeper than --deep-holes-from, texture copies the photo's own texture (patch synthesis) into the "
+                  "network's fill (made at a coarser scale beyond 24 px deep); smooth leaves the network's fill (beyond 48 px, the "
+                  "coarse one scaled up: blurred; the better PSNR)",
                   "texture");
     parser.option("deep-holes-from", "PX",
                   "PConv: how deep (px from a known pixel) a hole must be for --deep-holes texture; 8 gives every stroke wider "
