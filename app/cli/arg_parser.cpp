@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iostream>
 #include <sstream>
 
 namespace pconv::cli {
@@ -27,6 +28,10 @@ const ArgParser::Spec* ArgParser::find(const std::string& name) const {
 
 UsageError ArgParser::usageError(const std::string& message) const {
     return UsageError(command_ + ": " + message + " (see '" + command_ + " --help')");
+}
+
+void ArgParser::warnIgnored(const std::string& name, const std::string& why) const {
+    if (given(name)) std::cerr << command_ << ": warning: --" << name << " is ignored: " << why << "\n";
 }
 
 bool ArgParser::parse(const std::vector<std::string>& args) {

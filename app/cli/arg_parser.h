@@ -55,6 +55,10 @@ public:
     const std::string& command() const { return command_; }  // "pconv inpaint"
     // "pconv inpaint: <message> (see 'pconv inpaint --help')"
     UsageError usageError(const std::string& message) const;
+    // When --name was given on the command line, says on stderr that it does nothing here:
+    // "pconv inpaint: warning: --name is ignored: <why>". Not an error: a script may pass one
+    // set of options to several runs.
+    void warnIgnored(const std::string& name, const std::string& why) const;
 
 private:
     struct Spec {

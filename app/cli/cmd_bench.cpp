@@ -64,9 +64,8 @@ int runBench(const Args& args) {
     // Each mode has its own options: given for another, they would change nothing without a word.
     const std::string mode = parser.get("mode");
     auto ignoredUnless = [&](const std::vector<std::string>& options, const std::string& owner) {
-        for (const auto& option : options)
-            if (parser.given(option) && mode != owner)
-                std::cerr << "pconv bench: warning: --" << option << " is ignored: it is for --mode " << owner << " only\n";
+        if (mode != owner)
+            for (const auto& option : options) parser.warnIgnored(option, "it is for --mode " + owner + " only");
     };
     ignoredUnless({"train-size", "train-depth", "train-width", "train-batch"}, "train");
     ignoredUnless({"photo", "model", "write-case", "force", "mirror-views", "deep-holes", "deep-holes-from", "classical-edge"}, "hd");

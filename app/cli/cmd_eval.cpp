@@ -46,8 +46,7 @@ int runEval(const Args& args) {
     }
     if (parser.has("masks") == parser.has("generate")) throw parser.usageError("give either --masks DIR or --generate N");
     if (parser.has("masks"))
-        for (const char* name : {"size", "seed"})
-            if (parser.given(name)) std::cerr << "pconv eval: warning: --" << name << " is ignored: it is for --generate, and --masks gives the cases\n";
+        for (const char* name : {"size", "seed"}) parser.warnIgnored(name, "it is for --generate, and --masks gives the cases");
     setThreadCount(parser.getInt("threads", 0, 1024));
     const bool force = parser.flagSet("force");
     // Checked before the run, not after it.

@@ -79,14 +79,9 @@ HdOptions hdOptionsFromArgs(const ArgParser& parser) {
     hd.cropMargin = parser.getInt("hd-margin", kMinCropMargin, 100'000);
     hd.resizeLimit = parser.getInt("hd-resize-limit", 16, 100'000);
     // Each setting belongs to one strategy: given for another, it would do nothing without a word.
-    auto ignoredUnless = [&](const char* option, HdStrategy owner) {
-        if (parser.given(option) && hd.strategy != owner)
-            std::cerr << parser.command() << ": warning: --" << option << " is ignored: it is for --hd-strategy " << toString(owner) << " only\n";
-    };
-    ignoredUnless("hd-margin", HdStrategy::Crop);
-    ignoredUnless("hd-resize-limit", HdStrategy::Resize);
-    if (parser.given("hd-trigger") && hd.strategy == HdStrategy::Original)
-        std::cerr << parser.command() << ": warning: --hd-trigger is ignored: --hd-strategy original works on the whole image at any size\n";
+    if (hd.strategy != HdStrategy::Crop) parser.warnIgnored("hd-margin", "it is for --hd-strategy crop only");
+    if (hd.strategy != HdStrategy::Resize) parser.warnIgnored("hd-resize-limit", "it is for --hd-strategy resize only");
+    if (hd.strategy == HdStrategy::Original) parser.warnIgnored("hd-trigger", "--hd-strategy original works on the whole image at any size");
     return hd;
 }
 

@@ -304,9 +304,8 @@ int runTrain(const Args& args) {
     for (const char* flag : {"finetune", "keep-snapshots"})
         if (parser.given(flag) && parser.given(std::string("no-") + flag))
             throw parser.usageError(std::string("--") + flag + " and --no-" + flag + " contradict each other");
-        else if (parser.given(std::string("no-") + flag) && !parser.has("resume"))
-            std::cerr << "pconv train: warning: --no-" << flag << " is ignored: it switches off a resumed run's --" << flag
-                      << ", and there is no --resume\n";
+        else if (!parser.has("resume"))
+            parser.warnIgnored(std::string("no-") + flag, std::string("it switches off a resumed run's --") + flag + ", and there is no --resume");
     o.finetune = parser.flagSet("finetune");
     o.learningRate = parser.has("lr") ? parser.getDouble("lr", 1e-12, 10.0) : (o.finetune ? 5e-5 : 2e-4);
     o.resumeCheckpoint = parser.get("resume");

@@ -63,12 +63,10 @@ PConvInpaintOptions pconvOptionsFromArgs(const ArgParser& parser) {
 void warnOfOptionsOfUnusedMethods(const ArgParser& parser, const std::vector<Method>& methods) {
     const bool pconv = std::find(methods.begin(), methods.end(), Method::PConv) != methods.end();
     const bool classical = std::any_of(methods.begin(), methods.end(), [](Method m) { return m != Method::PConv; });
-    auto warn = [&](const std::string& option, const std::string& forWhat) {
-        std::cerr << parser.command() << ": warning: --" << option << " is ignored: it is for " << forWhat << " only\n";
-    };
-    for (const char* option : {"model", "mirror-views", "deep-holes", "deep-holes-from", "classical-edge"})
-        if (!pconv && parser.given(option)) warn(option, "--method pconv");
-    if (!classical && parser.given("radius")) warn("radius", "--method telea and ns");
+    if (!pconv)
+        for (const char* option : {"model", "mirror-views", "deep-holes", "deep-holes-from", "classical-edge"})
+            parser.warnIgnored(option, "it is for --method pconv only");
+    if (!classical) parser.warnIgnored("radius", "it is for --method telea and ns only");
 }
 
 } // namespace pconv::cli
