@@ -42,6 +42,14 @@
 namespace pconv::ui {
 namespace {
 
+// The smallest 1, 2 or 5 x 10^k at or above x (x > 0): round axis ends and tick steps.
+double roundUp125(double x) {
+    const double k = std::floor(std::log10(x)), magnitude = std::pow(10.0, k);
+    for (const double multiple : {1.0, 2.0, 5.0})
+        if (multiple * magnitude >= x) return multiple * magnitude;
+    return std::pow(10.0, k + 1);
+}
+
 // A wheel turned over a spin box the user did not click into scrolls the panel instead
 // of changing the number under the pointer unseen.
 class WheelScrollsPanel : public QObject {
@@ -649,12 +657,7 @@ void TrainingPanel::onStep(qint64 step, qint64 total, const QVector<double>& los
 // (1, 2 or 5 x 10^k apart, four or five of them): 0.5, 1, 1.5, not 0.425, 0.851, 1.28.
 void TrainingPanel::spanLosses() {
     const double top = std::max(lossMax_, 1e-9) * 1.05;
-    double interval = std::pow(10.0, std::floor(std::log10(top / 4)));
-    for (const double multiple : {1.0, 2.0, 5.0, 10.0})
-        if (multiple * interval * 5 >= top) {
-            interval *= multiple;
-            break;
-        }
+    const double interval = roundUp125(top / 5);
     lossY_->setRange(0, std::ceil(top / interval) * interval);
     lossY_->setTickType(QValueAxis::TicksDynamic);
     lossY_->setTickAnchor(0);
@@ -665,26 +668,15 @@ void TrainingPanel::spanLosses() {
 // the planned total: a long run's first steps are not a sliver at the left edge, and
 // before the first step the axis is not a bare "0 0 0 0 1".
 void TrainingPanel::spanSteps(qint64 reached, qint64 total) {
-    double end = std::max(100.0, 1.25 * static_cast<double>(reached));
-    const double magnitude = std::pow(10.0, std::floor(std::log10(end)));
-    for (const double multiple : {1.0, 2.0, 5.0, 10.0})
-        if (multiple * magnitude >= end) {
-            end = multiple * magnitude;
-            break;
-        }
-    end = std::min(end, static_cast<double>(std::max<qint64>(total, 1)));
+    const double end = std::min(roundUp125(std::max(100.0, 1.25 * static_cast<double>(reached))),
+                                static_cast<double>(std::max<qint64>(total, 1)));
     // Ticks at whole, round steps (1, 2 or 5 x 10^k apart, at most six), so labels sit where their steps are.
-    double interval = std::pow(10.0, std::floor(std::log10(std::max(end / 5, 1.0))));
-    for (const double multiple : {1.0, 2.0, 5.0, 10.0})
-        if (multiple * interval * 5 >= end) {
-            interval *= multiple;
-            break;
-        }
+    const double interval = std::max(1.0, roundUp125(end / 5));
     for (QValueAxis* axis : {lossX_, psnrX_}) {
         axis->setRange(0, end);
         axis->setTickType(QValueAxis::TicksDynamic);
         axis->setTickAnchor(0);
-        axis->setTickInterval(std::max(1.0, interval));
+        axis->setTickInterval(interval);
     }
 }
 
