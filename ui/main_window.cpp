@@ -125,8 +125,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(runner_, &InpaintRunner::busyChanged, this, [this](bool busy) {
         progress_->setVisible(busy);
         progress_->setRange(0, 0);
-        // The empty result pane says what is happening, not "paint holes, then click Inpaint".
-        resultPane_->setPlaceholder(busy ? tr("Inpainting… (Esc cancels)") : tr("Paint holes on the original, then click Inpaint."));
+        resultPane_->setInpainting(busy);
         updateActions();
     });
     connect(undoStack_, &QUndoStack::canUndoChanged, this, [this] { updateActions(); });

@@ -7,8 +7,10 @@
 
 namespace pconv::ui {
 
-ResultPane::ResultPane(QWidget* parent) : ImagePane(tr("Result"), parent) {
-    setPlaceholder(tr("Paint holes on the original, then click Inpaint."));
+ResultPane::ResultPane(QWidget* parent) : ImagePane(tr("Result"), parent) { setInpainting(false); }
+
+void ResultPane::setInpainting(bool running) {
+    setPlaceholder(running ? tr("Inpainting… (Esc cancels)") : tr("Paint holes on the original, then click Inpaint."));
 }
 
 void ResultPane::setCompare(bool on) {

@@ -15,6 +15,8 @@ public:
     void setCompare(bool on);
     double split() const { return split_; }  // 0..1 across the image's width
     void setSplit(double fraction);
+    // While a fill runs, the empty pane says so instead of asking for holes and Inpaint.
+    void setInpainting(bool running);
 
 Q_SIGNALS:
     void compareChanged(bool on);
