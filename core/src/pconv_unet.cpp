@@ -97,8 +97,8 @@ torch::Tensor PConvUNetImpl::forward(const torch::Tensor& image, const torch::Te
     const bool zeroInvalid = is_training();
 
     // Progress by layer, each weighed by its output's area: the full-resolution layers take most of the time.
-    double layersDone = 0;
-    const double layersTotal = (1.0 - std::pow(0.25, depth)) / 3.0 + (1.0 - std::pow(0.25, depth)) / 0.75 + (stem_ ? 1.0 : 0.0);
+    double layersDone = 0, layersTotal = stem_ ? 1.0 : 0.0;  // the stem's output is full size
+    for (int level = 1; level <= depth; ++level) layersTotal += std::pow(0.25, level) + std::pow(0.25, level - 1);  // encoder + decoder
     auto layerDone = [&](int outputLevel) { reportProgress((layersDone += std::pow(0.25, outputLevel)) / layersTotal); };
 
     // Every stored feature map is already multiplied by its mask.
