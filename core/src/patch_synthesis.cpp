@@ -42,13 +42,14 @@ cv::Mat fromUnitFloat(const cv::Mat& unit, const cv::Mat& like) {
 // where patches may come from and go to.
 class Octave {
 public:
-    // reach: source patches lie within this many px of a hole (0: anywhere).
-    Octave(cv::Mat estimate, cv::Mat holes, int radius, double reach, std::mt19937_64& rng)
+    // holes: the one hole synthesised here; blocked: every hole (never a source).
+    // reach: source patches lie within this many px of the hole (0: anywhere).
+    Octave(cv::Mat estimate, cv::Mat holes, const cv::Mat& blocked, int radius, double reach, std::mt19937_64& rng)
         : estimate_(std::move(estimate)), holes_(std::move(holes)), r_(radius), rng_(rng) {
         const int side = 2 * r_ + 1;
         const cv::Mat kernel = cv::Mat::ones(side, side, CV_8U);
         // A source patch lies inside the image and holds no hole pixel.
-        cv::erode(holes_ == 0, source_, kernel, {-1, -1}, 1, cv::BORDER_CONSTANT, 0);
+        cv::erode(blocked == 0, source_, kernel, {-1, -1}, 1, cv::BORDER_CONSTANT, 0);
         // Near the holes, not merely in their bounding box: the box of a long diagonal stroke
         // is most of the photo, and its smooth parts (sky, out-of-focus ground) matched the
         // smooth start best, so grass was filled with blur.
@@ -219,8 +220,12 @@ private:
 
 namespace {
 
-cv::Mat synthesizeRegion(const cv::Mat& image, const cv::Mat& holes, const cv::Mat& initial, const PatchSynthesisOptions& options,
-                         double deepest, double reach) {
+cv::Rect grown(const cv::Rect& r, int margin) { return {r.x - margin, r.y - margin, r.width + 2 * margin, r.height + 2 * margin}; }
+
+// Synthesises `holes` (one hole) in `image`; `blocked` holds every hole, whose pixels
+// take the initial fill and are never copied from.
+cv::Mat synthesizeRegion(const cv::Mat& image, const cv::Mat& holes, const cv::Mat& blocked, const cv::Mat& initial,
+                         const PatchSynthesisOptions& options, double deepest, double reach) {
     const int radius = options.patchSize / 2;
     const cv::Mat fullImage = toUnitFloat(image), fullInitial = toUnitFloat(initial);
     // Octave scales: 1, 1/2, 1/4, ... down to where the deepest hole is coarseDepth
@@ -248,9 +253,10 @@ cv::Mat synthesizeRegion(const cv::Mat& image, const cv::Mat& holes, const cv::M
         if (carried.empty()) cv::resize(fullInitial, start, size, 0, 0, cv::INTER_AREA);
         else cv::resize(carried, start, size, 0, 0, cv::INTER_LINEAR);
         const cv::Mat octaveHoles = scaledHoles(holes, size);
-        start.copyTo(known, octaveHoles);
+        const cv::Mat octaveBlocked = scaledHoles(blocked, size) | octaveHoles;
+        start.copyTo(known, octaveBlocked);
         const double octaveReach = reach > 0 ? std::max(4.0 * options.patchSize, reach * *scale) : 0;
-        auto octave = std::make_unique<Octave>(known, octaveHoles, radius, octaveReach, rng);
+        auto octave = std::make_unique<Octave>(known, octaveHoles, octaveBlocked, radius, octaveReach, rng);
         if (!octave->canSynthesize()) return compositeHoles(image, initial, holes);
         octave->seedField(coarser.get());
         const int rounds = coarser ? options.fineIterations : options.coarseIterations;
@@ -276,19 +282,34 @@ cv::Mat synthesizeHoleTexture(const cv::Mat& image, const cv::Mat& holes, const 
     if (options.sourceReach < 0) throw InvalidArgument("the source reach cannot be negative");
     if (cv::countNonZero(holes) == 0) return image.clone();
 
-    // Patches come from around the holes: far parts of a photo offer look-alikes of the
-    // wrong thing (a grey coarse fill in grass found grey rock on the mountain behind).
-    const double deepest = deepestHoleDepth(holes);
-    cv::Rect area(0, 0, image.cols, image.rows);
-    double reach = 0;
-    if (options.sourceReach > 0) {
-        reach = std::max(4.0 * options.patchSize, options.sourceReach * deepest);
-        const int margin = cvCeil(reach);
-        const cv::Rect bounds = cv::boundingRect(holes);
-        area = cv::Rect(bounds.x - margin, bounds.y - margin, bounds.width + 2 * margin, bounds.height + 2 * margin) & area;
-    }
+    // Each hole on its own, with its own depth, reach and scale of match distances: with
+    // one shared by all, a hole in smooth sky made every match in the grass around a
+    // removed rock look equally bad, and the rock came back as a blurred disc.
+    cv::Mat labels, stats, centroids;
+    const int count = cv::connectedComponentsWithStats(holes != 0, labels, stats, centroids, 8, CV_32S);
+    const cv::Rect whole(0, 0, image.cols, image.rows);
+    const double total = cv::countNonZero(holes);
+    double done = 0;
     cv::Mat result = image.clone();
-    synthesizeRegion(image(area), holes(area), initial(area), options, deepest, reach).copyTo(result(area));
+    for (int label = 1; label < count; ++label) {
+        const cv::Rect box(stats.at<int>(label, cv::CC_STAT_LEFT), stats.at<int>(label, cv::CC_STAT_TOP),
+                           stats.at<int>(label, cv::CC_STAT_WIDTH), stats.at<int>(label, cv::CC_STAT_HEIGHT));
+        const double pixels = stats.at<int>(label, cv::CC_STAT_AREA);
+        const ProgressPart part(done / total, (done + pixels) / total);
+        done += pixels;
+        const cv::Rect framed = grown(box, 1) & whole;  // the nearest known pixel lies within 1 px
+        const double deepest = deepestHoleDepth(labels(framed) == label);
+        // Patches come from around the hole: far parts of a photo offer look-alikes of the
+        // wrong thing (a grey coarse fill in grass found grey rock on the mountain behind).
+        cv::Rect area = whole;
+        double reach = 0;
+        if (options.sourceReach > 0) {
+            reach = std::max(4.0 * options.patchSize, options.sourceReach * deepest);
+            area = grown(box, cvCeil(reach)) & whole;
+        }
+        const cv::Mat hole = labels(area) == label;
+        synthesizeRegion(image(area), hole, holes(area), initial(area), options, deepest, reach).copyTo(result(area), hole);
+    }
     return result;
 }
 

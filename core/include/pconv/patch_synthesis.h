@@ -24,8 +24,9 @@ struct PatchSynthesisOptions {
     // share of the 25th percentile of the match distances: keeps one good patch from
     // being repeated across the hole like wallpaper. 0 = none.
     double reuseCost = 0.5;
-    // Patches are copied from within this many times the deepest hole pixel's depth of a
-    // hole (at least four patches); 0 = from anywhere in the image.
+    // Patches for a hole are copied from within this many times its deepest pixel's depth
+    // of it (at least four patches); 0 = from anywhere in the image. Each hole (connected
+    // region) is synthesised on its own, with its own depth and scale of match distances.
     double sourceReach = 2;
     std::uint64_t seed = 0;
 };
