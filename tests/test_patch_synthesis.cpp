@@ -169,6 +169,26 @@ private Q_SLOTS:
         QVERIFY2(filled > 0.85 * known, qPrintable(QString("spread in the grass hole %1, in the grass %2").arg(filled).arg(known)));
     }
 
+    // A smooth start matches smooth sources best: with a flat band of the grass's own
+    // colour within reach, a hole in the grass was filled from the band (a far-off meadow
+    // for grass). The detail cost asks for as much detail as the hole's surroundings have.
+    void copiesDetailLikeTheSurroundings() {
+        cv::Mat image = noiseTexture(240);
+        const cv::Scalar grassMean = cv::mean(image);
+        image(cv::Rect(0, 0, 240, 60)).setTo(grassMean);  // the smooth look-alike
+        cv::Mat holes = cv::Mat::zeros(image.size(), CV_8UC1);
+        cv::circle(holes, {120, 150}, 40, 255, -1);
+        cv::Mat start = image.clone();
+        start.setTo(grassMean, holes);
+        const double known = stdDevInHoles(image(cv::Rect(0, 200, 240, 40)), cv::Mat(40, 240, CV_8UC1, cv::Scalar(255)));
+        const double filled = stdDevInHoles(synthesizeHoleTexture(image, holes, start), holes);
+        PatchSynthesisOptions noDetailCost;
+        noDetailCost.detailWeight = 0;
+        const double flat = stdDevInHoles(synthesizeHoleTexture(image, holes, start, noDetailCost), holes);
+        QVERIFY2(filled > 0.8 * known, qPrintable(QString("spread in the hole %1, in the grass %2").arg(filled).arg(known)));
+        QVERIFY2(flat < 0.5 * known, qPrintable(QString("without the detail cost: spread %1, in the grass %2").arg(flat).arg(known)));
+    }
+
     void sameSeedSameResult() {
         const cv::Mat truth = noiseTexture(128);
         const cv::Mat holes = disc(128, 30);

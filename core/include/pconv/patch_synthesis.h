@@ -24,6 +24,13 @@ struct PatchSynthesisOptions {
     // share of the 25th percentile of the match distances: keeps one good patch from
     // being repeated across the hole like wallpaper. 0 = none.
     double reuseCost = 0.5;
+    // Weight of a cost for copying a source patch with more or less detail (standard
+    // deviation) than the known patches around the hole have (their geometric mean, nearer
+    // ones weighing more): without it, a smooth start matches the smoothest sources best and
+    // the hole is filled with a smooth look-alike (a far-off meadow for grass, starless sky
+    // for a starry one). At 1 a smooth and a detailed source of the same colour tie; 3 leans
+    // towards detail. 0 = none.
+    double detailWeight = 3;
     // Patches for a hole are copied from within this many times its deepest pixel's depth
     // of it (at least four patches); 0 = from anywhere in the image. Each hole (connected
     // region) is synthesised on its own, with its own depth and scale of match distances.
