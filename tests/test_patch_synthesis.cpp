@@ -37,13 +37,16 @@ cv::Mat disc(int side, int radius) {
     return holes;
 }
 
+// The image with its holes set to one colour: a flat start.
+cv::Mat holesSetTo(const cv::Mat& image, const cv::Mat& holes, const cv::Scalar& colour) {
+    cv::Mat start = image.clone();
+    start.setTo(colour, holes);
+    return start;
+}
+
 // The image with its holes filled by the mean colour of the known pixels: the
 // smoothest possible start.
-cv::Mat flatFill(const cv::Mat& image, const cv::Mat& holes) {
-    cv::Mat filled = image.clone();
-    filled.setTo(cv::mean(image, holes == 0), holes);
-    return filled;
-}
+cv::Mat flatFill(const cv::Mat& image, const cv::Mat& holes) { return holesSetTo(image, holes, cv::mean(image, holes == 0)); }
 
 double psnrInHoles(const cv::Mat& a, const cv::Mat& b, const cv::Mat& holes) {
     cv::Mat diff;
@@ -58,6 +61,11 @@ double stdDevInHoles(const cv::Mat& image, const cv::Mat& holes) {
     cv::Scalar mean, deviation;
     cv::meanStdDev(image, mean, deviation, holes);
     return (deviation[0] + deviation[1] + deviation[2]) / 3;
+}
+
+// The spread of a region of known texture, to compare a hole's against.
+double stdDevOf(const cv::Mat& image, const cv::Rect& region) {
+    return stdDevInHoles(image(region), cv::Mat(region.size(), CV_8UC1, cv::Scalar(255)));
 }
 
 bool sameOutsideHoles(const cv::Mat& a, const cv::Mat& b, const cv::Mat& holes) {
@@ -122,8 +130,7 @@ private Q_SLOTS:
         rng.fill(rock, cv::RNG::NORMAL, cv::Scalar(128, 128, 128), cv::Scalar(12, 12, 12));
         cv::Mat holes = cv::Mat::zeros(200, 400, CV_8UC1);
         cv::circle(holes, {300, 100}, 30, 255, -1);
-        cv::Mat grey = image.clone();
-        grey.setTo(cv::Scalar(128, 128, 128), holes);
+        const cv::Mat grey = holesSetTo(image, holes, cv::Scalar(128, 128, 128));
         const cv::Scalar near = cv::mean(synthesizeHoleTexture(image, holes, grey), holes);
         PatchSynthesisOptions anywhere;
         anywhere.sourceReach = 0;
@@ -141,10 +148,8 @@ private Q_SLOTS:
         cv::Mat holes = cv::Mat::zeros(image.size(), CV_8UC1);
         holes(cv::Rect(200, 10, 24, 220)).setTo(255);
         holes(cv::Rect(10, 200, 214, 24)).setTo(255);
-        cv::Mat start = image.clone();
-        start.setTo(flatColour, holes);
-        const cv::Mat result = synthesizeHoleTexture(image, holes, start);
-        const double known = stdDevInHoles(image(cv::Rect(120, 120, 80, 80)), cv::Mat(80, 80, CV_8UC1, cv::Scalar(255)));
+        const cv::Mat result = synthesizeHoleTexture(image, holes, holesSetTo(image, holes, flatColour));
+        const double known = stdDevOf(image, cv::Rect(120, 120, 80, 80));
         const double filled = stdDevInHoles(result, holes);
         QVERIFY2(filled > 0.6 * known, qPrintable(QString("spread in the stroke %1, in the texture around it %2").arg(filled).arg(known)));
     }
@@ -161,10 +166,8 @@ private Q_SLOTS:
         cv::circle(holes, {120, 185}, 25, 255, -1);  // in the grass
         const cv::Mat grassHole = holes.clone();
         grassHole(cv::Rect(0, 0, 240, 120)).setTo(0);
-        cv::Mat start = image.clone();
-        start.setTo(cv::mean(image, holes == 0), holes);
-        const cv::Mat result = synthesizeHoleTexture(image, holes, start);
-        const double known = stdDevInHoles(image(cv::Rect(0, 130, 240, 110)), cv::Mat(110, 240, CV_8UC1, cv::Scalar(255)));
+        const cv::Mat result = synthesizeHoleTexture(image, holes, flatFill(image, holes));
+        const double known = stdDevOf(image, cv::Rect(0, 130, 240, 110));
         const double filled = stdDevInHoles(result, grassHole);
         QVERIFY2(filled > 0.85 * known, qPrintable(QString("spread in the grass hole %1, in the grass %2").arg(filled).arg(known)));
     }
@@ -178,9 +181,8 @@ private Q_SLOTS:
         image(cv::Rect(0, 0, 240, 60)).setTo(grassMean);  // the smooth look-alike
         cv::Mat holes = cv::Mat::zeros(image.size(), CV_8UC1);
         cv::circle(holes, {120, 150}, 40, 255, -1);
-        cv::Mat start = image.clone();
-        start.setTo(grassMean, holes);
-        const double known = stdDevInHoles(image(cv::Rect(0, 200, 240, 40)), cv::Mat(40, 240, CV_8UC1, cv::Scalar(255)));
+        const cv::Mat start = holesSetTo(image, holes, grassMean);
+        const double known = stdDevOf(image, cv::Rect(0, 200, 240, 40));
         const double filled = stdDevInHoles(synthesizeHoleTexture(image, holes, start), holes);
         PatchSynthesisOptions noDetailCost;
         noDetailCost.detailWeight = 0;
