@@ -816,7 +816,7 @@ void MainWindow::addDeepHoleTextureMenu(QMenu* toolsMenu) {
     const int current = textureFromDepth();
     const std::pair<int, QString> choices[] = {
         {8, tr("In Holes over &8 px Deep (strokes wider than about 16 px and objects)")},
-        {48, tr("In Holes over &48 px Deep (as pconv inpaint; objects over about 100 px)")},
+        {48, tr("In Holes over &48 px Deep (only objects over about 100 px)")},
         {0, tr("&Off (the network's smooth fill)")},
     };
     for (const auto& [depth, text] : choices) {

@@ -135,8 +135,14 @@ cv::Mat decode(const std::string& path, const std::vector<unsigned char>& bytes,
         // e.err is the decoder's own words, without OpenCV's version, source file and line.
         throw FileError(path, "cannot decode image: " + (e.err.empty() ? firstLine(e.what()) : e.err));
     }
-    if (image.empty())
-        throw FileError(path, "cannot decode image (not an image, truncated, corrupt, or over OpenCV's ~1 gigapixel limit)");
+    if (image.empty()) {
+        // OpenCV tells a format it knows by its first bytes: none matching is a file that
+        // is not an image at all (a text file named .jpg), not a damaged one.
+        if (!cv::haveImageReader(path))
+            throw FileError(path, "cannot decode image: this is not an image file (its contents match no image format this "
+                                  "program reads, such as JPEG, PNG, TIFF, BMP or WebP)");
+        throw FileError(path, "cannot decode image (truncated or corrupt, or over OpenCV's ~1 gigapixel limit)");
+    }
     if (static_cast<std::int64_t>(image.total()) > maxPixels)
         throw FileError(path, "is " + std::to_string(image.cols) + "x" + std::to_string(image.rows) + " pixels, above the limit of " +
                                   std::to_string(maxPixels) + " pixels (set PCONV_MAX_IMAGE_PIXELS to raise it)");
