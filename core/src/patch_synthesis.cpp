@@ -44,8 +44,8 @@ class Octave {
 public:
     // holes: the one hole synthesised here; blocked: every hole (never a source).
     // reach: source patches lie within this many px of the hole (0: anywhere).
-    Octave(cv::Mat estimate, cv::Mat holes, const cv::Mat& blocked, int radius, double reach, float energyWeight, std::mt19937_64& rng)
-        : estimate_(std::move(estimate)), holes_(std::move(holes)), r_(radius), rng_(rng), energyWeight_(energyWeight) {
+    Octave(cv::Mat estimate, cv::Mat holes, const cv::Mat& blocked, int radius, double reach, float detailWeight, std::mt19937_64& rng)
+        : estimate_(std::move(estimate)), holes_(std::move(holes)), r_(radius), rng_(rng), detailWeight_(detailWeight) {
         const int side = 2 * r_ + 1;
         const cv::Mat kernel = cv::Mat::ones(side, side, CV_8U);
         // A source patch lies inside the image and holds no hole pixel.
@@ -66,7 +66,7 @@ public:
                 if (touches.at<uchar>(y, x)) targets_.emplace_back(x, y);
                 if (source_.at<uchar>(y, x)) sources_.emplace_back(x, y);
             }
-        if (energyWeight_ > 0) measureEnergy();
+        if (detailWeight_ > 0) measureDetail();
         field_.assign(targets_.size(), cv::Point(-1, -1));
         distance_.assign(targets_.size(), std::numeric_limits<float>::max());
         resemblance_ = distance_;
@@ -100,7 +100,7 @@ public:
         for (size_t i = 0; i < targets_.size(); ++i) resemblance_[i] = patchDistance(targets_[i], field_[i], std::numeric_limits<float>::max());
         reuseCost_ = reuseCost * quartile(resemblance_);
         for (size_t i = 0; i < targets_.size(); ++i)
-            distance_[i] = resemblance_[i] + reuseCost_ * static_cast<float>(uses_.at<int>(field_[i]) - 1) + energyCost(i, field_[i]);
+            distance_[i] = resemblance_[i] + reuseCost_ * static_cast<float>(uses_.at<int>(field_[i]) - 1) + detailCost(i, field_[i]);
         search(iteration % 2 == 0);
         vote(spread);
     }
@@ -120,7 +120,7 @@ private:
     // much a hole's patches should hold: the known patches' detail spread inward from
     // around the hole. A smooth start (the network's fill) otherwise matches the smoothest
     // sources best, and a hole in grass is filled from a smooth meadow far off.
-    void measureEnergy() {
+    void measureDetail() {
         const int side = 2 * r_ + 1;
         cv::Mat mean, meanOfSquares;
         cv::boxFilter(estimate_, mean, -1, cv::Size(side, side));
@@ -128,37 +128,37 @@ private:
         const cv::Mat variance = meanOfSquares - mean.mul(mean);
         cv::Mat averaged;  // over the channels
         cv::reduce(variance.reshape(1, static_cast<int>(estimate_.total())), averaged, 1, cv::REDUCE_AVG);
-        cv::sqrt(cv::max(averaged.reshape(1, estimate_.rows), 0.0), energy_);
+        cv::sqrt(cv::max(averaged.reshape(1, estimate_.rows), 0.0), detail_);
         cv::Mat known;
         source_.convertTo(known, CV_32F, 1.0 / 255);
         const double spread = std::max(2.0, deepestHoleDepth(holes_));
         cv::Mat sum, weight;
         // A geometric mean: the strong edges that often ring a removed object (its outline,
         // its shadow) would otherwise raise the detail asked for across the whole hole.
-        cv::Mat logEnergy;
-        cv::log(energy_ + kEnergyFloor, logEnergy);
+        cv::Mat logDetail;
+        cv::log(detail_ + kDetailFloor, logDetail);
         // Blurred at a scale where the spread is about 4 px: a Gaussian hundreds of px wide
         // at full size took longer than the synthesis.
         const double shrink = std::max(1.0, spread / 4);
         const cv::Size small(std::max(1, cvRound(known.cols / shrink)), std::max(1, cvRound(known.rows / shrink)));
-        cv::resize(logEnergy.mul(known), sum, small, 0, 0, cv::INTER_AREA);
+        cv::resize(logDetail.mul(known), sum, small, 0, 0, cv::INTER_AREA);
         cv::resize(known, weight, small, 0, 0, cv::INTER_AREA);
         cv::GaussianBlur(sum, sum, cv::Size(), spread / shrink);
         cv::GaussianBlur(weight, weight, cv::Size(), spread / shrink);
         cv::Mat expectedLog;
         cv::resize(sum / cv::max(weight, 1e-6), expectedLog, known.size(), 0, 0, cv::INTER_LINEAR);
-        cv::exp(expectedLog, expected_);
-        expected_ -= kEnergyFloor;
+        cv::exp(expectedLog, expectedDetail_);
+        expectedDetail_ -= kDetailFloor;
         valuesPerPatch_ = static_cast<float>(side * side * estimate_.channels());
     }
 
     // The search's cost for copying a source whose detail differs from what the target's
     // place should hold, on the scale of the patch distance (a smooth patch against one of
     // spread s costs about s^2 per value).
-    float energyCost(size_t target, cv::Point q) const {
-        if (energyWeight_ <= 0) return 0;
-        const float d = energy_.at<float>(q) - expected_.at<float>(targets_[target]);
-        return energyWeight_ * valuesPerPatch_ * d * d;
+    float detailCost(size_t target, cv::Point q) const {
+        if (detailWeight_ <= 0) return 0;
+        const float d = detail_.at<float>(q) - expectedDetail_.at<float>(targets_[target]);
+        return detailWeight_ * valuesPerPatch_ * d * d;
     }
 
     // Sum of squared differences between the patches around p and q; stops early
@@ -184,7 +184,7 @@ private:
     // tile the hole like wallpaper. The votes weigh resemblance alone.
     void tryMatch(size_t i, cv::Point q) {
         if (!isSource(q) || q == field_[i]) return;
-        const float reuse = reuseCost_ * static_cast<float>(uses_.at<int>(q)) + energyCost(i, q);
+        const float reuse = reuseCost_ * static_cast<float>(uses_.at<int>(q)) + detailCost(i, q);
         if (reuse >= distance_[i]) return;
         const float resemblance = patchDistance(targets_[i], q, distance_[i] - reuse);
         if (resemblance + reuse < distance_[i]) {
@@ -261,9 +261,9 @@ private:
     std::vector<float> distance_;     // what the search minimises: resemblance + reuse cost
     cv::Mat uses_;                    // per source centre: how many targets copy it
     float reuseCost_ = 0;             // per other target copying the same source
-    float energyWeight_ = 0;
-    static constexpr double kEnergyFloor = 1e-3;  // keeps the log of a flat patch finite
-    cv::Mat energy_, expected_;       // per patch centre: its detail, and the detail it should hold
+    float detailWeight_ = 0;
+    static constexpr double kDetailFloor = 1e-3;  // keeps the log of a flat patch finite
+    cv::Mat detail_, expectedDetail_;       // per patch centre: its detail, and the detail it should hold
     float valuesPerPatch_ = 0;
 };
 
