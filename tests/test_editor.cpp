@@ -476,6 +476,34 @@ private Q_SLOTS:
         settings.remove("inpaint/deepHoleTexture");
     }
 
+    // The texture setting changes what a PConv fill looks like: the result says which one
+    // made it, and that it is out of step once another is chosen.
+    void resultSaysItsTextureSetting() {
+        QSettings settings;
+        settings.remove("inpaint/textureFromDepth");
+        MainWindow window;
+        window.setMethod(Method::PConv);
+        QVERIFY(window.openImage(dir.filePath("photo.png")));
+        MaskCanvas* canvas = window.canvas();
+        canvas->setBrushSize(9);
+        canvas->beginStroke({50, 60}, false);
+        canvas->extendStroke({150, 60});
+        canvas->endStroke();
+        QSignalSpy ready(window.runner(), &InpaintRunner::resultReady);
+        window.inpaint();
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 30000);
+        const QString made = window.resultPane()->title();
+        QVERIFY2(made.contains("texture from 8 px") && !made.contains("again"), qPrintable(made));
+        QAction* from48 = nullptr;
+        for (QAction* a : window.findChildren<QAction*>())
+            if (a->text().contains("&48 px")) from48 = a;
+        QVERIFY(from48);
+        from48->trigger();
+        QVERIFY2(window.resultPane()->title().contains("made with") && window.resultPane()->title().contains("Inpaint again"),
+                 qPrintable(window.resultPane()->title()));
+        settings.remove("inpaint/textureFromDepth");
+    }
+
     // Transparent pixels show as grey checks, not as the pane's dark background (they passed for black).
     void transparencyShowsAsChecks() {
         ImagePane pane("t");

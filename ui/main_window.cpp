@@ -826,7 +826,10 @@ void MainWindow::addDeepHoleTextureMenu(QMenu* toolsMenu) {
         action->setToolTip(depth ? tr("Where a hole is more than %1 px from its edge, texture is copied from the photo around it").arg(depth)
                                  : tr("Wide holes keep the network's smooth, blurred fill"));
         group->addAction(action);
-        connect(action, &QAction::triggered, this, [depth] { QSettings().setValue("inpaint/textureFromDepth", depth); });
+        connect(action, &QAction::triggered, this, [this, depth] {
+            QSettings().setValue("inpaint/textureFromDepth", depth);
+            updateResultTitle();
+        });
     }
 }
 
@@ -939,7 +942,11 @@ void MainWindow::onMaskChanged() {
 // The method (and model) as the toolbar shows it: what a result was made with.
 QString MainWindow::currentMethodText() const {
     const bool pconv = methodCombo_->currentData().toInt() == int(Method::PConv);
-    return pconv ? methodCombo_->currentText() + " · " + modelCombo_->currentText() : methodCombo_->currentText();
+    if (!pconv) return methodCombo_->currentText();
+    // The texture setting changes wide holes' fills: a result says which one made it.
+    const int texture = textureFromDepth();
+    return methodCombo_->currentText() + " · " + modelCombo_->currentText() + " · " +
+           (texture ? tr("texture from %1 px").arg(texture) : tr("no texture"));
 }
 
 // The result shown was made from another mask, or with another method than the toolbar's
