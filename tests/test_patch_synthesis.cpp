@@ -247,6 +247,9 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, synthesizeHoleTexture(image, holes, image, even));
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, synthesizeHoleTexture(image, holes, image(cv::Rect(0, 0, 32, 32)).clone()));
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, synthesizeHoleTexture(image, disc(32, 5), image));
+        PatchSynthesisOptions negativeDetail;
+        negativeDetail.detailWeight = -1;
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, synthesizeHoleTexture(image, holes, image, negativeDetail));
     }
 
     // The network's deep-hole path: texture on by default, off on request, and only

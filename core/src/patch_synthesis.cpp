@@ -263,7 +263,7 @@ private:
     float reuseCost_ = 0;             // per other target copying the same source
     float detailWeight_ = 0;
     static constexpr double kDetailFloor = 1e-3;  // keeps the log of a flat patch finite
-    cv::Mat detail_, expectedDetail_;       // per patch centre: its detail, and the detail it should hold
+    cv::Mat detail_, expectedDetail_;  // per patch centre: its detail, and the detail it should hold
     float valuesPerPatch_ = 0;
 };
 
@@ -332,6 +332,7 @@ cv::Mat synthesizeHoleTexture(const cv::Mat& image, const cv::Mat& holes, const 
     if (options.patchSize < 3 || options.patchSize % 2 == 0) throw InvalidArgument("the patch size must be odd and at least 3");
     if (options.coarseDepth <= 0) throw InvalidArgument("the coarse hole depth must be positive");
     if (options.sourceReach < 0) throw InvalidArgument("the source reach cannot be negative");
+    if (options.detailWeight < 0) throw InvalidArgument("the detail weight cannot be negative");
     if (cv::countNonZero(holes) == 0) return image.clone();
 
     // Each hole on its own, with its own depth, reach and scale of match distances: with
