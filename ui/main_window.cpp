@@ -304,8 +304,12 @@ void MainWindow::createToolBar() {
     brushSlider_ = new QSlider(Qt::Horizontal, this);
     brushSlider_->setRange(1, 400);
     brushSlider_->setMaximumWidth(140);
-    brushSlider_->setToolTip(tr("Brush size in image pixels ([ and ])"));
+    // The size follows the photo (a share of its long side), so its px change between photos.
+    const QString brushTip = tr("Brush size in image pixels ([ and ]). It keeps its share of the photo: "
+                                "40 px on a 1000 px photo becomes 240 px on a 6000 px one");
+    brushSlider_->setToolTip(brushTip);
     brushSpin_ = new QSpinBox(this);
+    brushSpin_->setToolTip(brushTip);
     brushSpin_->setRange(1, 1000);
     brushSpin_->setSuffix(tr(" px"));
     bar->addWidget(brushSlider_);
