@@ -637,8 +637,9 @@ bool MainWindow::replaceMaskFromFile(const QString& path, const QString& undoTex
 
 void MainWindow::exportMaskAs() {
     QSettings settings;
-    const QString suggested = QDir(settings.value("folders/mask", QFileInfo(photoPath_).absolutePath()).toString())
-                                  .filePath(photoBaseName() + "_mask.png");
+    // Until a mask has been exported, where results were last saved (else the photo's folder).
+    const QVariant firstFolder = settings.value("folders/save", QFileInfo(photoPath_).absolutePath());
+    const QString suggested = QDir(settings.value("folders/mask", firstFolder).toString()).filePath(photoBaseName() + "_mask.png");
     QString filter = tr("PNG (*.png)");
     const QString path = withFilterSuffix(QFileDialog::getSaveFileName(this, tr("Export Mask"), suggested, filter, &filter), filter);
     if (!path.isEmpty()) exportMask(path);
