@@ -47,6 +47,14 @@ cv::Mat photo(int rows, int cols) {
     return image;
 }
 
+// The window's last action whose menu text contains `part` (mnemonic & included), or null.
+QAction* actionContaining(const QWidget& window, const QString& part) {
+    QAction* found = nullptr;
+    for (QAction* a : window.findChildren<QAction*>())
+        if (a->text().contains(part)) found = a;
+    return found;
+}
+
 int ssimTermIndex() {
     const auto names = lossTermNames();
     return static_cast<int>(std::find(names.begin(), names.end(), "ssim") - names.begin());
@@ -460,11 +468,10 @@ private Q_SLOTS:
         settings.remove("inpaint/deepHoleTexture");
         MainWindow window;
         QCOMPARE(window.textureFromDepth(), 8);
-        QAction *off = nullptr, *from48 = nullptr;
-        for (QAction* a : window.findChildren<QAction*>()) {
+        QAction* off = nullptr;
+        for (QAction* a : window.findChildren<QAction*>())
             if (a->text().startsWith("&Off")) off = a;
-            if (a->text().contains("&48 px")) from48 = a;
-        }
+        QAction* from48 = actionContaining(window, "&48 px");
         QVERIFY(off && from48 && off->isCheckable());
         from48->trigger();
         QCOMPARE(window.textureFromDepth(), 48);
@@ -494,9 +501,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 30000);
         const QString made = window.resultPane()->title();
         QVERIFY2(made.contains("texture from 8 px") && !made.contains("again"), qPrintable(made));
-        QAction* from48 = nullptr;
-        for (QAction* a : window.findChildren<QAction*>())
-            if (a->text().contains("&48 px")) from48 = a;
+        QAction* from48 = actionContaining(window, "&48 px");
         QVERIFY(from48);
         from48->trigger();
         QVERIFY2(window.resultPane()->title().contains("made with") && window.resultPane()->title().contains("Inpaint again"),
