@@ -7,6 +7,8 @@
 
 #include <QtTest>
 
+#include <algorithm>
+#include <random>
 #include <set>
 
 using namespace pconv;
@@ -101,6 +103,35 @@ private Q_SLOTS:
         QVERIFY2(std::abs(small - large) / small < 0.15, qPrintable(QString("%1 vs %2").arg(small / 10).arg(large / 10)));
     }
 
+    // A range asks for masks across it: 0.01-0.6 must not give 1-6 % holes every time
+    // (generateMask alone stops at the range's low end), in the batch as in training.
+    void ratioRangeIsSpreadAcrossItsWidth() {
+        QTemporaryDir dir;
+        MaskBatchOptions options;
+        options.count = 30;
+        options.generator.width = options.generator.height = 128;
+        options.generator.holeRatio = HoleRatioRange{0.01, 0.6};
+        options.maskFolder = dir.filePath("masks").toStdString();
+        QCOMPARE(generateMaskBatch(options, {}).masksWritten, 30);
+        std::vector<double> ratios;
+        for (const QString& name : QDir(dir.filePath("masks")).entryList(QDir::Files))
+            ratios.push_back(holeRatio(readMask(dir.filePath("masks/" + name).toStdString())));
+        QCOMPARE(ratios.size(), size_t(30));
+        std::sort(ratios.begin(), ratios.end());
+        QVERIFY2(ratios.front() >= 0.01 && ratios.back() <= 0.6, qPrintable(QString("%1..%2").arg(ratios.front()).arg(ratios.back())));
+        const int below = static_cast<int>(std::count_if(ratios.begin(), ratios.end(), [](double r) { return r < 0.2; }));
+        const int above = static_cast<int>(std::count_if(ratios.begin(), ratios.end(), [](double r) { return r > 0.4; }));
+        QVERIFY2(below >= 5 && above >= 5, qPrintable(QString("%1 below 0.2, %2 above 0.4").arg(below).arg(above)));
+
+        // A range narrower than the window is kept as it is.
+        MaskGeneratorOptions narrow;
+        narrow.width = narrow.height = 128;
+        narrow.holeRatio = HoleRatioRange{0.25, 0.26};
+        std::mt19937_64 rng(3);
+        const double ratio = holeRatio(generateMaskAcrossRange(narrow, rng).holes);
+        QVERIFY2(ratio >= 0.25 && ratio <= 0.26, qPrintable(QString::number(ratio)));
+    }
+
     void badOptionsThrow() {
         MaskGeneratorOptions options;
         options.width = 0;
@@ -152,7 +183,8 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(dir.filePath("samples/beach_002.png")));
 
         const cv::Mat mask = readMask(dir.filePath("masks/mask_001.png").toStdString());
-        QCOMPARE(cv::norm(mask, generateMask(options.generator, batchMaskSeed(5, 1)).holes, cv::NORM_INF), 0.0);
+        std::mt19937_64 maskRng(batchMaskSeed(5, 1));
+        QCOMPARE(cv::norm(mask, generateMaskAcrossRange(options.generator, maskRng).holes, cv::NORM_INF), 0.0);
         const cv::Mat sample = readImage(dir.filePath("samples/hill_001.png").toStdString());
         QCOMPARE(sample.cols, 128);
         QCOMPARE(sample.rows, 64);

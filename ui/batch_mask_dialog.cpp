@@ -35,6 +35,7 @@ BatchMaskDialog::BatchMaskDialog(QWidget* parent) : QDialog(parent) {
     height_ = rangedSpinBox(16, 16384, settings.value("masks/height", 512).toInt(), this);
     seed_ = rangedSpinBox(0, 2'000'000'000, settings.value("masks/seed", 0).toInt(), this);
     useRatio_ = new QCheckBox(tr("Target a hole ratio range"), this);
+    useRatio_->setToolTip(tr("Each mask gets a hole ratio drawn evenly from this range, e.g. 0.1 to 0.5"));
     useRatio_->setChecked(settings.value("masks/useRatio", false).toBool());
     ratioLow_ = new QDoubleSpinBox(this);
     ratioHigh_ = new QDoubleSpinBox(this);

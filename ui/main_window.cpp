@@ -767,7 +767,8 @@ void MainWindow::randomMask() {
     if (settings.value("masks/useRatio", false).toBool())
         options.holeRatio = HoleRatioRange{settings.value("masks/ratioLow", 0.1).toDouble(), settings.value("masks/ratioHigh", 0.2).toDouble()};
     try {
-        const auto generated = generateMask(options, QRandomGenerator::global()->generate64());
+        std::mt19937_64 rng(QRandomGenerator::global()->generate64());
+        const auto generated = generateMaskAcrossRange(options, rng);
         canvas_->replaceMask(maskToQImage(generated.holes), tr("Random mask"));
         // Its settings are the Generate Masks dialog's: said, so that a 97% mask is no mystery.
         const QString how = options.holeRatio ? tr("hole ratio %1-%2").arg(options.holeRatio->low).arg(options.holeRatio->high)

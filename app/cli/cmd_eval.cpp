@@ -23,7 +23,7 @@ int runEval(const Args& args) {
                      "Compare inpainting methods by hole-ratio bucket (0.01-0.1 ... 0.5-0.6): mean L1 (%), PSNR and SSIM over\n"
                      "whole 8-bit images, as a markdown table. Test cases come from --images with --masks (paired by file\n"
                      "stem, or in sorted order), or are generated with --generate N: N seeded crops and seed-style masks per\n"
-                     "photo and bucket.");
+                     "photo and bucket, hole ratios spread evenly over each bucket.");
     parser.option("images", "DIR", "test images (photos, with --generate)", std::nullopt, true);
     parser.option("masks", "DIR", "masks for the images (non-zero = hole, same size): mask <stem>.* for image <stem>.*, or when no names match, the i-th mask in sorted order for the i-th image (reused in turn when there are fewer)");
     parser.option("generate", "N", "instead of --masks: N generated cases per photo and bucket");

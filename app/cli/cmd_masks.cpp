@@ -60,7 +60,7 @@ int runMasks(const Args& args) {
     parser.option("out-images", "DIR", "folder for the masked samples (needed with --images)");
     parser.option("seed", "S", "random seed (the same seed gives the same masks)", "0");
     parser.option("hole-ratio", "LO:HI",
-                  "instead of unit counts: keep adding shapes until the hole fraction lies in LO..HI, e.g. 0.1:0.2");
+                  "instead of unit counts: hole fractions spread evenly over LO..HI, e.g. 0.1:0.5 (each mask is filled to a ratio drawn in that range)");
     parser.flag("force", "write into folders that already hold masks or samples (same names are overwritten)");
     if (!parser.parse(args)) {
         std::cout << parser.help();

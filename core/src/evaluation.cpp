@@ -121,7 +121,7 @@ std::vector<EvalCase> generateEvalCases(const std::string& photoFolder, int size
                 MaskGeneratorOptions generator;
                 generator.width = generator.height = size;
                 generator.holeRatio = buckets[b];
-                c.holes = generateMask(generator, rng()).holes;
+                c.holes = generateMaskAcrossRange(generator, rng).holes;
                 c.name = stem + "_b" + std::to_string(b + 1) + "_" + std::to_string(k);
                 cases.push_back(std::move(c));
             }

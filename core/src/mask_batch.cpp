@@ -122,7 +122,8 @@ MaskBatchResult generateMaskBatch(const MaskBatchOptions& options, const std::fu
     std::vector<cv::Mat> masks;
     for (int j = 0; j < options.count; ++j) {
         if (stopped()) return result.cancelled = true, result;
-        GeneratedMask mask = generateMask(options.generator, batchMaskSeed(options.seed, j));
+        std::mt19937_64 rng(batchMaskSeed(options.seed, j));
+        GeneratedMask mask = generateMaskAcrossRange(options.generator, rng);
         if (cv::countNonZero(mask.holes) == 0) ++result.masksWithoutHoles;
         writeImageAtomic((fs::path(options.maskFolder) / ("mask_" + numbered(j, options.count) + ".png")).string(), mask.holes);
         ++result.masksWritten;

@@ -135,6 +135,18 @@ GeneratedMask generateMask(const MaskGeneratorOptions& options, std::uint64_t se
     return options.holeRatio ? drawToRatio(options, painter) : drawByUnits(options, painter);
 }
 
+GeneratedMask generateMaskAcrossRange(MaskGeneratorOptions options, std::mt19937_64& rng) {
+    if (options.holeRatio) {
+        const double low = options.holeRatio->low, high = options.holeRatio->high;
+        const double window = std::max(0.02, (high - low) / 10.0);
+        if (high - low > window) {
+            const double target = std::uniform_real_distribution<double>(low, high - window)(rng);
+            options.holeRatio = HoleRatioRange{target, std::min(high, target + window)};
+        }
+    }
+    return generateMask(options, rng());
+}
+
 double holeRatio(const cv::Mat& holes) {
     if (holes.empty()) return 0.0;
     return static_cast<double>(cv::countNonZero(holes)) / static_cast<double>(holes.total());

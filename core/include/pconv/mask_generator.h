@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <random>
 #include <string>
 
 namespace pconv {
@@ -38,6 +39,12 @@ struct GeneratedMask {
 // Deterministic: the same options and seed give the same mask.
 // Throws InvalidArgument for bad sizes, unit ranges or ratio ranges.
 GeneratedMask generateMask(const MaskGeneratorOptions& options, std::uint64_t seed);
+
+// As generateMask, but a hole-ratio range is a spread, not a threshold: the target ratio is
+// drawn uniformly across the range and shapes are added into a narrow window at it
+// (max(0.02, width / 10)). generateMask stops as soon as the ratio reaches the range, so
+// 0.01-0.6 would give masks of 1-6 % holes. Without a range, generateMask(options, rng()).
+GeneratedMask generateMaskAcrossRange(MaskGeneratorOptions options, std::mt19937_64& rng);
 
 // Fraction of non-zero pixels in a CV_8UC1 mask.
 double holeRatio(const cv::Mat& holes);

@@ -278,15 +278,10 @@ cv::Mat SampleMaker::makeHoles(std::uint64_t sampleSeed) const {
         if (flip == 3) cv::flip(holes, holes, -1);
         return holes;
     }
-    // Draw a target ratio across the whole range, then generate into a narrow window
-    // around it: otherwise the generator would stop at the range's low end every time.
-    const double lo = options_.holeRatio.low, hi = options_.holeRatio.high;
-    const double window = std::max(0.02, (hi - lo) / 10.0);
-    const double target = hi - lo > window ? std::uniform_real_distribution<double>(lo, hi - window)(rng) : lo;
     MaskGeneratorOptions generator;
     generator.width = generator.height = size;
-    generator.holeRatio = HoleRatioRange{target, std::min(hi, target + window)};
-    return generateMask(generator, rng()).holes;
+    generator.holeRatio = options_.holeRatio;
+    return generateMaskAcrossRange(generator, rng).holes;
 }
 
 TrainingSample SampleMaker::make(const cv::Mat& photo, const cv::Mat& holes, std::uint64_t sampleSeed, bool augment) const {
