@@ -10,6 +10,7 @@ PACKAGES=(
   python3-torch                # the same LibTorch from Python: benchmarks and interop tests
   libopenblas0-pthread         # 35x faster sgemm than the reference BLAS
   libopencv-dev                # image I/O, drawing, cv::inpaint
+  libjpeg-dev                  # libjpeg, to find damaged JPEG data that OpenCV decodes silently
   qt6-base-dev qt6-charts-dev  # Widgets, Test, Charts
   libqt6opengl6-dev            # Qt6Charts' CMake config needs Qt6OpenGL
   libgl1-mesa-dev              # Qt6Gui's CMake config wants OpenGL headers

@@ -183,6 +183,27 @@ private Q_SLOTS:
         expectReadError(dir.path(), "directory");
     }
 
+    // Damage inside a JPEG's compressed data: OpenCV decodes it with grey or smeared parts
+    // and only libjpeg's warning on stderr, so it must be refused by name.
+    void damagedJpegData() {
+        cv::Mat noise(120, 160, CV_8UC3);
+        cv::randu(noise, cv::Scalar::all(0), cv::Scalar::all(255));
+        const std::string jpeg = encode(noise, ".jpg");
+        writeBytes(path("intact.jpg"), jpeg);
+        QCOMPARE(readImage(path("intact.jpg").toStdString()).size(), noise.size());
+        // Cut short, with an end marker put back (the cut alone is "truncated", above).
+        writeBytes(path("cut.jpg"), jpeg.substr(0, jpeg.size() / 2) + "\xFF\xD9");
+        expectReadError(path("cut.jpg"), "damaged JPEG data");
+        // Bytes zeroed in the middle of the scan.
+        std::string zeroed = jpeg;
+        std::fill(zeroed.begin() + static_cast<std::ptrdiff_t>(jpeg.size() / 2), zeroed.begin() + static_cast<std::ptrdiff_t>(jpeg.size() / 2 + 16), '\0');
+        writeBytes(path("zeroed.jpg"), zeroed);
+        expectReadError(path("zeroed.jpg"), "damaged JPEG data");
+        // One stray byte before the end marker, common in cameras' files, is no damage.
+        writeBytes(path("stray.jpg"), jpeg.substr(0, jpeg.size() - 2) + std::string("\0\xFF\xD9", 3));
+        QCOMPARE(readImage(path("stray.jpg").toStdString()).size(), noise.size());
+    }
+
     void pixelLimit() {
         writeImageAtomic(path("big.png").toStdString(), cv::Mat(100, 100, CV_8UC1, cv::Scalar(0)));
         try {

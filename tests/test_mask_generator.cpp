@@ -149,7 +149,7 @@ private Q_SLOTS:
         const auto r = parseHoleRatioRange("0.1:0.25");
         QCOMPARE(r.low, 0.1);
         QCOMPARE(r.high, 0.25);
-        for (const char* bad : {"0.1", "a:b", "0.5:0.1", "0.1:1.5", "-0.1:0.2", "0.1:0.2x"})
+        for (const char* bad : {"0.1", "a:b", "0.5:0.1", "0.1:1.5", "-0.1:0.2", "0.1:0.2x", "1:1"})
             QVERIFY_THROWS_EXCEPTION(InvalidArgument, parseHoleRatioRange(bad));
     }
 

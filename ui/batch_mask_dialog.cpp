@@ -79,7 +79,7 @@ BatchMaskDialog::BatchMaskDialog(QWidget* parent) : QDialog(parent) {
 
     progress_ = new QProgressBar(this);
     progress_->setValue(0);
-    status_ = new QLabel(tr("Masks are written as mask_<n>.png, white (255) = hole."), this);
+    status_ = new QLabel(tr("Masks are written as mask_000.png, mask_001.png, …, white (255) = hole."), this);
     status_->setWordWrap(true);
     thumbnails_ = new QHBoxLayout;
     generate_ = new QPushButton(tr("Generate"), this);
@@ -144,6 +144,7 @@ void BatchMaskDialog::startGeneration() {
     if (options.maskFolder.empty()) problem = tr("Choose a mask output folder.");
     else if (options.generator.maxUnits < options.generator.minUnits) problem = tr("Max units must be at least min units.");
     else if (useRatio_->isChecked() && ratioHigh_->value() < ratioLow_->value()) problem = tr("The hole ratio range is empty.");
+    else if (useRatio_->isChecked() && ratioLow_->value() >= 1.0) problem = tr("Masks that are all hole leave nothing to fill from: keep the lower hole ratio below 1.");
     else if (!options.imageFolder.empty() && options.sampleFolder.empty()) problem = tr("Choose where the masked samples go.");
     // Like `pconv masks` without --force: an earlier batch's files are not replaced unasked.
     if (problem.isEmpty())

@@ -48,7 +48,7 @@ std::pair<int, int> parseSize(const ArgParser& parser) {
 
 int runMasks(const Args& args) {
     ArgParser parser("pconv masks",
-                     "Generate random irregular hole masks (lines, rectangles, ellipses, circles) as mask_<n>.png, 255 = hole.\n"
+                     "Generate random irregular hole masks (lines, rectangles, ellipses, circles) as mask_000.png, mask_001.png, ... (255 = hole).\n"
                      "With --images, also write every photo x mask as <stem>_<n>.png: [photo | masked photo].");
     parser.option("count", "N", "number of masks", std::nullopt, true);
     parser.option("min-units", "A", "fewest shapes of each kind per mask (needed unless --hole-ratio is given)");

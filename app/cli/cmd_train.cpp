@@ -377,7 +377,9 @@ int runTrain(const Args& args) {
     const int sizeMultiple = startNetwork ? startNetwork->sizeMultiple() : o.model.sizeMultiple();
     if (o.data.size % sizeMultiple != 0)
         throw parser.usageError("--size " + std::to_string(o.data.size) + " must be a multiple of 2^depth = " + std::to_string(sizeMultiple) +
-                                (resumed ? " (the resumed network's depth)" : startNetwork ? " (the --init model's depth)" : ""));
+                                (resumed ? " (the resumed network's depth)"
+                                 : startNetwork ? " (the --init model's depth)"
+                                                : " (or choose a smaller --depth: --depth 6 takes multiples of 64, --depth 5 of 32)"));
     o.lossWeights.valid = parser.getDouble("valid-weight", 0, 1e6);
     o.lossWeights.hole = parser.getDouble("hole-weight", 0, 1e6);
     o.lossWeights.perceptual = parser.getDouble("perceptual-weight", 0, 1e6);

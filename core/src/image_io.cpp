@@ -1,6 +1,7 @@
 #include "pconv/image_io.h"
 #include "pconv/pending_temp_files.h"
 
+#include "jpeg_damage.h"
 #include "jpeg_segments.h"
 #include "pconv/errors.h"
 
@@ -121,6 +122,10 @@ cv::Mat decode(const std::string& path, const std::vector<unsigned char>& bytes,
     if (width > 0 && height > 0 && width * height > maxPixels)
         throw FileError(path, "is " + std::to_string(width) + "x" + std::to_string(height) + " pixels, above the limit of " +
                                   std::to_string(maxPixels) + " pixels (set PCONV_MAX_IMAGE_PIXELS to raise it)");
+    // After the size check: reading the coefficients of a huge image takes memory.
+    if (isJpeg(bytes))
+        if (const std::string damage = jpegDamage(bytes); !damage.empty())
+            throw FileError(path, "damaged JPEG data (" + damage + "): part of the image would come out grey or smeared");
     // JPEG has no alpha, so decode it with orientation applied; other formats are
     // decoded unchanged so that alpha and 16-bit depth survive.
     const int flags = isJpeg(bytes) ? (cv::IMREAD_ANYCOLOR | cv::IMREAD_ANYDEPTH) : cv::IMREAD_UNCHANGED;

@@ -167,6 +167,8 @@ HoleRatioRange parseHoleRatioRange(const std::string& text) {
     }
     if (!(range.low >= 0.0 && range.high <= 1.0 && range.low <= range.high))
         throw InvalidArgument("hole ratio range '" + text + "' must satisfy 0 <= LO <= HI <= 1");
+    if (range.low >= 1.0)
+        throw InvalidArgument("hole ratio range '" + text + "' asks for masks that are all hole, which leave nothing to fill from: keep LO below 1");
     return range;
 }
 
