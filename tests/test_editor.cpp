@@ -117,14 +117,18 @@ private Q_SLOTS:
         window.resultPane()->setSplit(0.5);
         QVERIFY(window.resultPane()->compare());
 
+        QVERIFY(window.hasUnsavedWork());
         QVERIFY(window.saveResult(dir.filePath("out.png")));
         QCOMPARE(cv::norm(readImage(dir.filePath("out.png").toStdString()), result, cv::NORM_INF), 0.0);
         QVERIFY(!window.saveResult(dir.filePath("no/such/folder/out.png")));  // error, no crash
+        // The saved result was made from this mask: nothing is left to lose.
+        QVERIFY(!window.hasUnsavedWork());
 
         // A stroke after the fill makes the result out of date: Save asks first (answered Cancel here).
         canvas->beginStroke({50, 20}, false);
         canvas->extendStroke({150, 20});
         canvas->endStroke();
+        QVERIFY(window.hasUnsavedWork());  // a mask no saved result was made from
         QAction* save = nullptr;
         for (QAction* a : window.findChildren<QAction*>())
             if (a->text() == "&Save Result") save = a;

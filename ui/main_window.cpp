@@ -1033,6 +1033,9 @@ void MainWindow::rebuildRecentMenu() {
 bool MainWindow::hasUnsavedResult() const { return !output().empty() && !resultSaved_; }
 
 bool MainWindow::hasUnexportedMask() const {
+    // A saved result made from this very mask is what the mask was for: asking about it
+    // after Save would only get in the way (an audit found the question a surprise).
+    if (!result_.empty() && resultSaved_ && canvas_->mask() == resultMask_) return false;
     return maskDirty_ && !canvas_->mask().isNull() && holeRatio(qImageToMask(canvas_->mask())) > 0;
 }
 
