@@ -317,6 +317,30 @@ private Q_SLOTS:
         QCOMPARE(window.canvas()->mask().pixelColor(100, 60).red(), 0);
     }
 
+    // Keyboard zoom (Ctrl+1, Zoom In/Out) keeps the spot under the mouse in place, as the wheel
+    // does; with the mouse off the panes it zooms around their middle.
+    void keyboardZoomKeepsTheSpotUnderTheMouse() {
+        MainWindow window;
+        window.resize(1200, 700);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openImage(dir.filePath("photo.png")));
+        ImagePane* pane = window.resultPane();
+        const QPointF local(pane->width() * 0.3, pane->height() * 0.35);
+        const QPointF spot = pane->widgetToImage(local);
+        window.zoomKeepingCursor(1.0, pane->mapToGlobal(local.toPoint()));
+        const QPointF after = pane->widgetToImage(local);
+        QVERIFY2(std::hypot(after.x() - spot.x(), after.y() - spot.y()) < 1.0, qPrintable(QString("%1,%2 -> %3,%4").arg(spot.x()).arg(spot.y()).arg(after.x()).arg(after.y())));
+        QCOMPARE(pane->widgetToImage(local + QPointF(10, 0)).x() - after.x(), 10.0);  // 100 %: a screen pixel is a photo pixel
+
+        const QPointF middle(pane->width() / 2.0, pane->height() / 2.0);
+        const QPointF centre = pane->widgetToImage(middle);
+        window.zoomKeepingCursor(2.0, window.mapToGlobal(QPoint(-500, -500)));
+        const QPointF centreAfter = pane->widgetToImage(middle);
+        QVERIFY(std::hypot(centreAfter.x() - centre.x(), centreAfter.y() - centre.y()) < 1.0);
+        QCOMPARE(pane->widgetToImage(middle + QPointF(10, 0)).x() - centreAfter.x(), 5.0);
+    }
+
     // The brush covers as much of each photo: its size follows the ratio of the photos' long sides.
     void brushFollowsPhotoSize() {
         MainWindow window;

@@ -26,6 +26,7 @@
 #include <QCloseEvent>
 #include <QColorDialog>
 #include <QComboBox>
+#include <QCursor>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDockWidget>
@@ -244,12 +245,13 @@ void MainWindow::createActions() {
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
     fitAction_ = viewMenu->addAction(tr("&Fit"), this, &MainWindow::fitView);
     fitAction_->setShortcut(QKeySequence("Ctrl+0"));
-    actualAction_ = viewMenu->addAction(tr("&100%"), this, [this] { view_->actualSize(); });
+    actualAction_ = viewMenu->addAction(tr("&100%"), this, [this] { zoomKeepingCursor(1.0, QCursor::pos()); });
     actualAction_->setShortcut(QKeySequence("Ctrl+1"));
     // Ctrl+= too: on most keyboards "+" needs Shift, and Ctrl+= is what people press.
-    viewMenu->addAction(tr("Zoom &In"), this, [this] { view_->setZoom(view_->zoom() * 1.25); })
+    viewMenu->addAction(tr("Zoom &In"), this, [this] { zoomKeepingCursor(view_->zoom() * 1.25, QCursor::pos()); })
         ->setShortcuts({QKeySequence(QKeySequence::ZoomIn), QKeySequence("Ctrl+=")});
-    viewMenu->addAction(tr("Zoom &Out"), this, [this] { view_->setZoom(view_->zoom() / 1.25); })->setShortcut(QKeySequence::ZoomOut);
+    viewMenu->addAction(tr("Zoom &Out"), this, [this] { zoomKeepingCursor(view_->zoom() / 1.25, QCursor::pos()); })
+        ->setShortcut(QKeySequence::ZoomOut);
     compareAction_ = viewMenu->addAction(tr("&Compare Before/After"));
     compareAction_->setCheckable(true);
     compareAction_->setShortcut(QKeySequence("C"));
@@ -1028,6 +1030,17 @@ void MainWindow::rebuildRecentMenu() {
         })->setToolTip(path);
     }
     recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::zoomKeepingCursor(double zoom, const QPoint& globalCursor) {
+    // An audit found Ctrl+1 from Fit throwing the spot being worked on off-screen.
+    for (ImagePane* pane : {static_cast<ImagePane*>(canvas_), maskPane_, static_cast<ImagePane*>(resultPane_)}) {
+        const QPointF at = pane->mapFromGlobal(QPointF(globalCursor));
+        if (!pane->isVisible() || !pane->rect().contains(at.toPoint())) continue;
+        view_->zoomAround(zoom / view_->zoom(), pane->widgetToImage(at), at - QPointF(pane->width() / 2.0, pane->height() / 2.0));
+        return;
+    }
+    view_->setZoom(zoom);
 }
 
 bool MainWindow::hasUnsavedResult() const { return !output().empty() && !resultSaved_; }

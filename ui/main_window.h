@@ -58,6 +58,9 @@ public:
 
     // A result (or an edited image) not yet saved, or a painted mask not yet exported.
     bool hasUnsavedWork() const;
+    // Keyboard zoom (100%, Zoom In/Out): keeps the photo point under globalCursor where it is
+    // when that lies on a pane, as the wheel does; else zooms around the panes' middle.
+    void zoomKeepingCursor(double zoom, const QPoint& globalCursor);
 
     // For tests and scripting.
     MaskCanvas* canvas() const { return canvas_; }

@@ -38,6 +38,5 @@ void ViewState::fit(const QSizeF& paneSize) {
     Q_EMIT changed();
 }
 
-void ViewState::actualSize() { setZoom(1.0); }
 
 } // namespace pconv::ui

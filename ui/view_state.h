@@ -27,7 +27,6 @@ public:
     // (isFitting) until the user zooms or pans.
     void fit(const QSizeF& paneSize);
     bool isFitting() const { return fitting_; }
-    void actualSize();
 
     static constexpr double kMinZoom = 0.02;
     static constexpr double kMaxZoom = 32.0;
