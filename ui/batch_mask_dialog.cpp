@@ -31,6 +31,9 @@ BatchMaskDialog::BatchMaskDialog(QWidget* parent) : QDialog(parent) {
     count_ = rangedSpinBox(1, 1'000'000, settings.value("masks/count", 100).toInt(), this);
     minUnits_ = rangedSpinBox(0, 1000, settings.value("masks/minUnits", 5).toInt(), this);
     maxUnits_ = rangedSpinBox(0, 1000, settings.value("masks/maxUnits", 12).toInt(), this);
+    for (QSpinBox* box : {minUnits_, maxUnits_})
+        box->setToolTip(tr("Each mask gets, of each shape kind (lines, rectangles, ellipses, circles), a number of shapes drawn "
+                           "between min and max: more units, more holes"));
     width_ = rangedSpinBox(16, 16384, settings.value("masks/width", 512).toInt(), this);
     height_ = rangedSpinBox(16, 16384, settings.value("masks/height", 512).toInt(), this);
     seed_ = rangedSpinBox(0, 2'000'000'000, settings.value("masks/seed", 0).toInt(), this);
