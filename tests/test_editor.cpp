@@ -341,6 +341,34 @@ private Q_SLOTS:
         QCOMPARE(pane->widgetToImage(middle + QPointF(10, 0)).x() - centreAfter.x(), 5.0);
     }
 
+    // View > Show Mask Pane: hidden, the original and the result share the room; remembered.
+    void maskPaneCanBeHidden() {
+        auto showMaskPane = [](MainWindow& window) {
+            for (QAction* a : window.findChildren<QAction*>())
+                if (a->text() == "Show &Mask Pane") return a;
+            return static_cast<QAction*>(nullptr);
+        };
+        int widthWithMaskPane = 0;
+        {
+            MainWindow window;
+            window.resize(1200, 700);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QAction* action = showMaskPane(window);
+            QVERIFY(action && action->isChecked());
+            widthWithMaskPane = window.canvas()->width();
+            action->setChecked(false);
+            QVERIFY(window.maskPane()->isHidden());
+            QTRY_VERIFY(window.canvas()->width() > widthWithMaskPane * 1.3);
+        }
+        {
+            MainWindow window;  // the choice is remembered
+            QVERIFY(window.maskPane()->isHidden());
+            showMaskPane(window)->setChecked(true);  // and put back for the other tests
+            QVERIFY(!window.maskPane()->isHidden());
+        }
+    }
+
     // The brush covers as much of each photo: its size follows the ratio of the photos' long sides.
     void brushFollowsPhotoSize() {
         MainWindow window;
