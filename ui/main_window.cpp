@@ -147,10 +147,11 @@ MainWindow::~MainWindow() {
 void MainWindow::createActions() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     openAction_ = file->addAction(QIcon::fromTheme("document-open"), tr("&Open…"), this, [this] {
-        if (!confirmDiscard(tr("open another photo"))) return;
+        // The photo first, then the question about unsaved work: a look into the dialog
+        // that ends in Cancel asks nothing.
         QSettings settings;
         const QString path = QFileDialog::getOpenFileName(this, tr("Open Photo"), settings.value("folders/open").toString(), tr(kImageFilter));
-        if (!path.isEmpty()) openImage(path);
+        if (!path.isEmpty() && confirmDiscard(tr("open another photo"))) openImage(path);
     });
     openAction_->setShortcut(QKeySequence::Open);
     recentMenu_ = file->addMenu(tr("Open &Recent"));
