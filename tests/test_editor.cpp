@@ -343,11 +343,7 @@ private Q_SLOTS:
 
     // View > Show Mask Pane: hidden, the original and the result share the room; remembered.
     void maskPaneCanBeHidden() {
-        auto showMaskPane = [](MainWindow& window) {
-            for (QAction* a : window.findChildren<QAction*>())
-                if (a->text() == "Show &Mask Pane") return a;
-            return static_cast<QAction*>(nullptr);
-        };
+        auto showMaskPane = [](const MainWindow& window) { return actionContaining(window, "Show &Mask Pane"); };
         int widthWithMaskPane = 0;
         {
             MainWindow window;

@@ -114,12 +114,16 @@ void ImagePane::resizeEvent(QResizeEvent* event) {
     Q_EMIT resized();
 }
 
+void ImagePane::zoomAt(double factor, const QPointF& widgetPos) {
+    if (view_) view_->zoomAround(factor, widgetToImage(widgetPos), widgetPos - QPointF(width() / 2.0, height() / 2.0));
+}
+
 void ImagePane::wheelEvent(QWheelEvent* event) {
     if (!view_ || image_.isNull()) return;
     const QPointF pos = event->position();
     if (event->modifiers() & Qt::ControlModifier) {
         const double factor = std::pow(1.0015, event->angleDelta().y());
-        view_->zoomAround(factor, widgetToImage(pos), pos - QPointF(width() / 2.0, height() / 2.0));
+        zoomAt(factor, pos);
     } else {
         // Plain wheel scrolls (Shift: sideways).
         QPointF delta(event->angleDelta().x(), event->angleDelta().y());

@@ -26,6 +26,8 @@ public:
 
     QPointF widgetToImage(const QPointF& p) const;
     QPointF imageToWidget(const QPointF& p) const;
+    // Zooms the shared view by factor, keeping the photo point under widgetPos where it is.
+    void zoomAt(double factor, const QPointF& widgetPos);
 
 Q_SIGNALS:
     void resized();

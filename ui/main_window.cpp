@@ -692,7 +692,7 @@ bool MainWindow::saveResult(const QString& path, int jpegQuality) {
 // A result made before the latest mask edits lacks their fills: saved unasked, the file
 // would still show what the user has brushed since.
 bool MainWindow::confirmSavingOutOfDateResult() {
-    if (result_.empty() || canvas_->mask() == resultMask_ || qEnvironmentVariableIsSet("PCONV_NO_DIALOGS")) return true;
+    if (result_.empty() || resultIsFromCurrentMask() || qEnvironmentVariableIsSet("PCONV_NO_DIALOGS")) return true;
     return QMessageBox::question(this, tr("Save an out-of-date result?"),
                                  tr("The mask has changed since this result was made, so the result does not fill the latest "
                                     "strokes. Save it anyway? (Cancel, then Inpaint, to save a result of the current mask.)"),
@@ -974,7 +974,7 @@ void MainWindow::updateResultTitle() {
     if (result_.empty()) return;
     // The title is short enough for a third of the window; the tooltip has the whole story.
     resultPane_->setToolTip(tr("Made with %1").arg(resultMethod_));
-    if (canvas_->mask() != resultMask_) resultPane_->setTitle(tr("Result — out of date: the mask changed, Inpaint again"));
+    if (!resultIsFromCurrentMask()) resultPane_->setTitle(tr("Result — out of date: the mask changed, Inpaint again"));
     else if (currentMethodText() != resultMethod_) {
         resultPane_->setTitle(tr("Result — made with %1; Inpaint again").arg(resultMethod_));
         resultPane_->setToolTip(tr("Made with %1; the toolbar now says %2: Inpaint again for that").arg(resultMethod_, currentMethodText()));
@@ -1045,10 +1045,10 @@ void MainWindow::rebuildRecentMenu() {
 
 void MainWindow::zoomKeepingCursor(double zoom, const QPoint& globalCursor) {
     // An audit found Ctrl+1 from Fit throwing the spot being worked on off-screen.
-    for (ImagePane* pane : {static_cast<ImagePane*>(canvas_), maskPane_, static_cast<ImagePane*>(resultPane_)}) {
+    for (ImagePane* pane : std::initializer_list<ImagePane*>{canvas_, maskPane_, resultPane_}) {
         const QPointF at = pane->mapFromGlobal(QPointF(globalCursor));
         if (!pane->isVisible() || !pane->rect().contains(at.toPoint())) continue;
-        view_->zoomAround(zoom / view_->zoom(), pane->widgetToImage(at), at - QPointF(pane->width() / 2.0, pane->height() / 2.0));
+        pane->zoomAt(zoom / view_->zoom(), at);
         return;
     }
     view_->setZoom(zoom);
@@ -1056,11 +1056,14 @@ void MainWindow::zoomKeepingCursor(double zoom, const QPoint& globalCursor) {
 
 bool MainWindow::hasUnsavedResult() const { return !output().empty() && !resultSaved_; }
 
+bool MainWindow::resultIsFromCurrentMask() const { return canvas_->mask() == resultMask_; }
+
 bool MainWindow::hasUnexportedMask() const {
+    if (!maskDirty_ || canvas_->mask().isNull()) return false;  // before the image comparisons below
     // A saved result made from this very mask is what the mask was for: asking about it
     // after Save would only get in the way (an audit found the question a surprise).
-    if (!result_.empty() && resultSaved_ && canvas_->mask() == resultMask_) return false;
-    return maskDirty_ && !canvas_->mask().isNull() && holeRatio(qImageToMask(canvas_->mask())) > 0;
+    if (!result_.empty() && resultSaved_ && resultIsFromCurrentMask()) return false;
+    return holeRatio(qImageToMask(canvas_->mask())) > 0;
 }
 
 bool MainWindow::hasUnsavedWork() const { return hasUnsavedResult() || hasUnexportedMask(); }

@@ -114,6 +114,7 @@ private:
     void updateResultTitle();
     bool hasUnsavedResult() const;
     bool hasUnexportedMask() const;  // painted holes not in a file
+    bool resultIsFromCurrentMask() const;  // the result shown was made from the canvas's mask
     void showError(const QString& title, const QString& message);
     void onMaskChanged();
     void onResult(const cv::Mat& result, double seconds);
