@@ -55,6 +55,13 @@ QAction* actionContaining(const QWidget& window, const QString& part) {
     return found;
 }
 
+// The window's action whose menu text is exactly `text`, or null.
+QAction* actionNamed(const QWidget& window, const QString& text) {
+    for (QAction* a : window.findChildren<QAction*>())
+        if (a->text() == text) return a;
+    return nullptr;
+}
+
 int ssimTermIndex() {
     const auto names = lossTermNames();
     return static_cast<int>(std::find(names.begin(), names.end(), "ssim") - names.begin());
@@ -82,9 +89,7 @@ private Q_SLOTS:
         QVERIFY(window.openImage(dir.filePath("photo.png")));
         QCOMPARE(window.photo().cols, 200);
         QVERIFY(!window.isWindowModified());
-        QAction* compare = nullptr;
-        for (QAction* a : window.findChildren<QAction*>())
-            if (a->text() == "&Compare Before/After") compare = a;
+        QAction* compare = actionNamed(window, "&Compare Before/After");
         QVERIFY(compare && !compare->isEnabled());  // nothing to compare before a result
 
         MaskCanvas* canvas = window.canvas();
@@ -129,9 +134,7 @@ private Q_SLOTS:
         canvas->extendStroke({150, 20});
         canvas->endStroke();
         QVERIFY(window.hasUnsavedWork());  // a mask no saved result was made from
-        QAction* save = nullptr;
-        for (QAction* a : window.findChildren<QAction*>())
-            if (a->text() == "&Save Result") save = a;
+        QAction* save = actionNamed(window, "&Save Result");
         QVERIFY(save && save->isEnabled());
         const std::string saved = readBytes(dir.filePath("out.png"));
         QString asked;
