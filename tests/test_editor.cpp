@@ -606,6 +606,33 @@ private Q_SLOTS:
         QCOMPARE(box->value(), before);
     }
 
+    // Why a run could not start is said on the panel's status line, not only in its log.
+    void trainingFailureIsShownOnTheStatusLine() {
+        const QString empty = dir.filePath("no_photos");
+        QDir().mkpath(empty);
+        TrainingPanel panel;
+        panel.dataFolderEdit()->setText(empty);
+        panel.outFolderEdit()->setText(dir.filePath("no_photos_out"));
+        panel.initModelEdit()->clear();
+        panel.resumeCheck()->setChecked(false);
+        panel.sizeBox()->setValue(32);
+        panel.depthBox()->setValue(3);
+        QTest::mouseClick(panel.startButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.runner()->isRunning() && panel.startButton()->isEnabled(), 30000);
+        QTRY_VERIFY2(panel.statusLabel()->text().startsWith("Failed:") && panel.statusLabel()->text().contains("no_photos"),
+                     qPrintable(panel.statusLabel()->text()));
+        // Training into the photo folder is refused, and nothing is written there.
+        const QString photos = dir.filePath("photos_only");
+        QDir().mkpath(photos);
+        for (int i = 0; i < 3; ++i) writeImageAtomic(QString("%1/p%2.png").arg(photos).arg(i).toStdString(), photo(64, 80));
+        panel.dataFolderEdit()->setText(photos);
+        panel.outFolderEdit()->setText(photos);
+        QTest::mouseClick(panel.startButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.runner()->isRunning() && panel.startButton()->isEnabled(), 30000);
+        QTRY_VERIFY2(panel.statusLabel()->text().contains("is the photo folder"), qPrintable(panel.statusLabel()->text()));
+        QCOMPARE(QDir(photos).entryList(QDir::Files).size(), 3);
+    }
+
     void trainingPanelRunsAndStops() {
         const QString photos = dir.filePath("train_photos");
         QDir().mkpath(photos);
@@ -693,6 +720,7 @@ private Q_SLOTS:
         QTest::mouseClick(panel.startButton(), Qt::LeftButton);
         QVERIFY(!panel.runner()->isRunning());
         QCOMPARE(readBytes(dir.filePath("train_out/checkpoint.pt")), checkpoint);
+        QVERIFY2(panel.statusLabel()->text().startsWith("Not started"), qPrintable(panel.statusLabel()->text()));
 
         // Resumed, the curves carry on from the run's logs at once: the losses, and the
         // validations up to the checkpoint's step (one later, from a crash, is left out).
@@ -704,6 +732,8 @@ private Q_SLOTS:
             validations.write("step,l1_percent,psnr,ssim\n1,3.5,21.5,0.7\n2,3.4,21.9,0.71\n99999999,3,22,0.72\n");
         }
         panel.resumeCheck()->setChecked(true);
+        // Ticking Resume answers the refusal: the line now tells what Start would do.
+        QVERIFY2(panel.statusLabel()->text().contains("Start continues it"), qPrintable(panel.statusLabel()->text()));
         // Before Start too: the charts show the run that Start would continue, also in a panel opened afresh.
         QVERIFY(panel.plottedPoints() >= int(logged.size()));
         QCOMPARE(panel.plottedValidationPoints(), 2);

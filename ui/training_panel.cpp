@@ -150,7 +150,9 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     preview_ = new QLabel(this);
     preview_->setMinimumHeight(96);
     preview_->setAlignment(Qt::AlignCenter);
-    preview_->setToolTip(tr("masked input | output | ground truth"));
+    preview_->setToolTip(tr("A validation photo: with its holes | filled by the network | as it is"));
+    previewCaption_ = new QLabel(this);
+    previewCaption_->setAlignment(Qt::AlignCenter);
     log_ = new QPlainTextEdit(this);
     log_->setReadOnly(true);
     log_->setMaximumBlockCount(500);
@@ -231,6 +233,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     layout->addWidget(psnrView, 1);
     layout->addWidget(validation_);
     layout->addWidget(preview_);
+    layout->addWidget(previewCaption_);
     layout->addWidget(log_);
     auto* wheelGuard = new WheelScrollsPanel(this);
     for (QAbstractSpinBox* box : content->findChildren<QAbstractSpinBox*>()) {
@@ -242,9 +245,13 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     connect(pause_, &QPushButton::toggled, this, [this](bool paused) {
         runner_->setPaused(paused);
         pause_->setText(paused ? tr("Resume") : tr("Pause"));
+        // No ETA while paused: it would count the pause as no time at all.
         const QString mark = tr("Paused · ");
-        if (paused && !eta_->text().startsWith(mark)) eta_->setText(mark + eta_->text());
-        if (!paused && eta_->text().startsWith(mark)) eta_->setText(eta_->text().mid(mark.size()));
+        if (shownTotal_ > 0)
+            eta_->setText(paused ? tr("Paused at step %1 of %2").arg(shownStep_).arg(shownTotal_)
+                                 : tr("Step %1 of %2 · going on…").arg(shownStep_).arg(shownTotal_));
+        else if (paused && !eta_->text().startsWith(mark)) eta_->setText(mark + eta_->text());
+        else if (!paused && eta_->text().startsWith(mark)) eta_->setText(eta_->text().mid(mark.size()));
     });
     connect(stop_, &QPushButton::clicked, this, [this] {
         eta_->setText(tr("Stopping: saving a checkpoint…"));
@@ -256,14 +263,16 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     connect(runner_, &TrainingRunner::previewReady, this, [this](qint64, const QImage& strip) {
         const QSize box(std::max(120, preview_->width() - 8), std::min(160, strip.height()));
         preview_->setPixmap(QPixmap::fromImage(strip).scaled(box, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+        previewCaption_->setText(tr("with holes  |  filled by the network  |  the photo"));
     });
     connect(runner_, &TrainingRunner::logMessage, this, [this](const QString& text) { log_->appendPlainText(text); });
     connect(runner_, &TrainingRunner::finished, this,
             [this](bool stopped, qint64 step, const QString& modelPath, const QString&) { onFinished(stopped, step, modelPath); });
     connect(runner_, &TrainingRunner::failed, this, [this](const QString& message) {
         log_->appendPlainText(tr("Failed: %1").arg(message));
+        setRunning(false);  // first: it refreshes the line below, which then keeps the reason
         eta_->setText(tr("Failed: %1").arg(message));
-        setRunning(false);
+        problemShown_ = true;
     });
     // A resumed run keeps its network: the boxes show the checkpoint's and are locked.
     connect(resume_, &QCheckBox::toggled, this, &TrainingPanel::showResumedRun);
@@ -277,20 +286,28 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent), runner_(new Tra
     // so that showResumedRun below then describes the new folder).
     connect(outFolder_, &QLineEdit::textChanged, this, [this] {
         if (running_) return;
-        preview_->clear();
+        clearPreview();
         log_->clear();
         progress_->setValue(0);
     });
     connect(outFolder_, &QLineEdit::textChanged, this, &TrainingPanel::showResumedRun);  // typed or browsed
-    // A problem shown after Start goes once the folders it was about are edited.
-    for (QLineEdit* edit : {dataFolder_, outFolder_})
-        connect(edit, &QLineEdit::textEdited, this, [this] {
-            if (!problemShown_) return;
-            problemShown_ = false;
-            eta_->setText(tr("Not running."));
-        });
+    // A problem shown after Start goes once what it was about is changed.
+    auto forgetProblem = [this] {
+        if (!problemShown_ || running_) return;
+        problemShown_ = false;
+        eta_->setText(tr("Not running."));
+        showResumedRun();
+    };
+    for (QLineEdit* edit : {dataFolder_, outFolder_, initModel_})
+        connect(edit, &QLineEdit::textEdited, this, forgetProblem);
+    connect(resume_, &QCheckBox::toggled, this, forgetProblem);
     showLossTerms(LossWeights{}, !vggFile_->text().isEmpty());
     setRunning(false);
+}
+
+void TrainingPanel::clearPreview() {
+    preview_->clear();
+    previewCaption_->clear();
 }
 
 std::optional<ModelConfig> TrainingPanel::startFromNetwork() {
@@ -625,7 +642,7 @@ void TrainingPanel::startTraining() {
     saveSettings();
     showLossTerms(o.lossWeights, !o.vggFile.empty());
     log_->clear();
-    preview_->clear();
+    clearPreview();
     if (resumed && !initModel_->text().trimmed().isEmpty())  // a resume keeps its own weights: said, not silently dropped
         log_->appendPlainText(tr("Resume continues the run in %1; the model in \"Start from\" is not used (untick Resume to start a new "
                                  "run from it).")
@@ -634,6 +651,7 @@ void TrainingPanel::startTraining() {
     showRunCurves(out, resumed ? std::optional<qint64>(resumed->step) : std::nullopt, o.steps);
     setRunning(true);
     progress_->setValue(0);  // not the last run's
+    shownTotal_ = 0;
     eta_->setText(tr("Reading photos…"));
     runner_->start(o);
 }
@@ -641,13 +659,18 @@ void TrainingPanel::startTraining() {
 void TrainingPanel::onStep(qint64 step, qint64 total, const QVector<double>& losses, double secondsPerStep, double eta) {
     progress_->setMaximum(static_cast<int>(std::min<qint64>(total, INT32_MAX)));
     progress_->setValue(static_cast<int>(std::min<qint64>(step, INT32_MAX)));
-    // A step that was under way when Pause was pressed still reports: the mark stays.
-    eta_->setText((pause_->isChecked() ? tr("Paused · ") : QString()) + tr("Step %1 of %2 · %3 s/step · ETA %4 · loss %5")
-                      .arg(step)
-                      .arg(total)
-                      .arg(secondsPerStep, 0, 'f', 2)
-                      .arg(formatEta(eta))
-                      .arg(losses.back(), 0, 'g', 4));
+    shownStep_ = step;
+    shownTotal_ = total;
+    // A step that was under way when Pause was pressed still reports.
+    if (pause_->isChecked())
+        eta_->setText(tr("Paused at step %1 of %2").arg(step).arg(total));
+    else
+        eta_->setText(tr("Step %1 of %2 · %3 s/step · ETA %4 · loss %5")
+                          .arg(step)
+                          .arg(total)
+                          .arg(secondsPerStep, 0, 'f', 2)
+                          .arg(formatEta(eta))
+                          .arg(losses.back(), 0, 'g', 4));
     plotLosses(step, losses);
     spanSteps(step, total);
     spanLosses();

@@ -94,6 +94,7 @@ private:
     void onFinished(bool stopped, qint64 step, const QString& modelPath);
     void createMoreSettings(const QSettings& settings);
     void setRunning(bool running);
+    void clearPreview();
     // The network of the model in "Start from" (read once per path); none when it is empty
     // or unreadable.
     std::optional<ModelConfig> startFromNetwork();
@@ -115,7 +116,7 @@ private:
     QSpinBox *stemChannels_, *seed_;
     QPushButton *start_, *pause_, *stop_, *useModel_, *defaultModelButton_;
     QProgressBar* progress_;
-    QLabel *eta_, *preview_, *validation_;
+    QLabel *eta_, *preview_, *previewCaption_, *validation_;
     QPlainTextEdit* log_;
     QChart *lossChart_, *psnrChart_;
     QValueAxis *lossX_, *lossY_, *psnrX_, *psnrY_;
@@ -123,6 +124,7 @@ private:
     QLineSeries* psnrSeries_;
     QString lastModelPath_;
     double lossMax_ = 0, psnrMin_ = 1e9, psnrMax_ = 0;
+    qint64 shownStep_ = 0, shownTotal_ = 0;  // the last step reported (total 0: none yet in this run)
     bool problemShown_ = false;  // eta_ shows why Start did not start
     // startFromNetwork()'s last path and what it read there.
     std::pair<QString, std::optional<ModelConfig>> initModelShown_;

@@ -98,6 +98,12 @@ std::vector<double> lossValues(const nn::LossTerms& terms) {
 
 void validateOptions(const TrainOptions& o) {
     if (o.outFolder.empty()) throw InvalidArgument("no output folder given");
+    // A run's checkpoint, models and logs (over 100 MB) do not belong among the photos.
+    for (const auto& [folder, what] : {std::pair{o.data.photoFolder, "photo folder"}, std::pair{o.data.extraFolder, "extra photo folder"},
+                                       std::pair{o.data.sampleFolder, "sample folder"}, std::pair{o.data.maskFolder, "mask folder"}})
+        if (!folder.empty() && sameFile(o.outFolder, folder))
+            throw InvalidArgument("the output folder '" + o.outFolder + "' is the " + what +
+                                  ": training writes its checkpoint, models and logs there; choose another output folder");
     if (o.batch < 1) throw InvalidArgument("batch size must be at least 1");
     if (o.steps < 1) throw InvalidArgument("steps must be at least 1");
     if (!(o.learningRate > 0)) throw InvalidArgument("learning rate must be positive");
