@@ -24,6 +24,7 @@
 #include <QTimer>
 #include <QClipboard>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
@@ -467,6 +468,21 @@ private Q_SLOTS:
         QCOMPARE(readBytes(firstMask), before);
         QCOMPARE(dialog.thumbnailCount(), 0);  // the first batch's would pass for this one's
         failed.clear();
+
+        // A folder the batch would refuse is said before any question about the earlier batch,
+        // and the finished batch's full bar does not stay beside the refusal.
+        const QString photos = dir.filePath("mask_photos");
+        QDir().mkpath(photos);
+        writeImageAtomic((photos + "/p.png").toStdString(), photo(64, 48));
+        dialog.imageFolderEdit()->setText(photos);
+        dialog.sampleFolderEdit()->setText(photos);
+        QTest::mouseClick(dialog.generateButton(), Qt::LeftButton);
+        QCOMPARE(failed.count(), 1);
+        QVERIFY2(failed.at(0).at(0).toString().contains("is the image folder"), qPrintable(failed.at(0).at(0).toString()));
+        QCOMPARE(dialog.findChild<QProgressBar*>()->value(), 0);
+        failed.clear();
+        dialog.imageFolderEdit()->clear();
+        dialog.sampleFolderEdit()->clear();
 
         // A missing output folder is reported, nothing runs.
         dialog.maskFolderEdit()->clear();

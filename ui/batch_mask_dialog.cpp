@@ -82,7 +82,8 @@ BatchMaskDialog::BatchMaskDialog(QWidget* parent) : QDialog(parent) {
 
     progress_ = new QProgressBar(this);
     progress_->setValue(0);
-    status_ = new QLabel(tr("Masks are written as mask_000.png, mask_001.png, …, white (255) = hole."), this);
+    const QString hint = tr("Masks are written as mask_000.png, mask_001.png, …, white (255) = hole.");
+    status_ = new QLabel(hint, this);
     status_->setWordWrap(true);
     thumbnails_ = new QHBoxLayout;
     generate_ = new QPushButton(tr("Generate"), this);
@@ -111,6 +112,13 @@ BatchMaskDialog::BatchMaskDialog(QWidget* parent) : QDialog(parent) {
     };
     connect(useRatio_, &QCheckBox::toggled, this, showWhatCounts);
     showWhatCounts();
+    // A refusal or the last batch's report is not about folders edited since.
+    for (QLineEdit* edit : {maskFolder_, imageFolder_, sampleFolder_})
+        connect(edit, &QLineEdit::textChanged, this, [this, hint] {
+            if (thread_) return;
+            status_->setText(hint);
+            progress_->setValue(0);
+        });
     connect(generate_, &QPushButton::clicked, this, &BatchMaskDialog::startGeneration);
     connect(cancel_, &QPushButton::clicked, this, &BatchMaskDialog::cancelGeneration);
     connect(close_, &QPushButton::clicked, this, &BatchMaskDialog::reject);
@@ -149,6 +157,12 @@ void BatchMaskDialog::startGeneration() {
     else if (useRatio_->isChecked() && ratioHigh_->value() < ratioLow_->value()) problem = tr("The hole ratio range is empty.");
     else if (useRatio_->isChecked() && ratioLow_->value() >= 1.0) problem = tr("Masks that are all hole leave nothing to fill from: keep the lower hole ratio below 1.");
     else if (!options.imageFolder.empty() && options.sampleFolder.empty()) problem = tr("Choose where the masked samples go.");
+    // The folders are checked before any question about an earlier batch: a Yes to it should not end in a refusal.
+    if (problem.isEmpty()) try {
+            checkMaskBatchOptions(options);
+        } catch (const std::exception& e) {
+            problem = QString::fromStdString(firstLine(e.what()));
+        }
     // Like `pconv masks` without --force: an earlier batch's files are not replaced unasked.
     if (problem.isEmpty())
         if (const QString earlier = QString::fromStdString(earlierBatchFile(options)); !earlier.isEmpty()) {
@@ -164,6 +178,7 @@ void BatchMaskDialog::startGeneration() {
     // The last batch's thumbnails would pass for this one's.
     clearThumbnails();
     if (!problem.isEmpty()) {
+        progress_->setValue(0);  // not the last batch's
         status_->setText(problem);
         Q_EMIT generationFailed(problem);
         return;

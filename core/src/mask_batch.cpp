@@ -88,29 +88,31 @@ std::string earlierBatchFile(const MaskBatchOptions& options) {
     return found;
 }
 
+void checkMaskBatchOptions(const MaskBatchOptions& options) {
+    if (options.count < 1) throw InvalidArgument("mask count must be at least 1");
+    checkOutputFolder(options.maskFolder, "mask output");
+    if (options.imageFolder.empty()) return;
+    if (options.sampleFolder.empty()) throw InvalidArgument("an image folder needs a sample output folder too");
+    // Written among the photos, masks and samples would be taken for photos by the next batch or training run.
+    for (const auto& [folder, what] : {std::pair{options.sampleFolder, "the masked samples"}, std::pair{options.maskFolder, "the masks"}}) {
+        if (sameFile(folder, options.imageFolder)) throw FileError(folder, std::string("is the image folder: choose another folder for ") + what);
+        // Training searches a photo folder's subfolders too.
+        if (isWithinFolder(folder, options.imageFolder))
+            throw FileError(folder, "lies in the image folder " + options.imageFolder +
+                                        ", whose subfolders training searches for photos: choose a folder outside it for " + what);
+    }
+    // A photo named mask.* would write its samples over the masks of its name.
+    if (sameFile(options.sampleFolder, options.maskFolder))
+        throw FileError(options.sampleFolder, "is also the mask folder: choose another folder for the masked samples");
+    photosIn(options.imageFolder);
+    checkOutputFolder(options.sampleFolder, "sample output");
+}
+
 MaskBatchResult generateMaskBatch(const MaskBatchOptions& options, const std::function<void(int, int)>& progress,
                                   const std::atomic<bool>* cancel) {
-    if (options.count < 1) throw InvalidArgument("mask count must be at least 1");
     // Every check before any folder is made: a refused batch leaves no empty folders behind.
-    checkOutputFolder(options.maskFolder, "mask output");
-    std::vector<fs::path> photos;
-    if (!options.imageFolder.empty()) {
-        if (options.sampleFolder.empty()) throw InvalidArgument("an image folder needs a sample output folder too");
-        // Written among the photos, masks and samples would be taken for photos by the next batch or training run.
-        for (const auto& [folder, what] : {std::pair{options.sampleFolder, "the masked samples"}, std::pair{options.maskFolder, "the masks"}}) {
-            if (sameFile(folder, options.imageFolder))
-                throw FileError(folder, std::string("is the image folder: choose another folder for ") + what);
-            // Training searches a photo folder's subfolders too.
-            if (isWithinFolder(folder, options.imageFolder))
-                throw FileError(folder, "lies in the image folder " + options.imageFolder +
-                                            ", whose subfolders training searches for photos: choose a folder outside it for " + what);
-        }
-        // A photo named mask.* would write its samples over the masks of its name.
-        if (sameFile(options.sampleFolder, options.maskFolder))
-            throw FileError(options.sampleFolder, "is also the mask folder: choose another folder for the masked samples");
-        photos = photosIn(options.imageFolder);
-        checkOutputFolder(options.sampleFolder, "sample output");
-    }
+    checkMaskBatchOptions(options);
+    const std::vector<fs::path> photos = options.imageFolder.empty() ? std::vector<fs::path>{} : photosIn(options.imageFolder);
     createFolder(options.maskFolder, "mask output folder");
     if (!photos.empty()) createFolder(options.sampleFolder, "masked-sample folder");
     const int total = options.count * (1 + static_cast<int>(photos.size()));

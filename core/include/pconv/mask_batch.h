@@ -40,6 +40,10 @@ MaskBatchResult generateMaskBatch(const MaskBatchOptions& options,
 // folder, or any image in the sample folder. Empty when there is none.
 std::string earlierBatchFile(const MaskBatchOptions& options);
 
+// Throws what generateMaskBatch would refuse the options for (InvalidArgument, FileError),
+// without writing anything: a caller can check them before asking about an earlier batch.
+void checkMaskBatchOptions(const MaskBatchOptions& options);
+
 // The seed used for mask j of a batch started with `seed`.
 std::uint64_t batchMaskSeed(std::uint64_t seed, int index);
 
