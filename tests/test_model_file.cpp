@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include <fstream>
+#include <limits>
 
 using pconv::ModelConfig;
 using pconv::PConvModel;
@@ -301,6 +302,23 @@ private Q_SLOTS:
     // checked against the bytes that are there, before LibTorch reads the pickle.
     void oversizedPickleLengthIsRefused() {
         expectLoadError(PCONV_SOURCE_DIR "/fuzz/crashes/model-unpickler-4gb-reserve.pconv", "bytes with");
+    }
+
+    // Found by a CLI audit: a tensor record cut short, the zip rebuilt with good checksums.
+    // LibTorch trusted the pickle's element count and read past the record's end.
+    void tensorRecordCutShortIsRefused() {
+        expectLoadError(PCONV_SOURCE_DIR "/fuzz/crashes/model-tensor-record-cut-short.pconv", "holds 100 bytes of tensor data where 2352");
+    }
+
+    // A NaN weight used to fill every hole with black, reported as success.
+    void nonFiniteWeightsAreRefused() {
+        auto model = PConvModel::create(smallConfig(), 3);
+        {
+            torch::NoGradGuard noGrad;
+            model.network().parameters()[1].fill_(std::numeric_limits<float>::quiet_NaN());
+        }
+        model.save(path("nan.pconv").toStdString());
+        expectLoadError(path("nan.pconv"), "not finite");
     }
 
     void saveIsAtomicAndKeepsOldFileOnFailure() {

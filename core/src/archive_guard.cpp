@@ -1,6 +1,7 @@
 #include "archive_guard.h"
 
 #include "pickle_lengths.h"
+#include "pickle_storages.h"
 
 #include "pconv/errors.h"
 
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <vector>
@@ -82,14 +84,17 @@ bool checkTorchArchiveIsSafe(const std::string& path, const std::string& kind) {
     std::size_t at = le(b, end + 16, 4);
     bool torchScript = false;
     std::string damaged;
+    std::map<std::string, std::uint64_t> entryBytes;  // name -> uncompressed size
+    std::map<std::string, std::uint64_t> declaredBytes;  // a tensor record's name -> the bytes its pickle says it holds
     for (std::size_t e = 0; e < entries; ++e) {
         if (at + 46 > b.size() || le(b, at, 4) != 0x02014b50) throw bad("damaged zip directory");
         const std::uint32_t method = le(b, at + 10, 2), checksum = le(b, at + 16, 4), compressed = le(b, at + 20, 4),
-                            nameLength = le(b, at + 28, 2);
+                            uncompressed = le(b, at + 24, 4), nameLength = le(b, at + 28, 2);
         const std::uint32_t extraLength = le(b, at + 30, 2), commentLength = le(b, at + 32, 2), localOffset = le(b, at + 42, 4);
         if (at + 46 + nameLength > b.size()) throw bad("damaged zip directory");
         const std::string name(b.begin() + static_cast<std::ptrdiff_t>(at + 46), b.begin() + static_cast<std::ptrdiff_t>(at + 46 + nameLength));
         at += 46 + nameLength + extraLength + commentLength;
+        entryBytes[name] = uncompressed;
         auto endsWith = [&](const std::string& suffix) {
             return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
         };
@@ -113,6 +118,10 @@ bool checkTorchArchiveIsSafe(const std::string& path, const std::string& kind) {
         }
         if (pickle) {
             if (const auto problem = findPickleLengthProblem(text.data(), text.size())) throw bad("entry '" + name + "': " + *problem);
+            // "archive/data.pkl" keeps its tensors' bytes in "archive/data/<key>" (constants.pkl likewise).
+            if (const auto storages = declaredStorageBytes(text.data(), text.size()))
+                for (const auto& [key, bytes] : *storages)
+                    declaredBytes[name.substr(0, name.size() - 4) + "/" + key] = bytes;
         } else {
             std::istringstream lines(std::string(text.begin(), text.end()));
             std::string line;
@@ -121,6 +130,10 @@ bool checkTorchArchiveIsSafe(const std::string& path, const std::string& kind) {
         }
     }
     if (!damaged.empty()) throw bad("entry '" + damaged + "' is damaged: its bytes do not match their checksum");
+    for (const auto& [record, bytes] : declaredBytes)
+        if (const auto it = entryBytes.find(record); it != entryBytes.end() && it->second < bytes)
+            throw bad("entry '" + record + "' holds " + std::to_string(it->second) + " bytes of tensor data where " + std::to_string(bytes) +
+                      " are declared: the file is damaged");
     return torchScript;
 }
 

@@ -5,6 +5,7 @@
 #include <torch/utils.h>
 
 #include <sstream>
+#include <string>
 
 namespace pconv::nn {
 
@@ -18,6 +19,9 @@ void loadModuleChecked(torch::nn::Module& module, torch::serialize::InputArchive
             msg << "weight '" << prefix << name << "' has shape " << stored.sizes() << ", the architecture needs " << target.sizes();
             throw Error(msg.str());
         }
+        // A NaN or infinite weight fills every hole with black or garbage, silently.
+        if (stored.is_floating_point() && !torch::isfinite(stored).all().item<bool>())
+            throw Error("weight '" + prefix + name + "' holds values that are not finite numbers (NaN or infinity): the model is unusable");
         target.copy_(stored);
     };
     for (auto& item : module.named_parameters(/*recurse=*/false)) copyInto(item.key(), item.value(), false);
