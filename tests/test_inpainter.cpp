@@ -2,6 +2,7 @@
 // on odd sizes, gray, BGR, BGRA and 16-bit images; Telea/NS equal cv::inpaint.
 #include "pconv/errors.h"
 #include "pconv/inpainter.h"
+#include "pconv/mask_ops.h"
 #include "pconv/nn/tensor_image.h"
 
 #include <QtTest>
@@ -290,6 +291,30 @@ private Q_SLOTS:
             const double mixed = worst({}), full = worst(fullOnly);
             QVERIFY2(mixed < 40 && mixed < full / 2, qPrintable(QString("level %1: worst pixel %2 off (full resolution only: %3)").arg(level).arg(mixed).arg(full)));
         }
+    }
+
+    // A hole deeper than the network handles used to send every hole of the image down the
+    // coarse path (found by a CLI audit): a thin stroke beside it lost its network fill and
+    // --classical-edge did nothing. Each hole now takes the path its own depth calls for.
+    void eachHoleTakesThePathOfItsOwnDepth() {
+        const PConvModel model = PConvModel::load(PCONV_SOURCE_DIR "/models/default.pconv");
+        cv::Mat image(256, 384, CV_8UC3);
+        cv::randu(image, cv::Scalar::all(60), cv::Scalar::all(200));
+        cv::GaussianBlur(image, image, {0, 0}, 3);
+        cv::Mat stroke = cv::Mat::zeros(image.size(), CV_8UC1), both;
+        cv::line(stroke, {250, 30}, {360, 220}, 255, 9);
+        both = stroke.clone();
+        cv::circle(both, {100, 128}, 60, 255, -1);  // about 60 px deep: beyond the 48 px of the network path
+        QVERIFY(deepestHoleDepth(both) > PConvInpaintOptions{}.maxHoleDepth);
+        const cv::Mat alone = makePConvInpainter(model)->inpaint(image, stroke);
+        const cv::Mat beside = makePConvInpainter(model)->inpaint(image, both);
+        cv::Mat difference;
+        cv::absdiff(alone, beside, difference);
+        const double meanOnStroke = cv::mean(difference, stroke)[0];
+        QVERIFY2(meanOnStroke < 1.0, qPrintable(QString("the stroke's fill moved by %1 levels beside the deep hole").arg(meanOnStroke)));
+        PConvInpaintOptions noEdge;
+        noEdge.classicalEdge = 0;
+        QVERIFY(cv::norm(makePConvInpainter(model, noEdge)->inpaint(image, both), beside, cv::NORM_INF, stroke) > 0);
     }
 
     // Known pixels too thin to survive the coarse scale (a 3 px strip, a 1 px frame) still

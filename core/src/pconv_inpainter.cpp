@@ -82,56 +82,75 @@ public:
 
 protected:
     // Holes deeper than the network ever saw in training come out a flat, wrong colour
-    // (lavender on grass): those images are filled at a scale where the deepest hole pixel
-    // is coarseHoleDepth px deep, and the fill is scaled back up (blurred, but of the
-    // surroundings' colours). models/README.md has the measurements.
+    // (lavender on grass): such a hole is filled at a scale where its deepest pixel is
+    // coarseHoleDepth px deep, and the fill is scaled back up (blurred, but of the
+    // surroundings' colours). models/README.md has the measurements. Each hole (connected
+    // region) takes the path its own depth calls for: a thin stroke beside a wide hole is
+    // filled as it would be alone.
     cv::Mat fill(const cv::Mat& image, const cv::Mat& holes) const override {
-        // With no known pixel at all there are no surroundings to take colours from.
-        const bool allHole = cv::countNonZero(holes) == static_cast<int>(holes.total());
         const cv::Mat depths = holeDepths(holes);  // once, for the depth tests and both mixes
-        double depth = 0;
-        if (!allHole) cv::minMaxLoc(depths, nullptr, &depth);
-        // Progress: the full-size passes take most of the time; the coarse pass is a small image.
-        if (options_.maxHoleDepth <= 0 || depth <= options_.coarseHoleDepth) {
-            // Texture from a depth below the coarse one (the editor's default): the network's
-            // fill lays the hole out, the photo's patches give it texture.
-            const bool texture = options_.deepHoleTexture && options_.maxHoleDepth > 0 && depth > options_.maxHoleDepth;
-            cv::Mat fill;
-            {
-                const ProgressPart network(0, texture ? 0.5 : 0.95);
-                fill = fillOnce(image, holes);
-            }
-            {
-                const ProgressPart edge(texture ? 0.5 : 0.95, texture ? 0.55 : 1);
-                fill = withClassicalEdge(fill, image, holes, depths);
-            }
-            if (!texture) return fill;
-            const ProgressPart synthesis(0.55, 1);
-            return synthesizeHoleTexture(image, holes, fill, textureOptions());
-        }
-        if (depth <= options_.maxHoleDepth) {
-            cv::Mat fill;
-            {
-                const ProgressPart network(0, 0.85);
-                fill = fillOnce(image, holes);
-            }
-            if (options_.coarseBlendFrom > 0 && options_.coarseBlendFrom < options_.coarseHoleDepth) {
-                const ProgressPart coarse(0.85, 0.95);
-                fill = mixInDeep(fill, coarseFill(image, holes, depth), depths);
-            }
-            return withClassicalEdge(fill, image, holes, depths);
-        }
-        cv::Mat filled;
+        // With no known pixel at all there are no surroundings to take colours from.
+        if (cv::countNonZero(holes) == static_cast<int>(holes.total())) return withClassicalEdge(fillOnce(image, holes), image, holes, depths);
+        const bool depthRules = options_.maxHoleDepth > 0;
+        const double coarseFrom = std::max<double>(options_.coarseHoleDepth, options_.maxHoleDepth);
+        cv::Mat coarseHoles, textureHoles;
+        double deepest = 0, networkDepth = 0;  // over all holes; over those the network fills itself
         {
-            const ProgressPart coarse(0, options_.deepHoleTexture ? 0.2 : 1.0);
-            filled = coarseFill(image, holes, depth);
+            cv::Mat labels;
+            const int count = cv::connectedComponents(holes != 0, labels, 8, CV_32S);
+            std::vector<float> regionDepth(static_cast<size_t>(count), 0.0f);
+            for (int y = 0; y < labels.rows; ++y)
+                for (int x = 0; x < labels.cols; ++x) {
+                    float& d = regionDepth[static_cast<size_t>(labels.at<int>(y, x))];
+                    d = std::max(d, depths.at<float>(y, x));
+                }
+            cv::Mat regionIsCoarse(1, count, CV_8U, cv::Scalar(0)), regionHasTexture(1, count, CV_8U, cv::Scalar(0));
+            for (int r = 1; r < count; ++r) {
+                const double d = regionDepth[static_cast<size_t>(r)];
+                deepest = std::max(deepest, d);
+                const bool coarse = depthRules && d > coarseFrom;
+                if (!coarse) networkDepth = std::max(networkDepth, d);
+                regionIsCoarse.at<uchar>(r) = coarse ? 255 : 0;
+                regionHasTexture.at<uchar>(r) = depthRules && options_.deepHoleTexture && d > options_.maxHoleDepth ? 255 : 0;
+            }
+            coarseHoles = lookUp(labels, regionIsCoarse);
+            textureHoles = lookUp(labels, regionHasTexture);
         }
-        if (!options_.deepHoleTexture) return filled;
-        const ProgressPart texture(0.2, 1);
-        return synthesizeHoleTexture(image, holes, filled, textureOptions());
+        const bool anyCoarse = cv::countNonZero(coarseHoles) > 0, anyTexture = cv::countNonZero(textureHoles) > 0;
+        // Progress: the full-size network pass takes most of the time unless texture follows.
+        const double networkEnd = anyTexture ? 0.45 : 0.85;
+        cv::Mat fill;
+        {
+            const ProgressPart network(0, networkEnd);
+            fill = networkDepth > 0 ? fillOnce(image, holes) : image.clone();
+        }
+        {
+            const ProgressPart coarse(networkEnd, networkEnd + 0.05);
+            // Holes 24-48 px deep: the coarse fill mixed in by depth (no off-colour blobs in their centres).
+            if (depthRules && options_.coarseBlendFrom > 0 && options_.coarseBlendFrom < options_.coarseHoleDepth &&
+                networkDepth > options_.coarseHoleDepth)
+                fill = mixInDeep(fill, coarseFill(image, holes, networkDepth), depths);
+            if (anyCoarse) coarseFill(image, holes, deepest).copyTo(fill, coarseHoles);
+        }
+        {
+            const ProgressPart edge(networkEnd + 0.05, networkEnd + 0.1);
+            if (networkDepth > 0) withClassicalEdge(fill, image, holes, depths).copyTo(fill, (holes != 0) & ~coarseHoles);
+        }
+        if (!anyTexture) return fill;
+        const ProgressPart synthesis(networkEnd + 0.1, 1);
+        // The holes without texture are filled by now, and so are what the photo's patches sit beside.
+        return synthesizeHoleTexture(fill, textureHoles, fill, textureOptions());
     }
 
 private:
+    // 255 where a pixel's region (labels: CV_32S) is marked in `marked` (1 x regions, CV_8U).
+    static cv::Mat lookUp(const cv::Mat& labels, const cv::Mat& marked) {
+        cv::Mat out(labels.size(), CV_8U);
+        for (int y = 0; y < labels.rows; ++y)
+            for (int x = 0; x < labels.cols; ++x) out.at<uchar>(y, x) = marked.at<uchar>(labels.at<int>(y, x));
+        return out;
+    }
+
     PatchSynthesisOptions textureOptions() const {
         PatchSynthesisOptions synthesis;
         synthesis.coarseDepth = options_.coarseHoleDepth;
