@@ -6,6 +6,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
+
 namespace pconv {
 
 std::string toString(Method method) {
@@ -70,6 +72,19 @@ cv::Mat Inpainter::inpaint(const cv::Mat& image, const cv::Mat& holes) const {
     checkInpaintInputs(image, holes);
     if (cv::countNonZero(holes) == 0) return image.clone();
     const ProgressPart whole(0, 1);  // its end is reported when the fill is done, whatever the method reported on the way
+    // cv::inpaint reads outside a one-pixel-high image (each run filled its holes with other
+    // garbage), and the network, to which the image's border is hole, sees almost nothing in
+    // a strip a few pixels high: a thin image is filled with its edge rows or columns
+    // repeated, which adds nothing that was not there.
+    constexpr int kThinnest = 32;
+    if (image.rows < kThinnest || image.cols < kThinnest) {
+        const int padRows = std::max(0, kThinnest - image.rows), padCols = std::max(0, kThinnest - image.cols);
+        cv::Mat tallImage, tallHoles;
+        cv::copyMakeBorder(image, tallImage, 0, padRows, 0, padCols, cv::BORDER_REPLICATE);
+        cv::copyMakeBorder(holes, tallHoles, 0, padRows, 0, padCols, cv::BORDER_REPLICATE);
+        const cv::Mat filled = fill(withVisibleColoursUnderTransparency(tallImage, tallHoles), tallHoles);
+        return compositeHoles(image, filled(cv::Rect(0, 0, image.cols, image.rows)), holes);
+    }
     const cv::Mat filled = fill(withVisibleColoursUnderTransparency(image, holes), holes);
     return compositeHoles(image, filled, holes);
 }
