@@ -535,6 +535,18 @@ private Q_SLOTS:
         // A plain photo is not a sample: its halves differ.
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, splitMaskedSample(readImage((photos + "/photo0.png").toStdString())));
 
+        // The samples of one photo are held out together, never split between training and validation.
+        TrainingDataOptions samples;
+        samples.sampleFolder = batch.sampleFolder;
+        samples.size = 32;
+        samples.validationFraction = 0.4;
+        const auto loaded = TrainingPhotos::load(samples, {}, {});
+        QVERIFY(!loaded->validationPaths.empty() && !loaded->trainPaths.empty());
+        auto source = [](const std::string& path) { return QFileInfo(QString::fromStdString(path)).completeBaseName().section('_', 0, -2); };
+        QSet<QString> trained;
+        for (const auto& path : loaded->trainPaths) trained.insert(source(path));
+        for (const auto& path : loaded->validationPaths) QVERIFY2(!trained.contains(source(path)), qPrintable(QString::fromStdString(path)));
+
         TrainOptions o = tinyOptions(QString(), dir.filePath("from_samples"));
         o.data.photoFolder.clear();
         o.data.sampleFolder = batch.sampleFolder;
@@ -565,6 +577,9 @@ private Q_SLOTS:
         o = tinyOptions(photos, dir.filePath("o4"));
         o.batch = 0;
         expectError(o, "batch");
+        // A run's checkpoint, models and logs do not go among the photos.
+        expectError(tinyOptions(photos, photos), "is the photo folder");
+        expectError(tinyOptions(photos, photos + "/"), "is the photo folder");
     }
 
     // SIGKILL at random moments while checkpoints are written every step: the

@@ -171,9 +171,29 @@ std::shared_ptr<const TrainingPhotos> TrainingPhotos::load(const TrainingDataOpt
     if (mainLoaded == 0)
         throw FileError(folder, "none of its " + std::to_string(mainCount) + " image file(s) can be trained on" +
                                     (firstSkipped.empty() ? std::string() : " (the first: " + firstSkipped + ")"));
-    const size_t validationCount = heldOutCount(mainLoaded, options.validationFraction);
+    // Samples of one photo (<stem>_000.png, <stem>_001.png, ... from `pconv masks`) are held
+    // out together: one in training and another in validation would flatter the validation.
+    std::vector<std::string> sourceOf;
+    for (size_t i = 0; i < mainLoaded; ++i) {
+        std::string source = loaded[i].path;
+        if (fromSamples) {
+            source = fs::path(loaded[i].path).replace_extension().string();
+            const size_t underscore = source.find_last_of('_');
+            const bool numbered = underscore != std::string::npos && underscore + 1 < source.size() &&
+                                  source.find_first_not_of("0123456789", underscore + 1) == std::string::npos;
+            if (numbered) source.erase(underscore);
+        }
+        sourceOf.push_back(source);
+    }
+    std::vector<std::string> sources = sourceOf;
+    std::sort(sources.begin(), sources.end());
+    sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
+    const size_t validationCount = heldOutCount(sources.size(), options.validationFraction);
+    std::set<std::string> heldOut;
+    for (size_t k = 0; k < validationCount; ++k)
+        heldOut.insert(sources[(k * sources.size()) / validationCount + sources.size() / (2 * validationCount)]);
     std::vector<bool> isValidation(loaded.size(), false);
-    for (size_t k = 0; k < validationCount; ++k) isValidation[(k * mainLoaded) / validationCount + mainLoaded / (2 * validationCount)] = true;
+    for (size_t i = 0; i < mainLoaded; ++i) isValidation[i] = heldOut.count(sourceOf[i]) > 0;
     for (size_t i = 0; i < loaded.size(); ++i) {
         auto& paths = isValidation[i] ? photos->validationPaths : photos->trainPaths;
         auto& images = isValidation[i] ? photos->validation : photos->train;
