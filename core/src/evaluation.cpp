@@ -101,6 +101,7 @@ std::vector<EvalCase> generateEvalCases(const std::string& photoFolder, int size
     options.validationFraction = 0;
     options.cacheLongSide = cacheLongSide;
     options.seed = seed;
+    options.warnSmallPhotos = false;  // the caller sees which crops were upscaled (EvalCase::upscaled)
     const auto photos = TrainingPhotos::load(options, {}, warn);
     const auto buckets = paperBuckets();
     std::vector<EvalCase> cases;

@@ -194,6 +194,18 @@ std::shared_ptr<const TrainingPhotos> TrainingPhotos::load(const TrainingDataOpt
         heldOut.insert(sources[(k * sources.size()) / validationCount + sources.size() / (2 * validationCount)]);
     std::vector<bool> isValidation(loaded.size(), false);
     for (size_t i = 0; i < mainLoaded; ++i) isValidation[i] = heldOut.count(sourceOf[i]) > 0;
+    // Crops of a photo narrower than the training size are scaled up: smoother than any
+    // photo, they teach the network less. Said, not refused (a few small ones do little harm).
+    if (warn && options.warnSmallPhotos) {
+        std::vector<std::string> small;
+        for (const auto& l : loaded)
+            if (std::min(l.photo.cols, l.photo.rows) < options.size)
+                small.push_back(l.path + " (" + std::to_string(l.photo.cols) + "x" + std::to_string(l.photo.rows) + ")");
+        if (!small.empty())
+            warn(std::to_string(small.size()) + " of " + std::to_string(loaded.size()) + " image(s) are smaller than the training size of " +
+                 std::to_string(options.size) + " px and are scaled up, which blurs them: " + small.front() +
+                 (small.size() > 1 ? " and " + std::to_string(small.size() - 1) + " more" : std::string()));
+    }
     for (size_t i = 0; i < loaded.size(); ++i) {
         auto& paths = isValidation[i] ? photos->validationPaths : photos->trainPaths;
         auto& images = isValidation[i] ? photos->validation : photos->train;

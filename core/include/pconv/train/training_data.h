@@ -30,6 +30,7 @@ struct TrainingDataOptions {
     double colourJitter = 0;           // 0 = off; else the strength of jitterColours() on training samples
     double geometricJitter = 0;        // 0 = off; else the strength of warpedCrop() for training samples
     std::uint64_t seed = 0;
+    bool warnSmallPhotos = true;       // warn() about images scaled up to reach size (the evaluation says it its own way)
 };
 
 struct TrainingSample {
