@@ -175,8 +175,15 @@ private Q_SLOTS:
         QVERIFY(window.importMask(dir.filePath("mask.png")));
         QCOMPARE(canvas->mask().pixelColor(100, 60).red(), 255);
         QVERIFY(!window.hasUnsavedWork());  // an imported mask is in a file already
-        writeImageAtomic(dir.filePath("small.png").toStdString(), cv::Mat(10, 10, CV_8UC1, cv::Scalar(255)));
-        QVERIFY(!window.importMask(dir.filePath("small.png")));
+        // A mask of another size (a generated mask_000.png) is scaled to cover the photo, and said so.
+        cv::Mat small = cv::Mat::zeros(10, 10, CV_8UC1);
+        small(cv::Rect(0, 0, 5, 10)).setTo(255);  // the left half
+        writeImageAtomic(dir.filePath("small.png").toStdString(), small);
+        QVERIFY(window.importMask(dir.filePath("small.png")));
+        QVERIFY2(window.statusBar()->currentMessage().contains("scaled to cover"), qPrintable(window.statusBar()->currentMessage()));
+        QCOMPARE(canvas->mask().size(), QSize(window.photo().cols, window.photo().rows));
+        QCOMPARE(canvas->mask().pixelColor(10, 60).red(), 255);
+        QCOMPARE(canvas->mask().pixelColor(window.photo().cols - 10, 60).red(), 0);
         // An all-black mask is taken (it clears the holes) but the status says it marks none.
         writeImageAtomic(dir.filePath("black.png").toStdString(), cv::Mat(window.photo().size(), CV_8UC1, cv::Scalar(0)));
         QVERIFY(window.importMask(dir.filePath("black.png")));

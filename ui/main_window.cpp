@@ -552,19 +552,25 @@ void MainWindow::rememberMask() {
     if (cv::countNonZero(holes) > 0) previousMask_ = holes;
 }
 
+namespace {
+// A mask of another size scaled to cover the photo and centred, never stretched: a circle stays a circle.
+cv::Mat maskCovering(const cv::Mat& holes, const cv::Size& photo) {
+    if (holes.size() == photo) return holes;
+    const double scale = std::max(double(photo.width) / holes.cols, double(photo.height) / holes.rows);
+    cv::Mat scaled;
+    cv::resize(holes, scaled, {std::max(photo.width, cvRound(holes.cols * scale)), std::max(photo.height, cvRound(holes.rows * scale))}, 0, 0,
+               cv::INTER_NEAREST);
+    return scaled(cv::Rect((scaled.cols - photo.width) / 2, (scaled.rows - photo.height) / 2, photo.width, photo.height)).clone();
+}
+} // namespace
+
 bool MainWindow::reusePreviousMask() {
     if (photo_.empty() || previousMask_.empty()) {
         showError(tr("Cannot reuse the mask"), tr("No earlier photo had a mask in this session."));
         return false;
     }
-    cv::Mat holes = previousMask_;
-    if (holes.size() != photo_.size()) {
-        // Scaled to cover the photo and centred, never stretched: a circle stays a circle.
-        const double scale = std::max(double(photo_.cols) / holes.cols, double(photo_.rows) / holes.rows);
-        cv::Mat scaled;
-        cv::resize(previousMask_, scaled, {std::max(photo_.cols, cvRound(holes.cols * scale)), std::max(photo_.rows, cvRound(holes.rows * scale))}, 0,
-                   0, cv::INTER_NEAREST);
-        holes = scaled(cv::Rect((scaled.cols - photo_.cols) / 2, (scaled.rows - photo_.rows) / 2, photo_.cols, photo_.rows)).clone();
+    const cv::Mat holes = maskCovering(previousMask_, photo_.size());
+    if (previousMask_.size() != photo_.size()) {
         statusBar()->showMessage(tr("The previous mask was %1x%2: scaled to cover this photo and centred.").arg(previousMask_.cols).arg(previousMask_.rows),
                                  6000);
     }
@@ -621,26 +627,29 @@ const cv::Mat& MainWindow::output() const {
 QString MainWindow::photoBaseName() const { return photoPath_.isEmpty() ? QStringLiteral("pasted") : QFileInfo(photoPath_).completeBaseName(); }
 
 bool MainWindow::importMask(const QString& path) {
-    if (!replaceMaskFromFile(path, tr("Import mask"))) return false;
+    QSize fileSize;
+    if (!replaceMaskFromFile(path, tr("Import mask"), &fileSize)) return false;
     QSettings().setValue("folders/mask", QFileInfo(path).absolutePath());
     maskDirty_ = false;  // it is in a file already: nothing to lose by discarding it
     // An all-black file is most often a mask of the other convention (black = hole) or an empty layer.
     if (cv::countNonZero(qImageToMask(canvas_->mask())) == 0)
         statusBar()->showMessage(tr("%1 marks no holes: it is black everywhere, and only non-black pixels are holes")
                                      .arg(QFileInfo(path).fileName()), 10000);
+    else if (fileSize != QSize(photo_.cols, photo_.rows))  // a generated mask_000.png, or one made for a smaller copy
+        statusBar()->showMessage(tr("%1 is %2x%3: scaled to cover this photo and centred (Undo takes it back)")
+                                     .arg(QFileInfo(path).fileName()).arg(fileSize.width()).arg(fileSize.height()),
+                                 10000);
     else
         statusBar()->showMessage(tr("Mask imported from %1").arg(QFileInfo(path).fileName()), 4000);
     return true;
 }
 
-bool MainWindow::replaceMaskFromFile(const QString& path, const QString& undoText) {
+bool MainWindow::replaceMaskFromFile(const QString& path, const QString& undoText, QSize* fileSize) {
     if (photo_.empty()) return false;
     try {
         const cv::Mat holes = readMask(path.toStdString());
-        if (holes.size() != photo_.size())
-            throw FileError(path.toStdString(), QString("mask is %1x%2 but the photo is %3x%4 (sizes must match)")
-                                                    .arg(holes.cols).arg(holes.rows).arg(photo_.cols).arg(photo_.rows).toStdString());
-        canvas_->replaceMask(maskToQImage(holes), undoText);
+        if (fileSize) *fileSize = QSize(holes.cols, holes.rows);
+        canvas_->replaceMask(maskToQImage(maskCovering(holes, photo_.size())), undoText);
         return true;
     } catch (const std::exception& e) {
         showError(tr("Cannot import mask"), QString::fromStdString(firstLine(e.what())));

@@ -127,7 +127,8 @@ private:
     void editHdSettings();  // trigger size, crop margin, resize limit
     void saveResultAs();
     void exportMaskAs();  // asks where, then exportMask()
-    bool replaceMaskFromFile(const QString& path, const QString& undoText);  // an undoable step; errors shown
+    // An undoable step; errors shown. A mask of another size is scaled to cover the photo (*fileSize: its own size).
+    bool replaceMaskFromFile(const QString& path, const QString& undoText, QSize* fileSize = nullptr);
     // Shows a new photo (opened, pasted) with an empty mask and no result.
     void setPhoto(const cv::Mat& image, const QString& path, const QString& title);
     void applyImageState(const ImageState& state);  // Use Result as New Image, and its undo
