@@ -211,7 +211,7 @@ int runInpaint(const Args& args) {
     parser.option("model", "FILE", "PConv model file for --method pconv (default: the shipped models/default.pconv)");
     addPConvRunOptions(parser);
     parser.option("radius", "R", "neighbourhood radius in px for telea and ns", "3");
-    parser.option("quality", "Q", "JPEG/WebP quality 1-100 when the output is .jpg or .webp", "95");
+    parser.option("quality", "Q", "JPEG/WebP quality 1-100 when the output is .jpg or .webp (WebP at 100: lossless)", "95");
     parser.option("hd-strategy", "NAME", "big images: crop (around each hole), resize (work smaller), original", "crop");
     parser.option("hd-trigger", "PX", "use the strategy when the long side exceeds PX", "800");
     parser.option("hd-margin", "PX", "context around each hole region for crop", "128");

@@ -268,7 +268,8 @@ void checkWritablePath(const std::string& path) {
     if (path.empty()) throw FileError("''", "cannot write: the file name is empty");
     const fs::path target(path), dir = folderOf(target);
     std::error_code ec;
-    if (!fs::is_directory(dir, ec)) throw FileError(path, "cannot write: folder '" + dir.string() + "' does not exist");
+    if (!fs::is_directory(dir, ec))
+        throw FileError(path, "cannot write: '" + dir.string() + (fs::exists(dir, ec) ? "' is a file, not a folder" : "' does not exist"));
     if (fs::is_directory(target, ec)) throw FileError(path, "cannot write: a folder has that name");
     // Said before a long job, not after it: the file is written beside itself, then renamed.
     if (::access(dir.c_str(), W_OK | X_OK) != 0)
@@ -314,7 +315,8 @@ void writeImageAtomic(const std::string& path, const cv::Mat& image, int jpegQua
     if (!isWritableImageFormat(path)) throw FileError(path, "cannot write images as " + ext + ": use .png, .jpg, .webp, .bmp or .tif");
     std::vector<int> params;
     if (ext == ".jpg" || ext == ".jpeg") params = {cv::IMWRITE_JPEG_QUALITY, std::clamp(jpegQuality, 1, 100)};
-    if (ext == ".webp") params = {cv::IMWRITE_WEBP_QUALITY, std::clamp(jpegQuality, 1, 100)};
+    // WebP at quality 100 is still lossy; above 100 libwebp stores it losslessly, which is what 100 should mean.
+    if (ext == ".webp") params = {cv::IMWRITE_WEBP_QUALITY, jpegQuality >= 100 ? 101 : std::clamp(jpegQuality, 1, 100)};
 
     cv::Mat toWrite = image;
     // JPEG and WebP encoders take 8-bit only: scale 16-bit down rather than fail.

@@ -1,5 +1,7 @@
 #include "pconv/mask_batch.h"
 
+#include "new_folder_guard.h"
+
 #include "pconv/errors.h"
 #include "pconv/image_io.h"
 
@@ -113,7 +115,9 @@ MaskBatchResult generateMaskBatch(const MaskBatchOptions& options, const std::fu
     // Every check before any folder is made: a refused batch leaves no empty folders behind.
     checkMaskBatchOptions(options);
     const std::vector<fs::path> photos = options.imageFolder.empty() ? std::vector<fs::path>{} : photosIn(options.imageFolder);
+    const NewFolderGuard masksLeftEmpty(options.maskFolder);
     createFolder(options.maskFolder, "mask output folder");
+    const NewFolderGuard samplesLeftEmpty(options.sampleFolder.empty() ? options.maskFolder : options.sampleFolder);
     if (!photos.empty()) createFolder(options.sampleFolder, "masked-sample folder");
     const int total = options.count * (1 + static_cast<int>(photos.size()));
     MaskBatchResult result;

@@ -3,6 +3,7 @@
 #include "checkpoint.h"
 #include "csv_log.h"
 #include "gradient_sync.h"
+#include "../new_folder_guard.h"
 #include "training_dataset.h"
 #include "training_device.h"
 
@@ -165,19 +166,8 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
     if (device.is_cuda()) note("Training on " + device.str());
     if (sync) note("Data-parallel training: " + std::to_string(sync->worldSize()) + " processes, " + sync->backendName() + ", " +
                    std::to_string(o.batch) + " samples per process per step");
-    std::error_code ec;
-    const bool outFolderIsNew = !fs::exists(o.outFolder, ec);
+    const NewFolderGuard removeIfLeftEmpty(o.outFolder);
     createFolder(o.outFolder, "output folder");
-    // A run that fails before writing anything (no photos, a bad model) leaves no empty folder behind.
-    struct RemoveIfLeftEmpty {
-        fs::path folder;
-        bool armed;
-        int exceptionsBefore = std::uncaught_exceptions();
-        ~RemoveIfLeftEmpty() {
-            std::error_code ignored;
-            if (armed && std::uncaught_exceptions() > exceptionsBefore && fs::is_empty(folder, ignored)) fs::remove(folder, ignored);
-        }
-    } removeIfLeftEmpty{o.outFolder, outFolderIsNew};
     setThreadCount(o.threads);
 
     TrainResult result;
@@ -289,6 +279,7 @@ TrainResult Trainer::run(const TrainCallbacks& userCallbacks) {
         log.emplace(logPath, columns, state.step, forked && o.logCsv.empty() ? (earlier / "log.csv").string() : std::string());
         validationLog.emplace((fs::path(o.outFolder) / "validation.csv").string(), validationLogColumns(), state.step,
                               forked ? (earlier / "validation.csv").string() : std::string());
+        std::error_code ec;
         if (forked && state.bestPsnr >= 0 && fs::exists(earlier / "best.pconv", ec) && !fs::exists(result.bestModelPath, ec)) {
             std::ifstream in(earlier / "best.pconv", std::ios::binary);  // the best so far, not beaten yet
             writeFileAtomic(result.bestModelPath, std::vector<unsigned char>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));

@@ -169,7 +169,7 @@ std::shared_ptr<const TrainingPhotos> TrainingPhotos::load(const TrainingDataOpt
     const size_t mainLoaded = static_cast<size_t>(std::count_if(loaded.begin(), loaded.end(), [](const Loaded& l) { return !l.extra; }));
     photos->extraCount = static_cast<int>(loaded.size() - mainLoaded);
     if (mainLoaded == 0)
-        throw FileError(folder, "none of its " + std::to_string(mainCount) + " image file(s) can be trained on" +
+        throw FileError(folder, "none of its " + std::to_string(mainCount) + " image file(s) can be used" +
                                     (firstSkipped.empty() ? std::string() : " (the first: " + firstSkipped + ")"));
     // Samples of one photo (<stem>_000.png, <stem>_001.png, ... from `pconv masks`) are held
     // out together: one in training and another in validation would flatter the validation.
