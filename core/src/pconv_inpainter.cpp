@@ -137,6 +137,8 @@ protected:
             if (networkDepth > 0) withClassicalEdge(fill, image, holes, depths).copyTo(fill, (holes != 0) & ~coarseHoles);
         }
         if (!anyTexture) return fill;
+        // The photo's own pixels around the holes are the sources, not the network's output there.
+        image.copyTo(fill, holes == 0);
         const ProgressPart synthesis(networkEnd + 0.1, 1);
         // The holes without texture are filled by now, and so are what the photo's patches sit beside.
         return synthesizeHoleTexture(fill, textureHoles, fill, textureOptions());
