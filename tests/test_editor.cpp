@@ -205,6 +205,8 @@ private Q_SLOTS:
         QCOMPARE(canvas->mask().pixelColor(100, 60).red(), 255);
         QCOMPARE(cv::norm(window.result(), result, cv::NORM_INF), 0.0);
         QVERIFY(!window.resultPane()->image().isNull());
+        // ... and the pane says again what the result was made with.
+        QVERIFY2(window.resultPane()->title().startsWith(QString::fromUtf8("Result — ")), qPrintable(window.resultPane()->title()));
         window.undoStack()->redo();
         QCOMPARE(cv::norm(window.photo(), result, cv::NORM_INF), 0.0);
         QCOMPARE(canvas->mask().pixelColor(100, 60).red(), 0);

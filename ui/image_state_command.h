@@ -3,6 +3,7 @@
 // the photo, its mask and its result before and after, put back through a callback
 // so that the window updates every pane the same way both directions.
 #include <QImage>
+#include <QString>
 #include <QUndoCommand>
 #include <opencv2/core.hpp>
 
@@ -15,6 +16,7 @@ struct ImageState {
     QImage mask;            // Grayscale8, 255 = hole
     bool resultSaved = true;   // the result, or the edited photo when there is no result, is saved
     bool photoEdited = false;  // the photo is an earlier result, not the file that was opened
+    QString resultMethod;      // what the result was made with, for its pane's title
 };
 
 class ImageStateCommand : public QUndoCommand {

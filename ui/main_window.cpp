@@ -752,8 +752,8 @@ void MainWindow::useResultAsImage() {
     if (result_.empty()) return;
     rememberMask();
     // An unsaved result stays unsaved as the edited image: Save writes it, quitting asks first.
-    ImageState before{photo_, result_, canvas_->mask(), resultSaved_, photoEdited_};
-    ImageState after{result_, cv::Mat(), QImage(), resultSaved_, true};
+    ImageState before{photo_, result_, canvas_->mask(), resultSaved_, photoEdited_, resultMethod_};
+    ImageState after{result_, cv::Mat(), QImage(), resultSaved_, true, QString()};
     // Undoable: Ctrl+Z brings back the photo, its mask and the result.
     undoStack_->push(new ImageStateCommand(std::move(before), std::move(after), [this](const ImageState& state) { applyImageState(state); },
                                            tr("Use result as new image")));
@@ -772,6 +772,8 @@ void MainWindow::applyImageState(const ImageState& state) {
     resultPane_->setTitle(tr("Result"));
     resultPane_->setToolTip(QString());
     resultMask_ = result_.empty() ? QImage() : canvas_->mask();
+    resultMethod_ = state.resultMethod;
+    if (!result_.empty() && !resultMethod_.isEmpty()) updateResultTitle();  // what it was made with, as before
     resultPane_->setOriginal(display);
     maskDirty_ = !state.mask.isNull();  // a restored mask may not have been exported: ask before discarding it
     updateStatus();
@@ -954,7 +956,17 @@ void MainWindow::onResult(const cv::Mat& result, double seconds) {
     resultSaved_ = false;
     timeLabel_->setText(tr("last inpaint %1 s (%2)").arg(seconds, 0, 'f', 2).arg(resultMethod_));
     updateResultTitle();
-    statusBar()->showMessage(tr("Done in %1 s.").arg(seconds, 0, 'f', 2), 4000);
+    // Near-total holes leave a blur: say why, and the usual cause (a mask of the other convention).
+    const cv::Mat holes = qImageToMask(resultMask_);
+    const double holeShare = holes.empty() ? 0.0 : double(cv::countNonZero(holes)) / double(holes.total());
+    if (holeShare > 0.9)
+        statusBar()->showMessage(tr("Done in %1 s. The holes cover %2 % of the photo: with so little to go on the fill can only be a rough "
+                                    "guess (Edit > Invert Mask if white and black are the wrong way round).")
+                                     .arg(seconds, 0, 'f', 2)
+                                     .arg(qRound(holeShare * 100)),
+                                 15000);
+    else
+        statusBar()->showMessage(tr("Done in %1 s.").arg(seconds, 0, 'f', 2), 4000);
     updateActions();
 }
 
